@@ -1,0 +1,243 @@
+"""Configuration: read from the environment (and a ``.env`` file), checked before start-up.
+
+Every variable is in the README's table. Live mode needs BigCommerce and Loop credentials;
+with none of them set, or with ``CHECKOUT_SANDBOX=1``, the app runs on its built-in sandbox.
+Anything half-configured raises ``ConfigError`` whose message is one line naming the variable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from app.sandbox import credentials as sandbox
+
+DEFAULT_BIGCOMMERCE_API_URL = "https://api.bigcommerce.com"
+DEFAULT_BIGCOMMERCE_PAYMENTS_URL = "https://payments.bigcommerce.com"
+DEFAULT_LOOP_ORDERS_API_URL = "https://api.loopreturns.com/api/v1"
+DEFAULT_ANALYZE_TIMEOUT = 1.5
+# Checkout must never wait on Loop for long; a larger budget is a mistake, not a choice.
+MAX_ANALYZE_TIMEOUT = 10.0
+MIN_SECRET_KEY_LENGTH = 32
+SYNC_PATHS = ("connector", "direct")
+
+# The four values that switch the app from the sandbox to a live store.
+LIVE_CREDENTIALS = (
+    "BIGCOMMERCE_STORE_HASH",
+    "BIGCOMMERCE_ACCESS_TOKEN",
+    "LOOP_CHECKOUT_PLUS_URL",
+    "LOOP_CART_API_KEY",
+)
+SETTING_NAMES = (
+    "SECRET_KEY",
+    *LIVE_CREDENTIALS,
+    "BIGCOMMERCE_API_URL",
+    "BIGCOMMERCE_PAYMENTS_URL",
+    "LOOP_ORDERS_API_URL",
+    "LOOP_ORDERS_API_KEY",
+    "CHECKOUT_PLUS_SYNC",
+    "LOOP_ANALYZE_TIMEOUT",
+    "REDIS_URL",
+    "CHECKOUT_SANDBOX",
+)
+STORE_HASH_PATTERN = re.compile(r"^[A-Za-z0-9]{1,32}$")
+
+
+class ConfigError(Exception):
+    """A configuration that must not start; the message names the variable to fix."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable} {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The checked configuration the app runs with."""
+
+    sandbox: bool
+    secret_key: str | None
+    bigcommerce_store_hash: str
+    bigcommerce_access_token: str
+    bigcommerce_api_url: str
+    bigcommerce_payments_url: str
+    loop_checkout_plus_url: str
+    loop_cart_api_key: str
+    loop_orders_api_url: str
+    loop_orders_api_key: str | None
+    checkout_plus_sync: str
+    loop_analyze_timeout: float
+    redis_url: str | None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return every credential value, so tests and logs can make sure none leaks."""
+        values = (self.bigcommerce_access_token, self.loop_cart_api_key, self.loop_orders_api_key)
+        return tuple(value for value in values if value)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Check an environment and return the settings, or raise ConfigError."""
+        env = {name: str(environ[name]).strip() for name in SETTING_NAMES if environ.get(name)}
+        sandbox_mode = _sandbox_mode(env)
+        sync = env.get("CHECKOUT_PLUS_SYNC", "connector")
+        if sync not in SYNC_PATHS:
+            raise ConfigError(
+                "CHECKOUT_PLUS_SYNC", f"must be 'connector' or 'direct', not {sync!r}"
+            )
+        common = {
+            "loop_analyze_timeout": _timeout(env.get("LOOP_ANALYZE_TIMEOUT")),
+            "redis_url": _redis_url(env.get("REDIS_URL")),
+            "checkout_plus_sync": sync,
+        }
+        if sandbox_mode:
+            return cls._sandbox(env, **common)
+        return cls._live(env, **common)
+
+    @classmethod
+    def _sandbox(cls, env: dict[str, str], **common) -> Settings:
+        bigcommerce = f"http://127.0.0.1:{sandbox.BIGCOMMERCE_PORT}"
+        loop = f"http://127.0.0.1:{sandbox.LOOP_PORT}"
+        # Forcing the sandbox over a live .env must not reach a live service: live credentials
+        # are never used here, and only loopback upstream URLs (other sandbox ports) count.
+        sandbox_env = {name: value for name, value in env.items() if _is_loopback_url(value)}
+        return cls(
+            sandbox=True,
+            secret_key=env.get("SECRET_KEY"),
+            bigcommerce_store_hash=sandbox.BIGCOMMERCE_STORE_HASH,
+            bigcommerce_access_token=sandbox.BIGCOMMERCE_ACCESS_TOKEN,
+            bigcommerce_api_url=_url(sandbox_env, "BIGCOMMERCE_API_URL", bigcommerce),
+            bigcommerce_payments_url=_url(sandbox_env, "BIGCOMMERCE_PAYMENTS_URL", bigcommerce),
+            loop_checkout_plus_url=_url(sandbox_env, "LOOP_CHECKOUT_PLUS_URL", loop),
+            loop_cart_api_key=sandbox.LOOP_CART_API_KEY,
+            loop_orders_api_url=_url(sandbox_env, "LOOP_ORDERS_API_URL", f"{loop}/api/v1"),
+            loop_orders_api_key=sandbox.LOOP_ORDERS_API_KEY,
+            **common,
+        )
+
+    @classmethod
+    def _live(cls, env: dict[str, str], **common) -> Settings:
+        for name in LIVE_CREDENTIALS:
+            if name not in env:
+                raise ConfigError(
+                    name,
+                    "is not set: a live store needs BIGCOMMERCE_STORE_HASH, "
+                    "BIGCOMMERCE_ACCESS_TOKEN, LOOP_CHECKOUT_PLUS_URL and LOOP_CART_API_KEY "
+                    "(or set CHECKOUT_SANDBOX=1)",
+                )
+        secret_key = env.get("SECRET_KEY", "")
+        if len(secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                "SECRET_KEY",
+                f"must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters "
+                'outside the sandbox (python -c "import secrets; print(secrets.token_hex(32))")',
+            )
+        store_hash = env["BIGCOMMERCE_STORE_HASH"]
+        if not STORE_HASH_PATTERN.match(store_hash):
+            raise ConfigError(
+                "BIGCOMMERCE_STORE_HASH",
+                "must be the store hash from the API path (letters and digits only)",
+            )
+        orders_key = env.get("LOOP_ORDERS_API_KEY")
+        if orders_key and orders_key == env["LOOP_CART_API_KEY"]:
+            raise ConfigError(
+                "LOOP_ORDERS_API_KEY",
+                "must not be the same key as LOOP_CART_API_KEY: analyze needs a Cart-only key",
+            )
+        if common["checkout_plus_sync"] == "direct" and not orders_key:
+            raise ConfigError(
+                "LOOP_ORDERS_API_KEY", "is not set, but CHECKOUT_PLUS_SYNC=direct needs it"
+            )
+        return cls(
+            sandbox=False,
+            secret_key=secret_key,
+            bigcommerce_store_hash=store_hash,
+            bigcommerce_access_token=env["BIGCOMMERCE_ACCESS_TOKEN"],
+            bigcommerce_api_url=_url(env, "BIGCOMMERCE_API_URL", DEFAULT_BIGCOMMERCE_API_URL),
+            bigcommerce_payments_url=_url(
+                env, "BIGCOMMERCE_PAYMENTS_URL", DEFAULT_BIGCOMMERCE_PAYMENTS_URL
+            ),
+            loop_checkout_plus_url=_url(env, "LOOP_CHECKOUT_PLUS_URL", None),
+            loop_cart_api_key=env["LOOP_CART_API_KEY"],
+            loop_orders_api_url=_url(env, "LOOP_ORDERS_API_URL", DEFAULT_LOOP_ORDERS_API_URL),
+            loop_orders_api_key=orders_key,
+            **common,
+        )
+
+
+def _sandbox_mode(env: dict[str, str]) -> bool:
+    flag = env.get("CHECKOUT_SANDBOX")
+    if flag not in (None, "0", "1"):
+        raise ConfigError("CHECKOUT_SANDBOX", f"must be 1 or 0, not {flag!r}")
+    if flag == "1":
+        return True
+    has_any_credential = any(name in env for name in LIVE_CREDENTIALS)
+    return flag is None and not has_any_credential
+
+
+def _timeout(raw: str | None) -> float:
+    if raw is None:
+        return DEFAULT_ANALYZE_TIMEOUT
+    try:
+        seconds = float(raw)  # a duration, not money
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= MAX_ANALYZE_TIMEOUT:
+        raise ConfigError(
+            "LOOP_ANALYZE_TIMEOUT",
+            f"must be a number of seconds above 0 and at most {MAX_ANALYZE_TIMEOUT:g}, not {raw!r}",
+        )
+    return seconds
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if raw is not None and urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("REDIS_URL", f"must be a redis://, rediss:// or unix:// URL, not {raw!r}")
+    return raw
+
+
+def is_loopback(host: str | None) -> bool:
+    """Tell whether a host name or address is this machine's loopback."""
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_loopback_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and is_loopback(parts.hostname)
+
+
+def _url(env: dict[str, str], name: str, default: str | None) -> str:
+    raw = env.get(name, default)
+    if raw is None:
+        raise ConfigError(name, "is not set")
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(name, f"must be an https:// URL, not {raw!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(name, "must not carry a query, fragment or user name")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(name, "must use https:// (plain http:// is only allowed on loopback)")
+    return raw.rstrip("/")
+
+
+def read_environment(env_file: str | os.PathLike = ".env") -> dict[str, str]:
+    """Return the process environment over the values of a ``.env`` file, if there is one."""
+    path = Path(env_file)
+    from_file = dotenv_values(path) if path.is_file() else {}
+    values = {key: value for key, value in from_file.items() if value is not None}
+    values.update(os.environ)
+    return values

@@ -1,0 +1,132 @@
+"""Configuration: sandbox by default, live only when fully and safely configured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.config import ConfigError
+from app.config import Settings
+from app.sandbox import credentials
+
+PROJECT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "s" * 40
+LIVE = {
+    "SECRET_KEY": GOOD_SECRET,
+    "BIGCOMMERCE_STORE_HASH": "abc123",
+    "BIGCOMMERCE_ACCESS_TOKEN": "live-bc-token-value",
+    "LOOP_CHECKOUT_PLUS_URL": "https://checkout-plus.loop.example",
+    "LOOP_CART_API_KEY": "live-loop-cart-key",
+}
+
+
+def test_no_credentials_means_sandbox_with_sandbox_credentials():
+    settings = Settings.from_environ({})
+    assert settings.sandbox
+    assert settings.bigcommerce_access_token == credentials.BIGCOMMERCE_ACCESS_TOKEN
+    assert settings.bigcommerce_api_url == f"http://127.0.0.1:{credentials.BIGCOMMERCE_PORT}"
+    assert settings.loop_checkout_plus_url == f"http://127.0.0.1:{credentials.LOOP_PORT}"
+    assert settings.checkout_plus_sync == "connector"
+    assert settings.loop_analyze_timeout == 1.5
+
+
+def test_full_live_configuration_is_live_with_documented_defaults():
+    settings = Settings.from_environ(LIVE)
+    assert not settings.sandbox
+    assert settings.bigcommerce_api_url == "https://api.bigcommerce.com"
+    assert settings.bigcommerce_payments_url == "https://payments.bigcommerce.com"
+    assert settings.loop_orders_api_url == "https://api.loopreturns.com/api/v1"
+    assert settings.secrets == ("live-bc-token-value", "live-loop-cart-key")
+
+
+def test_forced_sandbox_never_uses_live_credentials():
+    settings = Settings.from_environ({**LIVE, "CHECKOUT_SANDBOX": "1"})
+    assert settings.sandbox
+    assert "live-bc-token-value" not in settings.secrets
+    assert settings.loop_checkout_plus_url == f"http://127.0.0.1:{credentials.LOOP_PORT}"
+
+
+def test_sandbox_honours_loopback_urls_of_sandboxes_started_elsewhere():
+    settings = Settings.from_environ({"BIGCOMMERCE_API_URL": "http://127.0.0.1:9911"})
+    assert settings.sandbox
+    assert settings.bigcommerce_api_url == "http://127.0.0.1:9911"
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
+    from app.config import read_environment
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("LOOP_ANALYZE_TIMEOUT=0.8\nCHECKOUT_PLUS_SYNC=direct\n")
+    monkeypatch.setenv("CHECKOUT_PLUS_SYNC", "connector")
+    environ = read_environment(env_file)
+    assert environ["LOOP_ANALYZE_TIMEOUT"] == "0.8"
+    assert environ["CHECKOUT_PLUS_SYNC"] == "connector"
+
+
+MISCONFIGURATIONS = [
+    pytest.param(
+        {"BIGCOMMERCE_ACCESS_TOKEN": "t"}, "BIGCOMMERCE_STORE_HASH", id="token-without-hash"
+    ),
+    pytest.param(
+        {k: v for k, v in LIVE.items() if k != "LOOP_CART_API_KEY"},
+        "LOOP_CART_API_KEY",
+        id="bigcommerce-without-loop",
+    ),
+    pytest.param(
+        {**LIVE, "LOOP_CHECKOUT_PLUS_URL": "http://checkout-plus.loop.example"},
+        "LOOP_CHECKOUT_PLUS_URL",
+        id="http-loop-off-loopback",
+    ),
+    pytest.param(
+        {**LIVE, "BIGCOMMERCE_API_URL": "http://api.bigcommerce.com"},
+        "BIGCOMMERCE_API_URL",
+        id="http-bigcommerce-off-loopback",
+    ),
+    pytest.param(
+        {**LIVE, "LOOP_ORDERS_API_KEY": LIVE["LOOP_CART_API_KEY"]},
+        "LOOP_ORDERS_API_KEY",
+        id="same-key-for-cart-and-orders",
+    ),
+    pytest.param({**LIVE, "SECRET_KEY": "short"}, "SECRET_KEY", id="weak-secret-key"),
+    pytest.param(
+        {**LIVE, "BIGCOMMERCE_STORE_HASH": "abc/../x"}, "BIGCOMMERCE_STORE_HASH", id="bad-hash"
+    ),
+    pytest.param({**LIVE, "CHECKOUT_PLUS_SYNC": "both"}, "CHECKOUT_PLUS_SYNC", id="unknown-sync"),
+    pytest.param(
+        {**LIVE, "CHECKOUT_PLUS_SYNC": "direct"}, "LOOP_ORDERS_API_KEY", id="direct-without-key"
+    ),
+    pytest.param({"LOOP_ANALYZE_TIMEOUT": "30"}, "LOOP_ANALYZE_TIMEOUT", id="slow-timeout"),
+    pytest.param({"LOOP_ANALYZE_TIMEOUT": "soon"}, "LOOP_ANALYZE_TIMEOUT", id="bad-timeout"),
+    pytest.param({"REDIS_URL": "localhost:6379"}, "REDIS_URL", id="bad-redis-url"),
+    pytest.param({"CHECKOUT_SANDBOX": "yes"}, "CHECKOUT_SANDBOX", id="bad-sandbox-flag"),
+]
+
+
+@pytest.mark.parametrize(("environ", "variable"), MISCONFIGURATIONS)
+def test_misconfiguration_names_the_variable(environ, variable):
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_environ(environ)
+    assert raised.value.variable == variable
+    assert str(raised.value).startswith(variable)
+
+
+@pytest.mark.parametrize(("environ", "variable"), MISCONFIGURATIONS[:6])
+def test_start_up_refuses_with_one_line_naming_the_variable(environ, variable, tmp_path):
+    """Run the real start command; it must exit non-zero before serving anything."""
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--port", "0"],
+        cwd=tmp_path,  # no .env there
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(PROJECT), **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert result.stdout == ""
