@@ -1,0 +1,122 @@
+"""Checkout+ for BigCommerce: the application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import SETTING_NAMES
+from app.config import Settings
+from app.config import read_environment
+
+# Designers edit templates/ and static/ at the top of the project, outside this package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, or from ``config`` alone (the test seam).
+
+    ``config`` takes the same variables as the environment (see the README) plus any Flask
+    setting such as ``TESTING``; when it is given, the process environment is not read.
+    """
+    overrides = dict(config) if config is not None else {}
+    environ = overrides if config is not None else read_environment()
+    settings = Settings.from_environ(environ)
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(overrides.get("INSTANCE_PATH") or PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key or _sandbox_secret_key(app),
+        SETTINGS=settings,
+        CHECKOUT_LOCALE="en_US",
+        STORE_NAME="Demo Outfitters" if settings.sandbox else "Checkout",
+        SESSION_COOKIE_NAME="checkout_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings.sandbox,
+        # A checkout tab can stay open a long while; the token lives as long as the session.
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.config.update(
+        {
+            key: value
+            for key, value in overrides.items()
+            if key.isupper() and key not in SETTING_NAMES
+        }
+    )
+
+    _register_extensions(app)
+    _register_services(app, settings)
+    _register_blueprints(app, settings)
+    _register_web_plumbing(app, settings)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from app.extensions import csrf
+
+    csrf.init_app(app)
+
+
+def _register_services(app: Flask, settings: Settings) -> None:
+    from app.checkout.service import CheckoutService
+    from app.clients.bigcommerce import BigCommerceClient
+
+    bigcommerce = BigCommerceClient(
+        api_url=settings.bigcommerce_api_url,
+        store_hash=settings.bigcommerce_store_hash,
+        access_token=settings.bigcommerce_access_token,
+    )
+    app.extensions["bigcommerce"] = bigcommerce
+    app.extensions["checkout_service"] = CheckoutService(bigcommerce)
+
+
+def _register_blueprints(app: Flask, settings: Settings) -> None:
+    from app.checkout import bp as checkout_bp
+    from app.health import bp as health_bp
+
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(health_bp)
+    if settings.sandbox:
+        # The demo store stands in for the merchant's storefront, which live mode does not have.
+        from app.storefront import bp as storefront_bp
+
+        app.register_blueprint(storefront_bp)
+
+
+def _register_web_plumbing(app: Flask, settings: Settings) -> None:
+    from app.errors import register_error_handlers
+    from app.filters import register_filters
+    from app.security import register_security_headers
+
+    register_error_handlers(app)
+    register_filters(app)
+    register_security_headers(app, https_only=not settings.sandbox)
+
+    @app.context_processor
+    def inject_store() -> dict[str, Any]:
+        return {"store_name": app.config["STORE_NAME"], "sandbox": settings.sandbox}
+
+
+def _sandbox_secret_key(app: Flask) -> str:
+    """Return the sandbox's session key, kept in the instance folder across restarts."""
+    key_file = Path(app.instance_path) / "sandbox-secret-key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Exclusive create: when several workers start at once, exactly one key is written.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()

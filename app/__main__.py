@@ -1,0 +1,117 @@
+"""Run the checkout server: ``python -m app [--host H] [--port P]``.
+
+With no credentials (or ``CHECKOUT_SANDBOX=1``) it starts the built-in sandboxes and serves
+the demo store from this one process. With live credentials it serves the app under
+gunicorn (``WEB_CONCURRENCY`` workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask
+
+from app import create_app
+from app.config import ConfigError
+from app.config import Settings
+
+DEFAULT_PORT = 8000
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check the configuration, then serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
+    args = parser.parse_args(argv)
+    try:
+        app = create_app()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    settings: Settings = app.config["SETTINGS"]
+    if settings.sandbox:
+        return _serve_sandbox(app, settings, args.host, args.port)
+    return _serve_live(args.host, args.port)
+
+
+def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
+    """Start (or reuse) the sandboxes, then serve the app from this process."""
+    from werkzeug.serving import make_server
+
+    from app.sandbox import Sandbox
+
+    bigcommerce_port = urlsplit(settings.bigcommerce_api_url).port
+    loop_port = urlsplit(settings.loop_checkout_plus_url).port
+    sandbox = None
+    try:
+        sandbox = Sandbox.start("127.0.0.1", bigcommerce_port or 0, loop_port or 0)
+    except OSError:
+        if not _sandboxes_answer(settings):
+            print(
+                f"sandbox error: port {bigcommerce_port} or {loop_port} is in use by something "
+                "other than the sandbox; set BIGCOMMERCE_API_URL, BIGCOMMERCE_PAYMENTS_URL, "
+                "LOOP_CHECKOUT_PLUS_URL and LOOP_ORDERS_API_URL to other loopback ports",
+                file=sys.stderr,
+            )
+            return 1
+        print("Using the sandboxes already running on those ports.")
+    except ValueError as error:
+        print(f"sandbox error: {error}", file=sys.stderr)
+        return 2
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as error:
+        print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
+        if sandbox:
+            sandbox.stop()
+        return 1
+    print(f"Demo store on the sandbox: http://{host}:{server.server_port}/  (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if sandbox:
+            sandbox.stop()
+    return 0
+
+
+def _sandboxes_answer(settings: Settings) -> bool:
+    """Tell whether sandboxes started elsewhere already answer on the configured ports."""
+    for origin in (settings.bigcommerce_api_url, settings.loop_checkout_plus_url):
+        try:
+            response = requests.get(f"{origin}/__sandbox/health", timeout=2)
+        except requests.RequestException:
+            return False
+        if response.status_code != 200:
+            return False
+    return True
+
+
+def _serve_live(host: str, port: int) -> int:
+    """Serve the app under gunicorn, as in production."""
+    from gunicorn.app.base import BaseApplication
+
+    class CheckoutServer(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY", 2)))
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", int(os.environ.get("WEB_THREADS", 8)))
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Flask:
+            return create_app()
+
+    CheckoutServer().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

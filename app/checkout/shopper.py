@@ -1,0 +1,45 @@
+"""What the signed session cookie remembers about the shopper's checkout.
+
+The checkout keeps its state under one key, so binding a new cart drops exactly that and
+nothing else the cookie holds (the demo storefront's own cart, flashed messages).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import session
+
+CHECKOUT_KEY = "checkout"
+# BigCommerce cart (and checkout) ids are UUIDs.
+CART_ID_PATTERN = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I
+)
+
+
+def is_cart_id(value: str) -> bool:
+    """Tell whether a value has the shape of a BigCommerce cart id."""
+    return bool(CART_ID_PATTERN.match(value))
+
+
+def _state() -> dict:
+    state = session.get(CHECKOUT_KEY)
+    return state if isinstance(state, dict) else {}
+
+
+def bound_cart_id() -> str | None:
+    """Return the cart this session checks out, if any."""
+    value = _state().get("cart_id")
+    return value if isinstance(value, str) and is_cart_id(value) else None
+
+
+def bind_cart(cart_id: str) -> None:
+    """Make this session check out a cart; state kept for another cart is dropped."""
+    cart_id = cart_id.lower()
+    if bound_cart_id() != cart_id:
+        session[CHECKOUT_KEY] = {"cart_id": cart_id}
+
+
+def forget_cart() -> None:
+    """Drop the cart and everything kept for it (it was checked out or no longer exists)."""
+    session.pop(CHECKOUT_KEY, None)

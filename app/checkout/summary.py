@@ -1,0 +1,73 @@
+"""The order summary a shopper sees, worked out from a BigCommerce checkout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce.models import LineItem
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """A fee shown as its own summary line."""
+
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """Lines and totals, in the checkout's currency and its tax display."""
+
+    checkout_id: str
+    currency: str
+    tax_included: bool
+    items: tuple[LineItem, ...]
+    subtotal: Decimal
+    discount: Decimal  # positive; shown as a reduction
+    shipping: Decimal | None  # None until a shipping option is chosen
+    handling: Decimal
+    fees: tuple[FeeLine, ...]
+    tax: Decimal
+    total: Decimal
+
+    @property
+    def item_count(self) -> int:
+        """Return how many items, counting quantities."""
+        return sum(item.quantity for item in self.items)
+
+
+def summarize(checkout: Checkout) -> OrderSummary:
+    """Build the summary from BigCommerce's own totals; nothing is re-priced here."""
+    inc = checkout.tax_included
+    subtotal = checkout.subtotal_inc_tax if inc else checkout.subtotal_ex_tax
+    # BigCommerce's subtotal is before item-level discounts and its cart amount is after
+    # every discount and coupon, so their difference is all the shopper saves.
+    discounted = checkout.cart_amount_inc_tax if inc else checkout.cart_amount_ex_tax
+    needs_shipping = any(not item.is_digital for item in checkout.line_items)
+    shipping_chosen = any(c.get("selected_shipping_option") for c in checkout.consignments)
+    shipping = None
+    if shipping_chosen or not needs_shipping:
+        shipping = (
+            checkout.shipping_cost_total_inc_tax if inc else checkout.shipping_cost_total_ex_tax
+        )
+    return OrderSummary(
+        checkout_id=checkout.id,
+        currency=checkout.currency,
+        tax_included=inc,
+        items=checkout.line_items,
+        subtotal=subtotal,
+        discount=max(subtotal - discounted, Decimal(0)),
+        shipping=shipping,
+        handling=(
+            checkout.handling_cost_total_inc_tax if inc else checkout.handling_cost_total_ex_tax
+        ),
+        fees=tuple(
+            FeeLine(fee.display_name, fee.cost_inc_tax if inc else fee.cost_ex_tax)
+            for fee in checkout.fees
+        ),
+        tax=checkout.tax_total,
+        total=checkout.grand_total,
+    )

@@ -1,0 +1,1 @@
+"""Upstream clients: plain classes over requests, with no Flask imports."""

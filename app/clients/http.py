@@ -1,0 +1,35 @@
+"""What every upstream client shares: a pooled requests session and Decimal-exact JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+import simplejson
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+USER_AGENT = "checkout-plus-bigcommerce/0.1"
+
+
+def build_session(pool_size: int = 16) -> requests.Session:
+    """Return a keep-alive session whose pool suits a threaded web worker."""
+    session = requests.Session()
+    # Retry only a failed connect: the request never reached the server, so even a POST is
+    # safe to send again. Anything later is the caller's decision.
+    retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def encode_json(body: Any) -> str:
+    """Encode a request body; Decimal goes on the wire as a JSON number, exactly."""
+    return simplejson.dumps(body, use_decimal=True)
+
+
+def decode_json(content: bytes) -> Any:
+    """Decode a response body; numbers with a fraction become Decimal, never float."""
+    return simplejson.loads(content, use_decimal=True)

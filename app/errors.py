@@ -1,0 +1,80 @@
+"""Error pages: every failure answers with a page a shopper can act on, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask import Response
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+
+from app.clients.bigcommerce import BigCommerceError
+from app.htmx import is_htmx_request
+from app.htmx import refresh_page
+from app.htmx import vary_on_htmx
+
+log = logging.getLogger(__name__)
+
+# What a shopper is told for each status; the view may pass a more specific message.
+MESSAGES = {
+    400: (
+        "Something in that request was not right",
+        "Go back, check what you entered and try again.",
+    ),
+    404: ("We couldn't find that page", "Check the address, or go back to the store."),
+    405: ("That action isn't available here", "Go back and use the buttons on the page."),
+    413: ("That request was too large", "Go back and try again with less."),
+    500: ("Something went wrong on our side", "Please try again in a moment."),
+    503: (
+        "Checkout is briefly unavailable",
+        "The store is not answering right now. Please try again in a moment.",
+    ),
+}
+
+
+def error_page(status: int, title: str | None = None, message: str | None = None) -> Response:
+    """Render the error page with a status and, optionally, a specific title and message."""
+    default_title, default_message = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
+    body = render_template(
+        "errors/error.html",
+        status=status,
+        title=title or default_title,
+        message=message or default_message,
+    )
+    response = Response(body, status=status)
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return vary_on_htmx(response)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer HTTP errors, CSRF failures and upstream outages with pages."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> Response:
+        response = error_page(
+            400,
+            "This page has expired",
+            "For your security the form timed out. Reload the page and try again; "
+            "nothing was changed.",
+        )
+        # htmx cannot swap a fresh token in; a full reload fetches one.
+        return refresh_page(response) if is_htmx_request() else response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        return error_page(status)
+
+    @app.errorhandler(BigCommerceError)
+    def bigcommerce_failed(error: BigCommerceError) -> Response:
+        log.warning("BigCommerce failure: %s (%s)", error, type(error).__name__)
+        return error_page(503)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError) -> Response:
+        log.error("Unhandled error", exc_info=error.original_exception)
+        return error_page(500)

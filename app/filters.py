@@ -1,0 +1,34 @@
+"""Jinja filters, so templates format money without logic of their own."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask
+from flask import current_app
+
+from app.money import format_amount
+from app.money import format_minor
+from app.money import to_minor
+
+
+def money(amount: Decimal | int, currency: str) -> str:
+    """Format an amount in major units, e.g. ``{{ total|money(currency) }}`` -> ``$24.50``."""
+    return format_amount(amount, currency, current_app.config["CHECKOUT_LOCALE"])
+
+
+def minor_money(minor: int, currency: str) -> str:
+    """Format an integer of minor units, e.g. ``{{ 498|minor_money("USD") }}`` -> ``$4.98``."""
+    return format_minor(minor, currency, current_app.config["CHECKOUT_LOCALE"])
+
+
+def minor_units(amount: Decimal | int, currency: str) -> int:
+    """Give an amount in minor units for ``data-amount`` hooks (24.50 USD -> 2450)."""
+    return to_minor(amount, currency)
+
+
+def register_filters(app: Flask) -> None:
+    """Make the filters available to every template."""
+    app.add_template_filter(money)
+    app.add_template_filter(minor_money)
+    app.add_template_filter(minor_units)
