@@ -1,0 +1,141 @@
+"""The README's run command and ``python -m app.sandbox``, run as real processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from bs4 import BeautifulSoup
+
+from app.sandbox import credentials
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> requests.Response:
+    """Poll a URL until it answers, failing early if the process died."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"exited early: {process.stderr.read()}")
+        try:
+            return requests.get(url, timeout=2)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    """Start ``python -m ...`` with a clean environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(PROJECT), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> int:
+    """Interrupt a server as Ctrl+C would and return its exit code."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_the_run_command_serves_the_demo_store_on_its_own_sandboxes(tmp_path):
+    web, bigcommerce, loop = free_port(), free_port(), free_port()
+    env = {
+        "CHECKOUT_SANDBOX": "1",
+        "BIGCOMMERCE_API_URL": f"http://127.0.0.1:{bigcommerce}",
+        "BIGCOMMERCE_PAYMENTS_URL": f"http://127.0.0.1:{bigcommerce}",
+        "LOOP_CHECKOUT_PLUS_URL": f"http://127.0.0.1:{loop}",
+        "LOOP_ORDERS_API_URL": f"http://127.0.0.1:{loop}/api/v1",
+    }
+    process = start(["app", "--port", str(web)], env, tmp_path)
+    try:
+        response = wait_until_up(f"http://127.0.0.1:{web}/", process)
+        assert response.status_code == 200
+        page = BeautifulSoup(response.text, "html.parser")
+        assert len(page.select(".product-card")) == 6
+        health = requests.get(f"http://127.0.0.1:{loop}/__sandbox/health", timeout=2)
+        assert health.json()["service"] == "loop"
+    finally:
+        assert stop(process) == 0
+    assert f"http://127.0.0.1:{web}/" in process.stdout.read()
+    # The sandbox session key was kept in the instance folder, not in the environment.
+    assert (PROJECT / "instance" / "sandbox-secret-key").exists()
+
+
+def test_python_m_app_sandbox_serves_both_services_alone(tmp_path):
+    bigcommerce, loop = free_port(), free_port()
+    process = start(
+        ["app.sandbox", "--bigcommerce-port", str(bigcommerce), "--loop-port", str(loop)],
+        {},
+        tmp_path,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{bigcommerce}/__sandbox/health", process)
+        products = requests.get(
+            f"http://127.0.0.1:{bigcommerce}/stores/sandbox/v3/catalog/products",
+            headers={"X-Auth-Token": credentials.BIGCOMMERCE_ACCESS_TOKEN},
+            timeout=5,
+        )
+        assert products.status_code == 200
+        assert len(products.json()["data"]) == 6
+        preflight = requests.options(f"http://127.0.0.1:{loop}/v1/analyze", timeout=5)
+        assert preflight.status_code == 204
+    finally:
+        assert stop(process) == 0
+
+
+def test_faults_can_be_set_from_the_environment_for_demos(tmp_path):
+    bigcommerce, loop = free_port(), free_port()
+    process = start(
+        ["app.sandbox", "--bigcommerce-port", str(bigcommerce), "--loop-port", str(loop)],
+        {"CHECKOUT_SANDBOX_FAULTS": "loop POST /v1/analyze status=503 times=1"},
+        tmp_path,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{loop}/__sandbox/health", process)
+        faults = requests.get(f"http://127.0.0.1:{loop}/__sandbox/faults", timeout=5).json()
+        assert faults["data"] == [
+            {"method": "POST", "path": "/v1/analyze", "kind": "status", "value": 503, "times": 1}
+        ]
+    finally:
+        stop(process)
+
+
+def test_a_bad_fault_setting_stops_the_sandbox_with_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "app.sandbox", "--bigcommerce-port", "0", "--loop-port", "0"],
+        cwd=tmp_path,
+        env={
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(PROJECT),
+            "CHECKOUT_SANDBOX_FAULTS": "loop POST /v1/analyze explode",
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "CHECKOUT_SANDBOX_FAULTS" in result.stderr

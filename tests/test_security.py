@@ -1,0 +1,161 @@
+"""Secrets never leave the server, every page is CSP-clean, every POST needs its CSRF token."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.sandbox import credentials
+from tests.conftest import csrf_token
+from tests.conftest import parse
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def exercise_every_route(client, store, sandbox) -> list:
+    """Drive each route of the app through its success and failure paths; return responses."""
+    responses = []
+
+    def keep(response):
+        responses.append(response)
+        return response
+
+    token = csrf_token(parse(keep(client.get("/"))))
+    keep(
+        client.post("/cart/items", data={"csrf_token": token, "product_id": "101", "quantity": "1"})
+    )
+    keep(
+        client.post("/cart/items", data={"csrf_token": token, "product_id": "102", "quantity": "0"})
+    )
+    keep(client.post("/cart/items", data={"product_id": "102", "quantity": "1"}))  # no token
+    keep(client.post("/cart/items", data={"product_id": "1"}, headers={"HX-Request": "true"}))
+    cart_link = parse(keep(client.get("/cart"))).select_one("#checkout-link")["href"]
+    keep(client.get(cart_link))
+    keep(client.get("/checkout"))
+    keep(client.get("/checkout?cart_id=not-a-cart"))
+    keep(client.get("/healthz"))
+    keep(client.get("/static/css/checkout.css"))
+    keep(client.get("/no-such-page"))
+    keep(client.get("/cart/items"))  # 405
+    sandbox.set_faults("bigcommerce GET /stores/*/v3/checkouts/* status=500 times=1")
+    keep(client.get("/checkout"))
+    keep(client.post("/cart/currency", data={"csrf_token": token, "currency": "EUR"}))
+    keep(client.post("/cart/currency", data={"csrf_token": token, "currency": "XXX"}))
+    store.request("DELETE", f"/v3/carts/{cart_link.split('=')[1]}")
+    keep(client.get("/checkout"))  # the cart is gone
+    return responses
+
+
+def covered_rules(app, responses) -> set[str]:
+    """Return the url rules the responses came from."""
+    adapter = app.url_map.bind("localhost")
+    rules = set()
+    for response in responses:
+        request = response.request
+        try:
+            rule, _ = adapter.match(request.path, method=request.method, return_rule=True)
+            rules.add(rule.rule)
+        except Exception:  # noqa: S112 - 404/405 paths match no rule, by design
+            continue
+    return rules
+
+
+def test_no_credential_reaches_the_browser_on_any_route(app, client, store, sandbox):
+    responses = exercise_every_route(client, store, sandbox)
+    every_rule = {rule.rule for rule in app.url_map.iter_rules()}
+    assert covered_rules(app, responses) == every_rule, "add the new route to this test"
+    secrets = set(credentials.ALL_SECRETS) | set(app.config["SETTINGS"].secrets)
+    serializer = app.session_interface.get_signing_serializer(app)
+    statuses = set()
+    for response in responses:
+        statuses.add(response.status_code)
+        exposed = [response.get_data(as_text=True)]
+        exposed += [f"{name}: {value}" for name, value in response.headers.items()]
+        for cookie in client._cookies.values():
+            exposed.append(cookie.value)
+            if cookie.key == app.config["SESSION_COOKIE_NAME"]:
+                exposed.append(repr(serializer.loads(cookie.value)))
+        for text in exposed:
+            for secret in secrets:
+                assert secret not in text, f"a credential leaked from {response.request.path}"
+    assert {200, 303, 400, 404, 405, 503} <= statuses
+
+
+def test_every_response_carries_the_security_headers(app, client, store, sandbox):
+    for response in exercise_every_route(client, store, sandbox):
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
+        assert "style-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        if response.request.path.startswith("/static/"):
+            assert headers.get("Cache-Control") != "no-store"
+        else:
+            assert headers["Cache-Control"] == "no-store"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client):
+    client.get("/checkout?cart_id=0f8fad5b-d9cb-469f-a165-70867728950e")
+    cookie = client.get_cookie("checkout_session")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+
+
+def test_live_mode_marks_the_session_cookie_secure(tmp_path):
+    from app import create_app
+    from tests.test_config import LIVE
+
+    live = create_app({**LIVE, "INSTANCE_PATH": str(tmp_path)}).test_client()
+    live.get("/checkout?cart_id=0f8fad5b-d9cb-469f-a165-70867728950e")
+    assert live.get_cookie("checkout_session").secure
+    response = live.get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+INLINE_PATTERNS = {
+    "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+    "style attribute": re.compile(r"\sstyle\s*=", re.I),
+    "style element": re.compile(r"<style[\s>]", re.I),
+    "hx-on": re.compile(r"hx-on", re.I),
+    "event handler attribute": re.compile(r"\son[a-z]+\s*=", re.I),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+def test_templates_are_csp_clean(template):
+    # Jinja comments never reach the browser, so they may talk about what is forbidden.
+    source = re.sub(r"\{#.*?#\}", "", template.read_text(), flags=re.S)
+    for problem, pattern in INLINE_PATTERNS.items():
+        assert not pattern.search(source), f"{problem} in {template.name}"
+
+
+def test_rendered_pages_are_csp_clean_and_every_post_form_has_a_token(client, store, sandbox):
+    for response in exercise_every_route(client, store, sandbox):
+        if response.mimetype != "text/html":
+            continue
+        page = parse(response)
+        for script in page.select("script"):
+            assert script.get("src")
+            assert not script.get_text().strip()
+        assert not page.select("[style]")
+        assert not [
+            tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)
+        ]
+        for form in page.select("form"):
+            if form.get("method", "get").lower() == "post":
+                assert form.select_one("input[name=csrf_token]")["value"]
+
+
+def test_a_csrf_failure_under_htmx_asks_for_a_full_reload(client, sandbox):
+    response = client.post(
+        "/cart/items", data={"product_id": "101"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert response.headers["HX-Refresh"] == "true"
+    assert "HX-Request" in response.headers["Vary"]
