@@ -29,9 +29,14 @@ def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+def is_currency(code: object) -> bool:
+    """Tell whether a value is an ISO 4217 code Babel knows."""
+    return isinstance(code, str) and len(code) == 3 and code in known_currencies()
+
+
 def check_currency(code: str) -> str:
     """Return an ISO 4217 code unchanged, or raise MoneyError if it is not one."""
-    if not isinstance(code, str) or len(code) != 3 or code not in known_currencies():
+    if not is_currency(code):
         raise MoneyError(f"{code!r} is not an ISO 4217 currency code")
     return code
 

@@ -14,6 +14,8 @@ LOOP_CART_API_KEY = "sandbox-loop-cart-key-5b7e19c0"
 LOOP_ORDERS_API_KEY = "sandbox-loop-orders-key-c2a8d4f1"
 # The BigCommerce token Loop's sandbox connector uses to read order metafields.
 LOOP_CONNECTOR_BIGCOMMERCE_TOKEN = "sandbox-loop-connector-bc-token-9e6a"
+# The shared secret BigCommerce sends in a header with each webhook to Loop's connector.
+LOOP_CONNECTOR_WEBHOOK_SECRET = "sandbox-loop-connector-webhook-secret-4d71"
 
 # The loopback ports the sandboxes use when the app runs them (README documents these).
 BIGCOMMERCE_PORT = 8801
@@ -25,4 +27,5 @@ ALL_SECRETS = (
     LOOP_CART_API_KEY,
     LOOP_ORDERS_API_KEY,
     LOOP_CONNECTOR_BIGCOMMERCE_TOKEN,
+    LOOP_CONNECTOR_WEBHOOK_SECRET,
 )

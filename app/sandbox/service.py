@@ -96,9 +96,16 @@ class RequestLog:
         self._seq = itertools.count(1)
 
     def record(
-        self, method: str, path: str, query: dict, headers: dict, body: bytes
+        self,
+        method: str,
+        path: str,
+        query: dict,
+        headers: dict,
+        body: bytes | None,
+        body_size: int | None = None,
+        secret_headers: frozenset[str] = SECRET_HEADERS,
     ) -> LoggedRequest:
-        """Add one request to the log and return its entry."""
+        """Add one request to the log and return its entry (``body=None``: size only)."""
         parsed: Any = None
         if body and len(body) <= LOGGED_BODY_LIMIT:
             try:
@@ -112,11 +119,11 @@ class RequestLog:
             path=path,
             query=query,
             headers={
-                name: (REDACTED if name.lower() in SECRET_HEADERS else value)
+                name: (REDACTED if name.lower() in secret_headers else value)
                 for name, value in headers.items()
             },
             json=parsed,
-            body_size=len(body),
+            body_size=len(body) if body is not None else body_size or 0,
         )
         with self._lock:
             self._entries.append(entry)
@@ -264,6 +271,7 @@ class Faults:
         self.release.set()
 
 
+# Called inside the request context, so it may look at ``flask.request`` to pick a body shape.
 FaultResponder = Callable[[int], Response]
 
 
@@ -276,8 +284,10 @@ class SandboxService:
         import_name: str,
         error_response: FaultResponder,
         reset_state: Callable[[], None] = lambda: None,
+        secret_headers: tuple[str, ...] = (),
     ) -> None:
         self.name = name
+        self._secret_headers = SECRET_HEADERS | {header.lower() for header in secret_headers}
         self.log = RequestLog()
         self.faults = Faults()
         self._error_response = error_response
@@ -298,12 +308,18 @@ class SandboxService:
     def _before(self) -> Response | None:
         if request.path.startswith(CONTROL_PREFIX):
             return None
+        # An oversized body is logged by its declared size only and left unread, so a
+        # service can refuse it without holding it in memory first.
+        declared = request.content_length
+        oversized = declared is not None and declared > LOGGED_BODY_LIMIT
         entry = self.log.record(
             request.method,
             request.path,
             {key: request.args.getlist(key) for key in request.args},
             dict(request.headers),
-            request.get_data(cache=True),
+            None if oversized else request.get_data(cache=True),
+            body_size=declared,
+            secret_headers=self._secret_headers,
         )
         g.sandbox_log_entry = entry
         fault = self.faults.take(request.method, request.path)
@@ -398,7 +414,10 @@ class LoopbackServer:
         self.host = host
         self.port = self._server.server_port
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"loopback-{self.port}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # how long stop() may wait for the loop to notice
+            name=f"loopback-{self.port}",
+            daemon=True,
         )
 
     @property
