@@ -1,0 +1,1 @@
+"""Tests of the sandbox BigCommerce (contract and behaviour), over real loopback HTTP."""
