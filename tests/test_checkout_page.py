@@ -147,3 +147,42 @@ def test_checkout_pages_are_never_cached(client, store):
     response = open_checkout(client, store.create_cart([(SNEAKERS, 1)]))
     assert response.headers["Cache-Control"] == "no-store"
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_summary_adds_up_to_bigcommerces_total_with_coupon_shipping_and_tax(client, store):
+    cart_id = store.create_cart([(SNEAKERS, 1), (SOCKS, 2)])
+    store.data("POST", f"/v3/checkouts/{cart_id}/coupons", json={"coupon_code": "SAVE10"})
+    address = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "address1": "1 Main St",
+        "city": "Columbus",
+        "state_or_province": "Ohio",
+        "state_or_province_code": "OH",
+        "country_code": "US",
+        "postal_code": "43004",
+    }
+    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=address)
+    items = store.checkout(cart_id)["cart"]["line_items"]["physical_items"]
+    lines = [{"item_id": item["id"], "quantity": item["quantity"]} for item in items]
+    checkout = store.data(
+        "POST",
+        f"/v3/checkouts/{cart_id}/consignments?include=consignments.available_shipping_options",
+        json=[{"address": address, "line_items": lines}],
+    )
+    consignment = checkout["consignments"][0]
+    option = consignment["available_shipping_options"][0]
+    store.data(
+        "PUT",
+        f"/v3/checkouts/{cart_id}/consignments/{consignment['id']}",
+        json={"shipping_option_id": option["id"]},
+    )
+    shown = totals(parse(open_checkout(client, cart_id)))
+    assert shown["discount"] > 0
+    assert shown["shipping"] == to_minor(option["cost"], "USD")
+    assert shown["tax"] > 0
+    assert (
+        shown["subtotal"] - shown["discount"] + shown["shipping"] + shown["tax"] == shown["total"]
+    )
+    assert shown["total"] == to_minor(store.checkout(cart_id)["grand_total"], "USD")

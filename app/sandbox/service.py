@@ -70,9 +70,13 @@ class LoggedRequest:
     body_size: int
     status: int | None = None
     fault: str | None = None
+    body: bytes | None = None  # the raw request body, when small enough to keep
+    response_headers: dict[str, str] | None = None
+    response_body: bytes | None = None  # the raw response body, when small enough to keep
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly dict of this entry."""
+        response = self.response_body
         return {
             "seq": self.seq,
             "time": self.time,
@@ -84,6 +88,8 @@ class LoggedRequest:
             "body_size": self.body_size,
             "status": self.status,
             "fault": self.fault,
+            "response_headers": self.response_headers,
+            "response_body": response.decode("utf-8", "replace") if response is not None else None,
         }
 
 
@@ -124,6 +130,7 @@ class RequestLog:
             },
             json=parsed,
             body_size=len(body) if body is not None else body_size or 0,
+            body=body if body and len(body) <= LOGGED_BODY_LIMIT else None,
         )
         with self._lock:
             self._entries.append(entry)
@@ -285,6 +292,7 @@ class SandboxService:
         error_response: FaultResponder,
         reset_state: Callable[[], None] = lambda: None,
         secret_headers: tuple[str, ...] = (),
+        on_stop: Callable[[], None] = lambda: None,
     ) -> None:
         self.name = name
         self._secret_headers = SECRET_HEADERS | {header.lower() for header in secret_headers}
@@ -292,6 +300,7 @@ class SandboxService:
         self.faults = Faults()
         self._error_response = error_response
         self._reset_state = reset_state
+        self._on_stop = on_stop
         self.app = Flask(import_name)
         self.app.json = DecimalJSONProvider(self.app)
         self.app.extensions["sandbox_service"] = self
@@ -304,6 +313,11 @@ class SandboxService:
         self.faults.clear()
         self._reset_state()
         self.log.clear()
+
+    def stop(self) -> None:
+        """Release held requests and stop the service's background work."""
+        self.faults.clear()
+        self._on_stop()
 
     def _before(self) -> Response | None:
         if request.path.startswith(CONTROL_PREFIX):
@@ -341,6 +355,10 @@ class SandboxService:
         entry = g.get("sandbox_log_entry")
         if entry is not None:
             entry.status = response.status_code
+            entry.response_headers = dict(response.headers)
+            if not response.is_streamed:
+                data = response.get_data()
+                entry.response_body = data if len(data) <= LOGGED_BODY_LIMIT else None
         return response
 
     def _control_blueprint(self) -> Blueprint:
@@ -465,6 +483,6 @@ class RunningService:
         self.service.reset()
 
     def stop(self) -> None:
-        """Release held requests and stop the server."""
-        self.service.faults.clear()
+        """Stop the service's background work and its server."""
+        self.service.stop()
         self.server.stop()

@@ -1,0 +1,53 @@
+"""Serve the two sandboxes alone: ``python -m app.sandbox [--bigcommerce-port P] [--loop-port P]``.
+
+For merchants who want to point their own storefront (or this app started separately) at them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+
+from app.sandbox import FAULTS_VARIABLE
+from app.sandbox import Sandbox
+from app.sandbox import credentials
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start both sandboxes and serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m app.sandbox", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    parser.add_argument("--bigcommerce-port", type=int, default=credentials.BIGCOMMERCE_PORT)
+    parser.add_argument("--loop-port", type=int, default=credentials.LOOP_PORT)
+    args = parser.parse_args(argv)
+    try:
+        sandbox = Sandbox.start(args.host, args.bigcommerce_port, args.loop_port)
+    except OSError as error:
+        print(f"sandbox: cannot listen: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"sandbox: {FAULTS_VARIABLE}: {error}", file=sys.stderr)
+        return 2
+    hash_ = credentials.BIGCOMMERCE_STORE_HASH
+    print(
+        f"BigCommerce sandbox: {sandbox.bigcommerce.url}/stores/{hash_}/v3  (X-Auth-Token: "
+        f"{credentials.BIGCOMMERCE_ACCESS_TOKEN})"
+    )
+    print(
+        f"Loop sandbox:        {sandbox.loop.url}/v1/analyze  (X-Authorization: "
+        f"{credentials.LOOP_CART_API_KEY})"
+    )
+    print("Press Ctrl+C to stop.", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

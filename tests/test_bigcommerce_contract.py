@@ -1,0 +1,52 @@
+"""Every request the app sends to BigCommerce, and each answer it relies on, follow the spec.
+
+The app's real traffic is taken from the sandbox's request log after shopper flows and
+validated against BigCommerce's official OpenAPI files.
+"""
+
+from __future__ import annotations
+
+import simplejson
+
+from tests.conftest import csrf_token
+from tests.conftest import parse
+from tests.support.openapi import is_documented
+from tests.support.openapi import logged_request_parts
+from tests.support.openapi import validate_logged_exchange
+from tests.support.openapi import validate_request
+
+
+def shop_and_check_out(client) -> None:
+    """Browse, add two products (one refused), switch currency, then hand off and check out."""
+    token = csrf_token(parse(client.get("/")))
+    for product_id, quantity in (("101", "1"), ("102", "2"), ("999", "1")):
+        client.post(
+            "/cart/items",
+            data={"csrf_token": token, "product_id": product_id, "quantity": quantity},
+        )
+    link = parse(client.get("/cart")).select_one("#checkout-link")["href"]
+    client.get(link)
+    client.get("/checkout")
+    client.post("/cart/currency", data={"csrf_token": token, "currency": "KWD"})
+    client.post("/cart/items", data={"csrf_token": token, "product_id": "104", "quantity": "3"})
+
+
+def test_the_apps_bigcommerce_traffic_follows_the_spec(client, sandbox):
+    shop_and_check_out(client)
+    exchanges = sandbox.bigcommerce.log.entries()
+    operations = {(entry.method, entry.path.split("/v3/")[1].split("/")[0]) for entry in exchanges}
+    assert operations >= {("GET", "catalog"), ("POST", "carts"), ("GET", "checkouts")}
+    refused = []
+    for entry in exchanges:
+        if is_documented(entry.method, entry.path, entry.status):
+            validate_logged_exchange(entry)
+        else:
+            # BigCommerce does not document this status for the operation: the request must
+            # still be valid, and the answer must be a v3 error the client can read.
+            validate_request(*logged_request_parts(entry))
+            error = simplejson.loads(entry.response_body)
+            assert entry.status in (400, 404, 422)
+            assert isinstance(error.get("title"), str)
+            refused.append(entry)
+    assert len(refused) == 1  # product 999 does not exist
+    assert refused[0].json["line_items"][0]["product_id"] == 999
