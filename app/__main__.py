@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from urllib.parse import urlsplit
 
@@ -71,6 +72,8 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
             sandbox.stop()
         return 1
     print(f"Demo store on the sandbox: http://{host}:{server.server_port}/  (Ctrl+C to stop)")
+    # Process managers stop services with SIGTERM: shut down as cleanly as on Ctrl+C.
+    signal.signal(signal.SIGTERM, _stop_serving)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -80,6 +83,10 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
         if sandbox:
             sandbox.stop()
     return 0
+
+
+def _stop_serving(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _sandboxes_answer(settings: Settings) -> bool:

@@ -50,9 +50,9 @@ def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
     )
 
 
-def stop(process: subprocess.Popen) -> int:
-    """Interrupt a server as Ctrl+C would and return its exit code."""
-    process.send_signal(signal.SIGINT)
+def stop(process: subprocess.Popen, signum: int = signal.SIGINT) -> int:
+    """Stop a server as Ctrl+C (or a process manager) would and return its exit code."""
+    process.send_signal(signum)
     try:
         return process.wait(timeout=10)
     finally:
@@ -78,7 +78,7 @@ def test_the_run_command_serves_the_demo_store_on_its_own_sandboxes(tmp_path):
         health = requests.get(f"http://127.0.0.1:{loop}/__sandbox/health", timeout=2)
         assert health.json()["service"] == "loop"
     finally:
-        assert stop(process) == 0
+        assert stop(process, signal.SIGTERM) == 0  # as systemd or a container runtime stops it
     assert f"http://127.0.0.1:{web}/" in process.stdout.read()
     # The sandbox session key was kept in the instance folder, not in the environment.
     assert (PROJECT / "instance" / "sandbox-secret-key").exists()
