@@ -21,6 +21,9 @@ TOKEN = credentials.BIGCOMMERCE_ACCESS_TOKEN
 LOOP_TOKEN = credentials.LOOP_CONNECTOR_BIGCOMMERCE_TOKEN
 JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 PAYMENTS_ACCEPT = "application/vnd.bc.v1+json"
+# Every (method, URL, "success" | "error") that ok() and failed() checked in this run, so a
+# test can prove each sandbox endpoint was contract-checked both ways.
+CHECKED: set[tuple[str, str, str]] = set()
 
 CA_ADDRESS = {
     "first_name": "Jane",
@@ -152,6 +155,7 @@ def ok(response: requests.Response, status: int = 200) -> Any:
     """Assert the status and that request and response follow the spec; return the body."""
     assert response.status_code == status, (response.status_code, response.text[:2000])
     validate_requests_response(response)
+    CHECKED.add((response.request.method, response.request.url, "success"))
     return parse(response)
 
 
@@ -179,6 +183,7 @@ def failed(response: requests.Response, status: int, *, request_valid: bool | No
         )
     else:
         assert_error_shape(prepared.url, data, status)
+    CHECKED.add((prepared.method, prepared.url, "error"))
     return data
 
 

@@ -78,6 +78,27 @@ def test_order_statuses(client):
     assert len(names) == 15
 
 
+def test_one_tax_class(client):
+    data = ok(client.call("GET", "/v2/tax_classes/1"))
+    assert (data["id"], data["name"]) == ("1", "Non-Taxable Products")
+
+
+def test_unknown_tax_class_is_404(client):
+    # Only 200 is documented for this call; failed() checks the v2 error array instead.
+    data = failed(client.call("GET", "/v2/tax_classes/99"), 404)
+    assert data[0]["status"] == 404
+
+
+def test_one_order_status(client):
+    data = ok(client.call("GET", "/v2/order_statuses/11"))
+    assert (data["id"], data["name"]) == (11, "Awaiting Fulfillment")
+
+
+def test_unknown_order_status_is_404(client):
+    data = failed(client.call("GET", "/v2/order_statuses/99"), 404)
+    assert data[0]["status"] == 404
+
+
 @pytest.mark.parametrize(
     "path", ["/v3/catalog/products", "/v3/pickup/methods", "/v2/tax_classes", "/v2/order_statuses"]
 )
