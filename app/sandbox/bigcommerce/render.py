@@ -112,10 +112,9 @@ def _line_discounts(pricing: Pricing) -> list[Json]:
     ]
 
 
-def cart_payload(cart: Cart, includes: set[str]) -> Json:
-    """A cart as the Carts API returns it (``Cart_Full``)."""
-    pricing = price(cart)
-    data: Json = {
+def _cart_head(cart: Cart, pricing: Pricing) -> Json:
+    """The fields a cart and a checkout's cart share, in BigCommerce's order."""
+    return {
         "id": cart.id,
         "customer_id": cart.customer_id,
         "channel_id": cart.channel_id,
@@ -125,6 +124,14 @@ def cart_payload(cart: Cart, includes: set[str]) -> Json:
         "base_amount": pricing.base_amount,
         # Order-level promotions and manual discounts only; coupons are reported apart.
         "discount_amount": ZERO,
+    }
+
+
+def cart_payload(cart: Cart, includes: set[str]) -> Json:
+    """A cart as the Carts API returns it (``Cart_Full``)."""
+    pricing = price(cart)
+    data: Json = {
+        **_cart_head(cart, pricing),
         "manual_discount_amount": ZERO,
         "cart_amount": pricing.items_ex_tax + pricing.items_tax,
         "coupons": _coupons(pricing, checkout=False),
@@ -198,14 +205,7 @@ def checkout_payload(cart: Cart, includes: set[str]) -> Json:
     """A checkout as the Checkouts API returns it (``Checkout``)."""
     pricing = price(cart)
     checkout_cart: Json = {
-        "id": cart.id,
-        "customer_id": cart.customer_id,
-        "channel_id": cart.channel_id,
-        "email": cart.email,
-        "currency": {"code": cart.currency},
-        "tax_included": False,
-        "base_amount": pricing.base_amount,
-        "discount_amount": ZERO,
+        **_cart_head(cart, pricing),
         "cart_amount_ex_tax": pricing.items_ex_tax,
         "cart_amount_inc_tax": pricing.items_ex_tax + pricing.items_tax,
         "coupons": _coupons(pricing, checkout=True),
