@@ -8,7 +8,6 @@ cache hands a fragment to a full page load.
 from __future__ import annotations
 
 from flask import Response
-from flask import render_template
 from flask import request
 
 
@@ -24,13 +23,6 @@ def vary_on_htmx(response: Response) -> Response:
     """Mark a response as depending on the HX-Request header."""
     response.vary.add("HX-Request")
     return response
-
-
-def render_page_or_component(page: str, component: str, status: int = 200, **context) -> Response:
-    """Render the page for a browser, or just its component for htmx."""
-    template = component if is_htmx_request() else page
-    response = Response(render_template(template, **context), status=status)
-    return vary_on_htmx(response)
 
 
 def refresh_page(response: Response) -> Response:
