@@ -1,9 +1,8 @@
 """Contract: the v2 Orders API calls the app makes, a success and an error each."""
 
-from decimal import Decimal
-
 import pytest
 
+from .client import FEE
 from .client import failed
 from .client import ok
 from .client import place_order
@@ -19,14 +18,7 @@ INCLUDES = {
 def order_id(client):
     """An Incomplete order for sneakers and a map pack, with one fee."""
     checkout_id = ready_checkout(client, ((101, 1), (104, 1)))
-    fee = {
-        "type": "custom_fee",
-        "name": "CPLUS",
-        "display_name": "Checkout+ protection",
-        "cost": Decimal("2.99"),
-        "source": "checkout-plus",
-    }
-    ok(client.call("POST", f"/v3/checkouts/{checkout_id}/fees", {"fees": [fee]}))
+    ok(client.call("POST", f"/v3/checkouts/{checkout_id}/fees", {"fees": [FEE]}))
     return place_order(client, checkout_id)
 
 

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from .client import CA_ADDRESS
+from .client import FEE
 from .client import create_cart
 from .client import failed
 from .client import ok
@@ -104,14 +105,7 @@ def test_pickup_and_digital_orders_need_no_shipping_option(client):
 
 def test_order_totals_match_the_checkout_and_fees_carry_over(client):
     checkout_id = ready_checkout(client, ((101, 1), (102, 2)))
-    fee = {
-        "type": "custom_fee",
-        "name": "CPLUS",
-        "display_name": "Checkout+ protection",
-        "cost": Decimal("2.99"),
-        "source": "checkout-plus",
-    }
-    ok(client.call("POST", f"/v3/checkouts/{checkout_id}/fees", {"fees": [fee]}))
+    ok(client.call("POST", f"/v3/checkouts/{checkout_id}/fees", {"fees": [FEE]}))
     ok(client.call("POST", f"/v3/checkouts/{checkout_id}/coupons", {"coupon_code": "SAVE10"}))
     checkout = ok(client.call("GET", f"/v3/checkouts/{checkout_id}"))["data"]
     order_id = place_order(client, checkout_id)

@@ -148,9 +148,7 @@ def _parse_new(
 def update_consignment(checkout_id: str, consignment_id: str) -> dict[str, Any]:
     """Change a consignment's address or lines, or (separately) pick its shipping option."""
     cart = get_checkout(checkout_id)
-    consignment = cart.consignment(consignment_id)
-    if consignment is None:
-        raise not_found(f"Consignment {consignment_id} is not on checkout {checkout_id}.")
+    consignment = _consignment_or_404(cart, checkout_id, consignment_id)
     body = read_valid_json(UPDATE)
     check_version(body, cart.version)
     if not any(name in body for name in CHANGES):
@@ -209,6 +207,14 @@ def _check_shipping_choice(body: dict[str, Any], consignment: Consignment) -> No
         raise invalid({field: "is not one of the consignment's available shipping options"})
 
 
+def _consignment_or_404(cart: Cart, checkout_id: str, consignment_id: str) -> Consignment:
+    """Return the checkout's consignment with this id, or answer 404."""
+    consignment = cart.consignment(consignment_id)
+    if consignment is None:
+        raise not_found(f"Consignment {consignment_id} is not on checkout {checkout_id}.")
+    return consignment
+
+
 def _clear_shipping(consignment: Consignment) -> None:
     """Forget the chosen shipping, which address or line changes invalidate."""
     consignment.shipping_option_id = None
@@ -220,9 +226,7 @@ def _clear_shipping(consignment: Consignment) -> None:
 def delete_consignment(checkout_id: str, consignment_id: str) -> dict[str, Any]:
     """Remove a consignment; its lines become unassigned."""
     cart = get_checkout(checkout_id)
-    consignment = cart.consignment(consignment_id)
-    if consignment is None:
-        raise not_found(f"Consignment {consignment_id} is not on checkout {checkout_id}.")
+    consignment = _consignment_or_404(cart, checkout_id, consignment_id)
     body = read_valid_json(VERSION_ONLY, required=False)
     check_version(body, cart.version)
     cart.consignments.remove(consignment)

@@ -110,6 +110,7 @@ def delete_fees(checkout_id: str) -> dict[str, Any]:
     for index, fee_id in enumerate(body["ids"]):
         if fee_id not in known:
             raise invalid({f"ids[{index}]": f"fee {fee_id} is not on this checkout"})
-    cart.fees = [fee for fee in cart.fees if fee.id not in set(body["ids"])]
+    doomed = set(body["ids"])
+    cart.fees = [fee for fee in cart.fees if fee.id not in doomed]
     cart.touch()
     return checkout_response(cart)
