@@ -1,0 +1,29 @@
+"""The Loop Checkout+ API client."""
+
+from app.clients.loop.client import LoopClient
+from app.clients.loop.errors import LoopError
+from app.clients.loop.errors import LoopInvalidResponse
+from app.clients.loop.errors import LoopRateLimited
+from app.clients.loop.errors import LoopRejected
+from app.clients.loop.errors import LoopRequestTooLarge
+from app.clients.loop.errors import LoopSessionNotFound
+from app.clients.loop.errors import LoopUnauthorized
+from app.clients.loop.errors import LoopUnavailable
+from app.clients.loop.models import Offer
+from app.clients.loop.models import SessionState
+from app.clients.loop.payload import MAX_ANALYZE_BODY_BYTES
+
+__all__ = [
+    "MAX_ANALYZE_BODY_BYTES",
+    "LoopClient",
+    "LoopError",
+    "LoopInvalidResponse",
+    "LoopRateLimited",
+    "LoopRejected",
+    "LoopRequestTooLarge",
+    "LoopSessionNotFound",
+    "LoopUnauthorized",
+    "LoopUnavailable",
+    "Offer",
+    "SessionState",
+]
