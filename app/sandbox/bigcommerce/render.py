@@ -40,7 +40,9 @@ def _line(cart: Cart, item: LineItem, pricing: Pricing, checkout: bool, options:
         "quantity": item.quantity,
         "image_url": product_image_url(product.id),
         "discounts": [{"id": "coupon", "discounted_amount": coupon}] if coupon else [],
-        "discount_amount": coupon,
+        # Item-level promotions only (the sandbox has none); coupons go in coupon_amount,
+        # as in the spec's "Coupon Applied" example.
+        "discount_amount": ZERO,
         "coupon_amount": coupon,
         "original_price": product.price(cart.currency),
         "list_price": item.list_price,
