@@ -6,7 +6,6 @@ For merchants who want to point their own storefront (or this app started separa
 from __future__ import annotations
 
 import argparse
-import contextlib
 import signal
 import sys
 import threading
@@ -23,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bigcommerce-port", type=int, default=credentials.BIGCOMMERCE_PORT)
     parser.add_argument("--loop-port", type=int, default=credentials.LOOP_PORT)
     args = parser.parse_args(argv)
+    # Handle Ctrl+C and SIGTERM from the start: a signal that lands while the services come
+    # up must stop them cleanly too, not escape as a KeyboardInterrupt mid-start.
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         sandbox = Sandbox.start(args.host, args.bigcommerce_port, args.loop_port)
     except OSError as error:
@@ -41,10 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{credentials.LOOP_CART_API_KEY})"
     )
     print("Press Ctrl+C to stop.", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with contextlib.suppress(KeyboardInterrupt):
-        stop.wait()
+    stop.wait()
     sandbox.stop()
     return 0
 
