@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import Locale
+from babel import UnknownLocaleError
 from dotenv import dotenv_values
 
 from app.sandbox import credentials as sandbox
@@ -46,8 +48,14 @@ SETTING_NAMES = (
     "LOOP_ANALYZE_TIMEOUT",
     "REDIS_URL",
     "CHECKOUT_SANDBOX",
+    "CHECKOUT_DEFAULT_REGION",
+    "CHECKOUT_LOCALE",
+    "CHECKOUT_PLUS_MOUNT_TARGET",
+    "CHECKOUT_PLUS_CART_EXPERIENCE",
 )
 STORE_HASH_PATTERN = re.compile(r"^[A-Za-z0-9]{1,32}$")
+REGION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+ANALYTICS_LABEL_PATTERN = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 class ConfigError(Exception):
@@ -75,6 +83,10 @@ class Settings:
     checkout_plus_sync: str
     loop_analyze_timeout: float
     redis_url: str | None
+    default_region: str = "US"
+    default_locale: str = "en_US"
+    mount_target: str = "order_summary"
+    cart_experience: str = "checkbox"
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -96,6 +108,7 @@ class Settings:
             "loop_analyze_timeout": _timeout(env.get("LOOP_ANALYZE_TIMEOUT")),
             "redis_url": _redis_url(env.get("REDIS_URL")),
             "checkout_plus_sync": sync,
+            **_shopper_defaults(env),
         }
         if sandbox_mode:
             return cls._sandbox(env, **common)
@@ -180,6 +193,39 @@ def _sandbox_mode(env: dict[str, str]) -> bool:
         return True
     has_any_credential = any(name in env for name in LIVE_CREDENTIALS)
     return flag is None and not has_any_credential
+
+
+def _shopper_defaults(env: dict[str, str]) -> dict[str, str]:
+    """Read the region, locale and analytics labels the offer uses when a cart does not say."""
+    region = env.get("CHECKOUT_DEFAULT_REGION", "US")
+    if not REGION_PATTERN.match(region):
+        raise ConfigError(
+            "CHECKOUT_DEFAULT_REGION",
+            f"must be an ISO 3166 country or subdivision such as US or US-OH, not {region!r}",
+        )
+    locale = env.get("CHECKOUT_LOCALE", "en_US").replace("-", "_")
+    try:
+        Locale.parse(locale)
+    except (ValueError, UnknownLocaleError):
+        raise ConfigError(
+            "CHECKOUT_LOCALE", f"must be a locale such as en_US or de_DE, not {locale!r}"
+        ) from None
+    labels = {}
+    for name, default in (
+        ("CHECKOUT_PLUS_MOUNT_TARGET", "order_summary"),
+        ("CHECKOUT_PLUS_CART_EXPERIENCE", "checkbox"),
+    ):
+        labels[name] = env.get(name, default)
+        if not ANALYTICS_LABEL_PATTERN.match(labels[name]):
+            raise ConfigError(
+                name, f"must be a short label of a-z, 0-9 and _ only, not {labels[name]!r}"
+            )
+    return {
+        "default_region": region,
+        "default_locale": locale,
+        "mount_target": labels["CHECKOUT_PLUS_MOUNT_TARGET"],
+        "cart_experience": labels["CHECKOUT_PLUS_CART_EXPERIENCE"],
+    }
 
 
 def _timeout(raw: str | None) -> float:

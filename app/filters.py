@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask
-from flask import current_app
 
+from app.locales import shopper_locale
 from app.money import format_amount
 from app.money import format_minor
 from app.money import to_minor
@@ -14,12 +14,12 @@ from app.money import to_minor
 
 def money(amount: Decimal | int, currency: str) -> str:
     """Format an amount in major units, e.g. ``{{ total|money(currency) }}`` -> ``$24.50``."""
-    return format_amount(amount, currency, current_app.config["CHECKOUT_LOCALE"])
+    return format_amount(amount, currency, shopper_locale())
 
 
 def minor_money(minor: int, currency: str) -> str:
     """Format an integer of minor units, e.g. ``{{ 498|minor_money("USD") }}`` -> ``$4.98``."""
-    return format_minor(minor, currency, current_app.config["CHECKOUT_LOCALE"])
+    return format_minor(minor, currency, shopper_locale())
 
 
 def minor_units(amount: Decimal | int, currency: str) -> int:

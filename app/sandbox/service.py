@@ -74,6 +74,16 @@ class LoggedRequest:
     response_headers: dict[str, str] | None = None
     response_body: bytes | None = None  # the raw response body, when small enough to keep
 
+    @property
+    def response_json(self) -> Any:
+        """Return the response body decoded as JSON, or None when it was not kept or not JSON."""
+        if self.response_body is None:
+            return None
+        try:
+            return simplejson.loads(self.response_body, use_decimal=True)
+        except ValueError:
+            return None
+
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly dict of this entry."""
         response = self.response_body

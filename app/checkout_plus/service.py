@@ -1,0 +1,151 @@
+"""Keep the shopper's offer current: analyze the cart with Loop, at most once per cart state.
+
+Every way Loop can fail ends here as "no offer" with a reason, never as an exception for the
+page: checkout goes on without protection.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import replace
+
+from app.checkout_plus.analyze_request import build_analyze_request
+from app.checkout_plus.analyze_request import cart_fingerprint
+from app.checkout_plus.offer import ELIGIBLE
+from app.checkout_plus.offer import Analysis
+from app.checkout_plus.offer import OfferState
+from app.checkout_plus.offer import Quote
+from app.clients.bigcommerce import Checkout
+from app.clients.loop import LoopClient
+from app.clients.loop import LoopError
+from app.clients.loop import LoopInvalidResponse
+from app.clients.loop import LoopRateLimited
+from app.clients.loop import LoopRequestTooLarge
+from app.clients.loop import LoopUnauthorized
+from app.clients.loop import LoopUnavailable
+from app.clients.loop import Offer
+
+log = logging.getLogger(__name__)
+
+# Loop lets a session answer be cached this long (GET /v1/session sends max-age=45).
+ANALYSIS_FRESH_SECONDS = 45.0
+# A failed call is not repeated for a short while, so a reload does not wait on Loop again.
+FAILURE_FRESH_SECONDS = 10.0
+MAX_RATE_LIMIT_WAIT_SECONDS = 60.0
+# The coverage this checkout can describe; a mode we cannot put into words is not offered.
+KNOWN_MODES = frozenset({"returnCoverage", "shippingProtection"})
+CHARGE_METHOD = "fee"
+
+
+@dataclass(frozen=True)
+class OfferSettings:
+    """The merchant's choices that shape every analyze request."""
+
+    default_region: str
+    mount_target: str
+    cart_experience: str
+
+
+class OfferService:
+    """Analyze carts with Loop and apply the shopper's choice to the result."""
+
+    def __init__(
+        self,
+        loop: LoopClient,
+        settings: OfferSettings,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._loop = loop
+        self._settings = settings
+        self._clock = clock
+
+    def refresh(
+        self, checkout: Checkout, state: OfferState, locale: str | None, force: bool = False
+    ) -> OfferState:
+        """Return the state with an analysis of this checkout, re-using one for the same cart.
+
+        ``force`` asks Loop again even for an unchanged cart (the quote must be fresh).
+        """
+        request = build_analyze_request(
+            checkout,
+            session_id=state.loop_session_id,
+            default_region=self._settings.default_region,
+            locale=locale,
+            mount_target=self._settings.mount_target,
+            cart_experience=self._settings.cart_experience,
+        )
+        fingerprint = cart_fingerprint(request)
+        now = self._clock()
+        if not force and state.analysis and state.analysis.reusable_for(fingerprint, now):
+            return state
+        analysis, session_id = self._analyze(request, fingerprint, checkout.currency, now)
+        return state.after_analysis(analysis).with_loop_session(session_id or state.loop_session_id)
+
+    def choose(self, state: OfferState, opt_in: bool, seen_quote: str | None) -> OfferState:
+        """Apply the shopper's checkbox to the quote on show.
+
+        ``seen_quote`` is the token of the quote the form showed; if the quote has changed
+        since, the shopper is asked again rather than opted in to a price they did not see.
+        """
+        if not opt_in:
+            return state.opt_out()
+        quote = state.quote
+        if quote is None:
+            return state.opt_out()
+        if seen_quote != quote.token:
+            return replace(state.opt_out(), reconfirm=True)
+        return state.opt_in()
+
+    def _analyze(
+        self, request: dict, fingerprint: str, currency: str, now: float
+    ) -> tuple[Analysis, str | None]:
+        """Ask Loop about one cart state and turn every outcome into an Analysis."""
+
+        def outcome(reason: str, fresh_for: float, quote: Quote | None = None) -> Analysis:
+            return Analysis(fingerprint, now, reason, quote, fresh_for)
+
+        if not request["cart"]["lines"]:
+            # Loop asks not to be called for an empty cart.
+            return outcome("empty_cart", ANALYSIS_FRESH_SECONDS), None
+        try:
+            offer = self._loop.analyze(request)
+        except LoopRateLimited as error:
+            wait = min(
+                max(error.retry_after or 0, FAILURE_FRESH_SECONDS), MAX_RATE_LIMIT_WAIT_SECONDS
+            )
+            return outcome("rate_limited", wait), None
+        except LoopUnavailable as error:
+            return outcome(
+                "timeout" if error.timed_out else "unavailable", FAILURE_FRESH_SECONDS
+            ), None
+        except LoopUnauthorized:
+            return outcome("unauthorized", FAILURE_FRESH_SECONDS), None
+        except LoopRequestTooLarge:
+            return outcome("request_too_large", ANALYSIS_FRESH_SECONDS), None
+        except LoopInvalidResponse:
+            return outcome("invalid_response", FAILURE_FRESH_SECONDS), None
+        except LoopError:
+            return outcome("loop_error", FAILURE_FRESH_SECONDS), None
+        reason, quote = _judge(offer, currency)
+        return outcome(reason, ANALYSIS_FRESH_SECONDS, quote), offer.session_id
+
+
+def _judge(offer: Offer, currency: str) -> tuple[str, Quote | None]:
+    """Return the reason and the quote to show for Loop's answer."""
+    if not offer.eligible:
+        return offer.reason, None
+    if offer.method != CHARGE_METHOD:
+        log.warning("Loop offered charge method %r; only %r can be applied", offer.method, "fee")
+        return "unsupported_charge_method", None
+    if offer.currency != currency or offer.amount is None:
+        log.warning("Loop quoted in %s for a cart in %s; offer hidden", offer.currency, currency)
+        return "currency_mismatch", None
+    unknown = [mode for mode in offer.mode if mode not in KNOWN_MODES]
+    if unknown:
+        log.warning("Loop offered coverage %s that the offer copy cannot describe", unknown)
+        return "unknown_mode", None
+    quote = Quote(offer.session_id, offer.mode, offer.amount, offer.currency)
+    return ELIGIBLE, quote
