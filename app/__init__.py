@@ -37,7 +37,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key or _sandbox_secret_key(app),
         SETTINGS=settings,
-        CHECKOUT_LOCALE="en_US",
         STORE_NAME="Demo Outfitters" if settings.sandbox else "Checkout",
         SESSION_COOKIE_NAME="checkout_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -70,15 +69,32 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_services(app: Flask, settings: Settings) -> None:
     from app.checkout.service import CheckoutService
+    from app.checkout_plus.service import OfferService
+    from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
+    from app.clients.loop import LoopClient
 
     bigcommerce = BigCommerceClient(
         api_url=settings.bigcommerce_api_url,
         store_hash=settings.bigcommerce_store_hash,
         access_token=settings.bigcommerce_access_token,
     )
+    loop = LoopClient(
+        base_url=settings.loop_checkout_plus_url,
+        api_key=settings.loop_cart_api_key,
+        timeout=settings.loop_analyze_timeout,
+    )
+    offers = OfferService(
+        loop,
+        OfferSettings(
+            default_region=settings.default_region,
+            mount_target=settings.mount_target,
+            cart_experience=settings.cart_experience,
+        ),
+    )
     app.extensions["bigcommerce"] = bigcommerce
-    app.extensions["checkout_service"] = CheckoutService(bigcommerce)
+    app.extensions["loop"] = loop
+    app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

@@ -29,3 +29,9 @@ def refresh_page(response: Response) -> Response:
     """Ask htmx to reload the whole page (e.g. to pick up a fresh CSRF token)."""
     response.headers["HX-Refresh"] = "true"
     return response
+
+
+def trigger_event(response: Response, event: str) -> Response:
+    """Have htmx fire an event on the page once this response arrives (``HX-Trigger``)."""
+    response.headers["HX-Trigger"] = event
+    return response

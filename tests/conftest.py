@@ -60,6 +60,14 @@ def parse(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
+def open_checkout(client, cart_id: str, **kwargs):
+    """Follow the storefront's handoff link and return the checkout page."""
+    handoff = client.get(f"/checkout?cart_id={cart_id}")
+    assert handoff.status_code == 303
+    assert handoff.headers["Location"] == "/checkout"
+    return client.get("/checkout", **kwargs)
+
+
 def csrf_token(page: BeautifulSoup) -> str:
     """Return the CSRF token of the first form on a parsed page."""
     field = page.select_one("form input[name=csrf_token]")

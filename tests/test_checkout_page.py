@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
+from tests.conftest import open_checkout
 from tests.conftest import parse
 
 SNEAKERS, SOCKS, JACKET, MAP_PDF = 101, 102, 103, 104
-
-
-def open_checkout(client, cart_id: str):
-    """Follow the storefront's handoff link and return the checkout page."""
-    handoff = client.get(f"/checkout?cart_id={cart_id}")
-    assert handoff.status_code == 303
-    assert handoff.headers["Location"] == "/checkout"
-    return client.get("/checkout")
 
 
 def totals(page) -> dict[str, int]:

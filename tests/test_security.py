@@ -33,7 +33,8 @@ def exercise_every_route(client, store, sandbox) -> list:
     keep(client.post("/cart/items", data={"product_id": "1"}, headers={"HX-Request": "true"}))
     cart_link = parse(keep(client.get("/cart"))).select_one("#checkout-link")["href"]
     keep(client.get(cart_link))
-    keep(client.get("/checkout"))
+    checkout = parse(keep(client.get("/checkout")))
+    exercise_the_checkout(client, checkout, keep, sandbox)
     keep(client.get("/checkout?cart_id=not-a-cart"))
     keep(client.get("/healthz"))
     keep(client.get("/static/css/checkout.css"))
@@ -46,6 +47,30 @@ def exercise_every_route(client, store, sandbox) -> list:
     store.request("DELETE", f"/v3/carts/{cart_link.split('=')[1]}")
     keep(client.get("/checkout"))  # the cart is gone
     return responses
+
+
+def exercise_the_checkout(client, page, keep, sandbox) -> None:
+    """Drive the checkout's own routes: offer, opt-in, quantity, with and without htmx."""
+    htmx = {"HX-Request": "true"}
+    token = csrf_token(page)
+    quote = page.select_one("#checkout-plus-offer input[name=quote]")["value"]
+    line = page.select_one("#order-summary [data-line-id]")["data-line-id"]
+    keep(client.get("/checkout/offer", headers=htmx))
+    keep(client.get("/checkout/offer"))
+    opt_in = {"csrf_token": token, "quote": quote, "checkout_plus": "y"}
+    keep(client.post("/checkout/protection", data=opt_in))
+    keep(client.post("/checkout/protection", data=opt_in, headers=htmx))
+    keep(client.post("/checkout/protection", data={"checkout_plus": "y"}))  # no token
+    keep(client.post(f"/checkout/lines/{line}", data={"csrf_token": token, "quantity": "2"}))
+    keep(
+        client.post(
+            f"/checkout/lines/{line}", data={"csrf_token": token, "quantity": "3"}, headers=htmx
+        )
+    )
+    sandbox.set_faults("loop POST /v1/analyze status=401 times=1")  # a refused key is logged
+    keep(client.post(f"/checkout/lines/{line}", data={"csrf_token": token, "quantity": "x"}))
+    keep(client.post("/checkout/lines/no-such-line", data={"csrf_token": token, "quantity": "1"}))
+    keep(client.get("/checkout"))
 
 
 def covered_rules(app, responses) -> set[str]:
@@ -62,7 +87,8 @@ def covered_rules(app, responses) -> set[str]:
     return rules
 
 
-def test_no_credential_reaches_the_browser_on_any_route(app, client, store, sandbox):
+def test_no_credential_reaches_the_browser_on_any_route(app, client, store, sandbox, caplog):
+    caplog.set_level("DEBUG")
     responses = exercise_every_route(client, store, sandbox)
     every_rule = {rule.rule for rule in app.url_map.iter_rules()}
     assert covered_rules(app, responses) == every_rule, "add the new route to this test"
@@ -80,7 +106,10 @@ def test_no_credential_reaches_the_browser_on_any_route(app, client, store, sand
         for text in exposed:
             for secret in secrets:
                 assert secret not in text, f"a credential leaked from {response.request.path}"
-    assert {200, 303, 400, 404, 405, 503} <= statuses
+    assert "Loop analyze failed: 401" in caplog.text
+    for secret in secrets:
+        assert secret not in caplog.text, "a credential reached the logs"
+    assert {200, 303, 400, 404, 405, 422, 503} <= statuses
 
 
 def test_every_response_carries_the_security_headers(app, client, store, sandbox):

@@ -2,26 +2,107 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.checkout.summary import OrderSummary
 from app.checkout.summary import summarize
+from app.checkout_plus.offer import OfferState
+from app.checkout_plus.service import OfferService
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceNotFound
+from app.clients.bigcommerce import BigCommerceRejected
+from app.clients.bigcommerce import Checkout
+
+# A checkout line takes 0 (remove) up to this many of one item.
+MAX_LINE_QUANTITY = 9999
 
 
 class CartNotFound(Exception):
     """The cart no longer exists (checked out, emptied or expired)."""
 
 
+class LineNotFound(Exception):
+    """The cart has no line with this id (it was removed, perhaps in another tab)."""
+
+
+class QuantityRejected(Exception):
+    """BigCommerce would not set this quantity; the message says why, for the shopper."""
+
+
+@dataclass(frozen=True)
+class CheckoutView:
+    """Everything the checkout page shows: the summary and the offer state behind it."""
+
+    summary: OrderSummary
+    offer: OfferState
+
+
 class CheckoutService:
     """Read and change a shopper's checkout through the upstream clients."""
 
-    def __init__(self, bigcommerce: BigCommerceClient) -> None:
+    def __init__(self, bigcommerce: BigCommerceClient, offers: OfferService) -> None:
         self._bigcommerce = bigcommerce
+        self._offers = offers
 
     def order_summary(self, cart_id: str) -> OrderSummary:
-        """Return the lines and totals of a cart's checkout."""
+        """Return the lines and totals of a cart's checkout, without the offer."""
+        return summarize(self._checkout(cart_id))
+
+    def view(self, cart_id: str, offer: OfferState, locale: str | None) -> CheckoutView:
+        """Read the checkout and bring the offer up to date for it (at most one Loop call)."""
+        checkout = self._checkout(cart_id)
+        offer = self._offers.refresh(checkout, offer, locale)
+        return CheckoutView(summarize(checkout, offer.accepted), offer)
+
+    def choose_protection(
+        self,
+        cart_id: str,
+        offer: OfferState,
+        locale: str | None,
+        opt_in: bool,
+        seen_quote: str | None,
+    ) -> CheckoutView:
+        """Record the shopper's Checkout+ choice against the current quote for their cart."""
+        checkout = self._checkout(cart_id)
+        offer = self._offers.refresh(checkout, offer, locale)
+        offer = self._offers.choose(offer, opt_in, seen_quote)
+        return CheckoutView(summarize(checkout, offer.accepted), offer)
+
+    def set_quantity(
+        self, cart_id: str, line_id: str, quantity: int, offer: OfferState
+    ) -> CheckoutView | None:
+        """Change a line's quantity (0 removes it); None when that emptied the cart.
+
+        The offer is not re-analyzed here: the page asks for it separately, so the summary
+        never waits on Loop. Until then an opted-in fee is shown as being updated.
+        """
+        checkout = self._checkout(cart_id)
+        line = next((item for item in checkout.line_items if item.id == line_id), None)
+        if line is None:
+            raise LineNotFound(line_id)
         try:
-            checkout = self._bigcommerce.get_checkout(cart_id)
+            if quantity == 0:
+                if self._bigcommerce.delete_cart_item(cart_id, line_id) is None:
+                    return None
+            elif quantity != line.quantity:
+                self._bigcommerce.update_cart_item(cart_id, line, quantity)
         except BigCommerceNotFound as error:
             raise CartNotFound(cart_id) from error
-        return summarize(checkout)
+        except BigCommerceRejected as error:
+            raise QuantityRejected(_quantity_problem(error)) from error
+        checkout = self._checkout(cart_id)
+        return CheckoutView(summarize(checkout, offer.accepted, pending=True), offer)
+
+    def _checkout(self, cart_id: str) -> Checkout:
+        try:
+            return self._bigcommerce.get_checkout(cart_id)
+        except BigCommerceNotFound as error:
+            raise CartNotFound(cart_id) from error
+
+
+def _quantity_problem(error: BigCommerceRejected) -> str:
+    """Word BigCommerce's refusal for the shopper (e.g. not enough stock)."""
+    detail = str(error).strip()
+    if detail and detail != "refused":
+        return detail
+    return "This quantity is not available. Please choose a smaller one."

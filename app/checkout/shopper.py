@@ -10,6 +10,8 @@ import re
 
 from flask import session
 
+from app.checkout_plus.offer import OfferState
+
 CHECKOUT_KEY = "checkout"
 # BigCommerce cart (and checkout) ids are UUIDs.
 CART_ID_PATTERN = re.compile(
@@ -43,3 +45,18 @@ def bind_cart(cart_id: str) -> None:
 def forget_cart() -> None:
     """Drop the cart and everything kept for it (it was checked out or no longer exists)."""
     session.pop(CHECKOUT_KEY, None)
+
+
+def offer_state() -> OfferState:
+    """Return what this session remembers about the Checkout+ offer for its cart."""
+    return OfferState.from_dict(_state().get("offer"))
+
+
+def save_offer_state(state: OfferState) -> None:
+    """Remember the offer state for the bound cart (only when it changed, to spare the cookie)."""
+    current = _state()
+    if "cart_id" not in current:
+        return
+    data = state.as_dict()
+    if current.get("offer") != data:
+        session[CHECKOUT_KEY] = {**current, "offer": data}

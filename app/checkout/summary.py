@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce.models import LineItem
+from app.money import to_major
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,11 @@ class OrderSummary:
     discount: Decimal  # positive; shown as a reduction
     shipping: Decimal | None  # None until a shipping option is chosen
     handling: Decimal
-    fees: tuple[FeeLine, ...]
+    fees: tuple[FeeLine, ...]  # other apps' fees; ours is checkout_plus_fee
     tax: Decimal
-    total: Decimal
+    total: Decimal  # what the shopper pays, Checkout+ fee included when opted in
+    checkout_plus_fee: Decimal | None = None  # set while the shopper is opted in
+    checkout_plus_pending: bool = False  # the fee's price is being worked out again
 
     @property
     def item_count(self) -> int:
@@ -39,13 +44,25 @@ class OrderSummary:
         return sum(item.quantity for item in self.items)
 
 
-def summarize(checkout: Checkout) -> OrderSummary:
-    """Build the summary from BigCommerce's own totals; nothing is re-priced here."""
+def summarize(
+    checkout: Checkout, protection: Quote | None = None, pending: bool = False
+) -> OrderSummary:
+    """Build the summary from BigCommerce's own totals; nothing is re-priced here.
+
+    The Checkout+ fee is shown from the shopper's accepted quote (it reaches BigCommerce only
+    when the order is placed); a copy of it already on the checkout is not counted twice.
+    """
     inc = checkout.tax_included
     subtotal = checkout.subtotal_inc_tax if inc else checkout.subtotal_ex_tax
     # BigCommerce's subtotal is before item-level discounts and its cart amount is after
     # every discount and coupon, so their difference is all the shopper saves.
     discounted = checkout.cart_amount_inc_tax if inc else checkout.cart_amount_ex_tax
+    own_fees = [fee for fee in checkout.fees if fee.source == FEE_SOURCE]
+    applied_fee = sum((fee.cost_inc_tax for fee in own_fees), Decimal(0))
+    applied_fee_tax = sum((fee.cost_inc_tax - fee.cost_ex_tax for fee in own_fees), Decimal(0))
+    fee = None
+    if protection is not None and protection.currency == checkout.currency:
+        fee = to_major(protection.amount, protection.currency)
     needs_shipping = any(not item.is_digital for item in checkout.line_items)
     shipping_chosen = any(c.get("selected_shipping_option") for c in checkout.consignments)
     shipping = None
@@ -67,7 +84,10 @@ def summarize(checkout: Checkout) -> OrderSummary:
         fees=tuple(
             FeeLine(fee.display_name, fee.cost_inc_tax if inc else fee.cost_ex_tax)
             for fee in checkout.fees
+            if fee.source != FEE_SOURCE
         ),
-        tax=checkout.tax_total,
-        total=checkout.grand_total,
+        tax=checkout.tax_total - applied_fee_tax,
+        total=checkout.grand_total - applied_fee + (fee or 0),
+        checkout_plus_fee=fee,
+        checkout_plus_pending=pending and fee is not None,
     )

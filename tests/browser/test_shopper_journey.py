@@ -38,7 +38,7 @@ def test_shopper_adds_two_products_and_reaches_checkout(page: Page, sandbox, sto
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("Trail Runner Sneakers")
     expect(lines.nth(1)).to_contain_text("Merino Wool Socks (3-pack)")
-    expect(lines.nth(1)).to_contain_text("Qty 2")
+    expect(lines.nth(1).get_by_label("Quantity of Merino Wool Socks (3-pack)")).to_have_value("2")
 
     reads = sandbox.bigcommerce.log.entries("GET", "/stores/sandbox/v3/checkouts/*")
     checkout = store.checkout(reads[-1].path.rsplit("/", 1)[1])

@@ -14,6 +14,7 @@ from app.clients.bigcommerce.errors import BigCommerceRejected
 from app.clients.bigcommerce.errors import BigCommerceUnavailable
 from app.clients.bigcommerce.models import Cart
 from app.clients.bigcommerce.models import Checkout
+from app.clients.bigcommerce.models import LineItem
 from app.clients.bigcommerce.models import Product
 from app.clients.http import build_session
 from app.clients.http import decode_json
@@ -67,6 +68,19 @@ class BigCommerceClient:
         """Add ``(product_id, quantity)`` items to a cart."""
         body = {"line_items": _line_items(items)}
         return Cart.parse(self._call("POST", f"/v3/carts/{cart_id}/items", json=body))
+
+    def update_cart_item(self, cart_id: str, item: LineItem, quantity: int) -> Cart:
+        """Set a line's quantity (BigCommerce wants the line's product and variant again)."""
+        line_item: dict[str, Any] = {"product_id": item.product_id, "quantity": quantity}
+        if item.variant_id is not None:
+            line_item["variant_id"] = item.variant_id
+        path = f"/v3/carts/{cart_id}/items/{item.id}"
+        return Cart.parse(self._call("PUT", path, json={"line_item": line_item}))
+
+    def delete_cart_item(self, cart_id: str, item_id: str) -> Cart | None:
+        """Remove a line; returns None when it was the last one and the cart is gone."""
+        data = self._call("DELETE", f"/v3/carts/{cart_id}/items/{item_id}")
+        return None if data is None else Cart.parse(data)
 
     def get_checkout(self, checkout_id: str) -> Checkout:
         """Read a checkout (its id is the cart id) with everything the page shows."""
