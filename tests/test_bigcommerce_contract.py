@@ -17,7 +17,7 @@ from tests.support.openapi import validate_request
 
 
 def shop_and_check_out(client) -> None:
-    """Browse, add two products (one refused), switch currency, then hand off and check out."""
+    """Browse, add two products (one refused), hand off, change and remove lines, and more."""
     token = csrf_token(parse(client.get("/")))
     for product_id, quantity in (("101", "1"), ("102", "2"), ("999", "1")):
         client.post(
@@ -26,7 +26,13 @@ def shop_and_check_out(client) -> None:
         )
     link = parse(client.get("/cart")).select_one("#checkout-link")["href"]
     client.get(link)
-    client.get("/checkout")
+    page = parse(client.get("/checkout"))
+    lines = [line["data-line-id"] for line in page.select("#order-summary [data-line-id]")]
+    for line_id, quantity in ((lines[0], "3"), (lines[1], "0")):  # set one, remove the other
+        client.post(
+            f"/checkout/lines/{line_id}",
+            data={"csrf_token": csrf_token(page), "quantity": quantity},
+        )
     client.post("/cart/currency", data={"csrf_token": token, "currency": "KWD"})
     client.post("/cart/items", data={"csrf_token": token, "product_id": "104", "quantity": "3"})
 
@@ -35,7 +41,13 @@ def test_the_apps_bigcommerce_traffic_follows_the_spec(client, sandbox):
     shop_and_check_out(client)
     exchanges = sandbox.bigcommerce.log.entries()
     operations = {(entry.method, entry.path.split("/v3/")[1].split("/")[0]) for entry in exchanges}
-    assert operations >= {("GET", "catalog"), ("POST", "carts"), ("GET", "checkouts")}
+    assert operations >= {
+        ("GET", "catalog"),
+        ("POST", "carts"),
+        ("PUT", "carts"),
+        ("DELETE", "carts"),
+        ("GET", "checkouts"),
+    }
     refused = []
     for entry in exchanges:
         if is_documented(entry.method, entry.path, entry.status):
