@@ -36,6 +36,7 @@ from app.clients.loop import LoopUnavailable
 from app.clients.loop import Offer
 from app.sandbox.credentials import LOOP_CART_API_KEY
 from app.sandbox.service import LoopbackServer
+from tests.sandbox_loop import helpers
 from tests.sandbox_loop.helpers import rules_with
 
 SESSION_ID = re.compile(r"^lop_[A-Za-z0-9]{20}$")
@@ -44,40 +45,14 @@ WRONG_KEY = "wrong-loop-key-0d9e"
 LOGGER = "app.clients.loop"
 
 
-def line(product_id: str = "101", price: int = 8900, title: str = "Trail Sneakers", **extra):
-    """Return one cart line, amounts in minor units."""
-    return {
-        "id": f"line-{product_id}",
-        "productId": product_id,
-        "quantity": 1,
-        "unitPrice": price,
-        "totalPrice": price,
-        "originalTotalPrice": price,
-        "title": title,
-        **extra,
-    }
+def line(product_id: str = "101", price: int | None = None, title: str | None = None):
+    """Return one cart line of quantity 1, amounts in minor units (the catalog's by default)."""
+    return helpers.line(product_id, 1, price, title)
 
 
 def analyze_body(*lines: dict[str, Any], **top: Any) -> dict[str, Any]:
     """Return a valid analyze request for these lines (one $89.00 line by default)."""
-    lines = lines or (line(),)
-    subtotal = sum(item["totalPrice"] for item in lines)
-    return {
-        "platform": "bigcommerce",
-        "region": "US",
-        "cartId": str(uuid.uuid4()),
-        "cart": {
-            "currencyCode": "USD",
-            "lines": list(lines),
-            "subtotalAmount": subtotal,
-            "totalDiscountAmount": 0,
-            "discountedSubtotalAmount": subtotal,
-            "totalTaxAmount": 0,
-            "totalAmount": subtotal,
-            "itemCount": sum(item["quantity"] for item in lines),
-        },
-        **top,
-    }
+    return helpers.analyze_body(*(lines or (line(),)), **{"cartId": str(uuid.uuid4()), **top})
 
 
 def offer_body(**changes: Any) -> dict[str, Any]:

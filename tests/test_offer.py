@@ -10,6 +10,7 @@ from app import create_app
 from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.money import format_minor
 from app.money import to_minor
+from app.sandbox.loop.evaluate import REASONS
 from tests.conftest import csrf_token
 from tests.conftest import open_checkout
 from tests.conftest import parse
@@ -21,23 +22,7 @@ SNEAKERS, SOCKS, JACKET, MAP_PDF, SUNGLASSES, TENT = 101, 102, 103, 104, 105, 10
 BOTH = ["returnCoverage", "shippingProtection"]
 # What each coverage mode's copy must mention, so the description covers every mode offered.
 MODE_WORDS = {"returnCoverage": "return", "shippingProtection": "shipping"}
-INELIGIBLE_REASONS = (
-    "configuration_missing",
-    "order_protection_disabled",
-    "empty_cart",
-    "cart_only_has_coverage_products",
-    "cart_only_has_excluded_products",
-    "cart_has_excluded_product",
-    "b2b_customer_excluded",
-    "pickup_delivery_selected",
-    "cart_total_too_low",
-    "cart_too_valuable",
-    "locale_not_supported",
-    "currency_not_supported",
-    "ab_test_affects_attachment_rate_control_group",
-    "rule_evaluation_error",
-    "system_error",
-)
+INELIGIBLE_REASONS = tuple(reason for reason in REASONS if reason != "eligible")
 
 
 def offer_of(response):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint
 from flask import Response
 from flask import current_app
@@ -49,12 +51,7 @@ def page():
     cart_id = shopper.bound_cart_id()
     if cart_id is None:
         return render_template("checkout/no_cart.html")
-    try:
-        view = _service().view(cart_id, shopper.offer_state(), _locale())
-    except CartNotFound:
-        return _cart_gone()
-    shopper.save_offer_state(view.offer)
-    return _page(view)
+    return _show(cart_id, _page)
 
 
 @bp.get("/checkout/offer")
@@ -65,12 +62,7 @@ def offer():
     cart_id = shopper.bound_cart_id()
     if cart_id is None:
         return vary_on_htmx(refresh_page(Response(status=204)))
-    try:
-        view = _service().view(cart_id, shopper.offer_state(), _locale())
-    except CartNotFound:
-        return _cart_gone()
-    shopper.save_offer_state(view.offer)
-    return _offer_fragment(view)
+    return _show(cart_id, _offer_fragment)
 
 
 @bp.post("/checkout/protection")
@@ -127,6 +119,16 @@ def change_line(line_id: str):
         fragment = render_template("components/order_summary.html", **_context(view))
         return trigger_event(vary_on_htmx(Response(fragment)), CART_CHANGED)
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))
+
+
+def _show(cart_id: str, render: Callable[[CheckoutView], Response]) -> Response:
+    """Read the checkout with a current offer, remember the offer, and render it."""
+    try:
+        view = _service().view(cart_id, shopper.offer_state(), _locale())
+    except CartNotFound:
+        return _cart_gone()
+    shopper.save_offer_state(view.offer)
+    return render(view)
 
 
 def _context(view: CheckoutView, **extra) -> dict:
