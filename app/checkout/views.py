@@ -56,7 +56,7 @@ def page():
 
 @bp.get("/checkout/offer")
 def offer():
-    """The offer, analyzed for the cart as it is now, with the summary it prices."""
+    """The offer, analyzed for the cart as it is now, with the totals it prices."""
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
     cart_id = shopper.bound_cart_id()
