@@ -31,8 +31,9 @@ class QuantityRejected(Exception):
 
 @dataclass(frozen=True)
 class CheckoutView:
-    """Everything the checkout page shows: the summary and the offer state behind it."""
+    """Everything the checkout page shows: the checkout, its summary and the offer state."""
 
+    checkout: Checkout
     summary: OrderSummary
     offer: OfferState
 
@@ -52,7 +53,7 @@ class CheckoutService:
         """Read the checkout and bring the offer up to date for it (at most one Loop call)."""
         checkout = self._checkout(cart_id)
         offer = self._offers.refresh(checkout, offer, locale)
-        return CheckoutView(summarize(checkout, offer.accepted), offer)
+        return CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
 
     def choose_protection(
         self,
@@ -66,7 +67,7 @@ class CheckoutService:
         checkout = self._checkout(cart_id)
         offer = self._offers.refresh(checkout, offer, locale)
         offer = self._offers.choose(offer, opt_in, seen_quote)
-        return CheckoutView(summarize(checkout, offer.accepted), offer)
+        return CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
 
     def set_quantity(
         self, cart_id: str, line_id: str, quantity: int, offer: OfferState
@@ -91,7 +92,7 @@ class CheckoutService:
         except BigCommerceRejected as error:
             raise QuantityRejected(_quantity_problem(error)) from error
         checkout = self._checkout(cart_id)
-        return CheckoutView(summarize(checkout, offer.accepted, pending=True), offer)
+        return CheckoutView(checkout, summarize(checkout, offer.accepted, pending=True), offer)
 
     def _checkout(self, cart_id: str) -> Checkout:
         try:

@@ -1,0 +1,98 @@
+"""What every checkout view answers with: the page, the offer fragment, reloads, lost carts.
+
+Shared by the views of each checkout section, so each answers the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+
+from app.checkout import shopper
+from app.checkout.service import CartNotFound
+from app.checkout.service import CheckoutService
+from app.checkout.service import CheckoutView
+from app.errors import error_page
+from app.htmx import is_htmx_request
+from app.htmx import refresh_page
+from app.htmx import vary_on_htmx
+from app.locales import language_tag
+from app.locales import shopper_locale
+
+
+def checkout_service() -> CheckoutService:
+    """Return the app's checkout service."""
+    return current_app.extensions["checkout_service"]
+
+
+def shopper_language() -> str:
+    """Return the shopper's locale as a BCP 47 tag, for Loop."""
+    return language_tag(shopper_locale())
+
+
+def show_checkout(cart_id: str, render: Callable[[CheckoutView], Response]) -> Response:
+    """Read the checkout with a current offer, remember the offer, and render it."""
+    try:
+        view = checkout_service().view(cart_id, shopper.offer_state(), shopper_language())
+    except CartNotFound:
+        return cart_gone()
+    shopper.save_offer_state(view.offer)
+    return render(view)
+
+
+def template_context(view: CheckoutView, **extra) -> dict:
+    """The variables every checkout template gets."""
+    return {
+        "checkout": view.checkout,
+        "summary": view.summary,
+        "offer": view.offer,
+        "editable": True,
+        "line_errors": {},
+        **extra,
+    }
+
+
+def checkout_page(view: CheckoutView, status: int = 200, **extra) -> Response:
+    """Render the whole checkout page."""
+    body = render_template("checkout/page.html", **template_context(view, **extra))
+    return vary_on_htmx(Response(body, status=status))
+
+
+def offer_fragment(view: CheckoutView) -> Response:
+    """The offer component, and the totals out of band since the fee follows the quote."""
+    context = template_context(view)
+    body = render_template("components/checkout_plus_offer.html", **context)
+    body += render_template("components/order_totals.html", oob=True, **context)
+    return vary_on_htmx(Response(body))
+
+
+def reload_checkout() -> Response:
+    """Show the checkout afresh: a redirect, or for htmx a full reload."""
+    if is_htmx_request():
+        return vary_on_htmx(refresh_page(Response(status=204)))
+    return vary_on_htmx(redirect(url_for("checkout.page"), 303))
+
+
+def no_cart() -> Response:
+    """Answer a change posted by a browser whose checkout has expired."""
+    flash("Your checkout had expired, so nothing was changed.")
+    return reload_checkout()
+
+
+def cart_gone() -> Response:
+    """Answer for a cart BigCommerce no longer has."""
+    shopper.forget_cart()
+    if is_htmx_request():
+        flash("This cart is no longer available. It may have been checked out already.")
+        return reload_checkout()
+    return error_page(
+        404,
+        "This cart is no longer available",
+        "It may have been checked out already or emptied. Please return to the store.",
+    )
