@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -12,9 +14,15 @@ from app.clients.bigcommerce.errors import BigCommerceInvalidResponse
 from app.clients.bigcommerce.errors import BigCommerceNotFound
 from app.clients.bigcommerce.errors import BigCommerceRejected
 from app.clients.bigcommerce.errors import BigCommerceUnavailable
+from app.clients.bigcommerce.errors import MetafieldsRejected
 from app.clients.bigcommerce.models import Cart
 from app.clients.bigcommerce.models import Checkout
+from app.clients.bigcommerce.models import FeeRequest
 from app.clients.bigcommerce.models import LineItem
+from app.clients.bigcommerce.models import Metafield
+from app.clients.bigcommerce.models import Order
+from app.clients.bigcommerce.models import PaymentMethod
+from app.clients.bigcommerce.models import PickupMethod
 from app.clients.bigcommerce.models import Product
 from app.clients.http import build_session
 from app.clients.http import decode_json
@@ -30,6 +38,11 @@ CHECKOUT_INCLUDES = ",".join(
         "consignments.available_shipping_options",
     )
 )
+# The one include the consignment writes accept (checkouts.v3.yml IncludeShippingOptions).
+SHIPPING_OPTIONS_INCLUDE = "consignments.available_shipping_options"
+
+# A metafield batch error names the item it is about by its index: "[2].key", "[2]" or "2".
+BATCH_INDEX = re.compile(r"^\[?(\d+)\]?(?:\.|$)")
 
 
 class BigCommerceClient:
@@ -89,20 +102,118 @@ class BigCommerceClient:
         )
         return Checkout.parse(data)
 
+    def add_consignment(
+        self,
+        checkout_id: str,
+        line_items: Iterable[tuple[str, int]],
+        address: dict[str, Any] | None = None,
+        pickup_method_id: int | None = None,
+    ) -> Checkout:
+        """Ship ``(item id, quantity)`` lines to an address, or have them picked up."""
+        consignment: dict[str, Any] = {"line_items": _consignment_lines(line_items)}
+        if address is not None:
+            consignment["address"] = address
+        if pickup_method_id is not None:
+            consignment["pickup_option"] = {"pickup_method_id": pickup_method_id}
+        data = self._call(
+            "POST",
+            f"/v3/checkouts/{checkout_id}/consignments",
+            params={"include": SHIPPING_OPTIONS_INCLUDE},
+            json=[consignment],
+        )
+        return Checkout.parse(data)
+
+    def update_consignment(
+        self,
+        checkout_id: str,
+        consignment_id: str,
+        line_items: Iterable[tuple[str, int]] | None = None,
+        address: dict[str, Any] | None = None,
+        pickup_method_id: int | None = None,
+    ) -> Checkout:
+        """Change a consignment's address, lines or pickup method (never its shipping option)."""
+        body: dict[str, Any] = {}
+        if line_items is not None:
+            body["line_items"] = _consignment_lines(line_items)
+        if address is not None:
+            body["address"] = address
+        if pickup_method_id is not None:
+            body["pickup_option"] = {"pickup_method_id": pickup_method_id}
+        return self._consignment_call("PUT", checkout_id, consignment_id, body)
+
+    def select_shipping_option(
+        self, checkout_id: str, consignment_id: str, shipping_option_id: str
+    ) -> Checkout:
+        """Choose a consignment's shipping option.
+
+        A request of its own: address and line changes can invalidate the options.
+        """
+        body = {"shipping_option_id": shipping_option_id}
+        return self._consignment_call("PUT", checkout_id, consignment_id, body)
+
+    def delete_consignment(self, checkout_id: str, consignment_id: str) -> Checkout:
+        """Remove a consignment; its lines are left unassigned."""
+        return self._consignment_call("DELETE", checkout_id, consignment_id, None)
+
+    def set_billing_address(
+        self, checkout_id: str, address: dict[str, Any], address_id: str | None = None
+    ) -> Checkout:
+        """Add the billing address, or replace the one with ``address_id``; it carries the email."""
+        path = f"/v3/checkouts/{checkout_id}/billing-address"
+        if address_id is None:
+            return Checkout.parse(self._call("POST", path, json=address))
+        path = f"{path}/{quote(address_id, safe='')}"
+        return Checkout.parse(self._call("PUT", path, json=address))
+
+    def add_coupon(self, checkout_id: str, code: str) -> Checkout:
+        """Apply a coupon code to the checkout."""
+        path = f"/v3/checkouts/{checkout_id}/coupons"
+        return Checkout.parse(self._call("POST", path, json={"coupon_code": code}))
+
+    def remove_coupon(self, checkout_id: str, code: str) -> Checkout:
+        """Take a coupon off the checkout; the path names its code, not its id."""
+        path = f"/v3/checkouts/{checkout_id}/coupons/{quote(code, safe='')}"
+        return Checkout.parse(self._call("DELETE", path))
+
+    def set_customer_message(self, checkout_id: str, message: str) -> Checkout:
+        """Set the shopper's note for the order (``customer_message``)."""
+        path = f"/v3/checkouts/{checkout_id}"
+        return Checkout.parse(self._call("PUT", path, json={"customer_message": message}))
+
+    def list_pickup_methods(self) -> list[PickupMethod]:
+        """Return the store's pickup methods (none when the store offers no pickup)."""
+        data = self._call("GET", "/v3/pickup/methods")
+        if not isinstance(data, list):
+            raise BigCommerceInvalidResponse("pickup methods response data is not a list")
+        return [PickupMethod.parse(item) for item in data]
+
+    def _consignment_call(
+        self, method: str, checkout_id: str, consignment_id: str, body: dict[str, Any] | None
+    ) -> Checkout:
+        path = f"/v3/checkouts/{checkout_id}/consignments/{quote(consignment_id, safe='')}"
+        params = {"include": SHIPPING_OPTIONS_INCLUDE} if method == "PUT" else None
+        return Checkout.parse(self._call(method, path, params=params, json=body))
+
     def _call(self, method: str, path: str, params=None, json=None) -> Any:
         """Send one request and return the response's ``data``, or raise a typed error."""
-        headers = {"X-Auth-Token": self._token, "Accept": "application/json"}
+        return self._read(method, path, self._send(method, path, params, json))
+
+    def _send(
+        self, method: str, path: str, params=None, json=None, headers=None
+    ) -> requests.Response:
+        """Send one request; only a transport failure raises (BigCommerceUnavailable)."""
+        sent = {"X-Auth-Token": self._token, "Accept": "application/json", **(headers or {})}
         body = None
         if json is not None:
-            headers["Content-Type"] = "application/json"
+            sent["Content-Type"] = "application/json"
             body = encode_json(json)
         try:
-            response = self._session.request(
+            return self._session.request(
                 method,
                 self._base + path,
                 params=params,
                 data=body,
-                headers=headers,
+                headers=sent,
                 timeout=self._timeout,
             )
         except requests.Timeout as error:
@@ -111,9 +222,11 @@ class BigCommerceClient:
         except requests.RequestException as error:
             log.warning("BigCommerce %s %s failed: %s", method, path, type(error).__name__)
             raise BigCommerceUnavailable(f"BigCommerce unreachable on {method} {path}") from error
-        return self._read(method, path, response)
 
-    def _read(self, method: str, path: str, response: requests.Response) -> Any:
+    def _read(
+        self, method: str, path: str, response: requests.Response, envelope: bool = True
+    ) -> Any:
+        """Return the response's ``data`` (the whole body if not ``envelope``), or raise."""
         status = response.status_code
         if status == 204:
             return None
@@ -136,13 +249,169 @@ class BigCommerceClient:
         if status >= 400:
             log.info("BigCommerce %s %s refused (%s): %s", method, path, status, _message(payload))
             raise BigCommerceRejected(_message(payload) or "refused", status, _errors(payload))
+        if not envelope:  # v2 answers are the resource itself, with no {data, meta}
+            return payload
         if not isinstance(payload, dict) or "data" not in payload:
             raise BigCommerceInvalidResponse(f"{method} {path} answered without data", status)
         return payload["data"]
 
+    def add_fees(self, checkout_id: str, fees: list[FeeRequest]) -> Checkout:
+        """Add fees to a checkout (at most five in all, other apps' fees included)."""
+        if not fees:
+            raise ValueError("add_fees needs at least one fee")
+        body = {"fees": [fee.as_json() for fee in fees]}
+        return Checkout.parse(self._call("POST", f"/v3/checkouts/{checkout_id}/fees", json=body))
+
+    def update_fees(self, checkout_id: str, fees: list[FeeRequest]) -> Checkout:
+        """Update fees by id; every field is sent, as the API has no partial updates."""
+        if not fees:
+            raise ValueError("update_fees needs at least one fee")
+        body = {"fees": [fee.as_json(with_id=True) for fee in fees]}
+        return Checkout.parse(self._call("PUT", f"/v3/checkouts/{checkout_id}/fees", json=body))
+
+    def delete_fees(self, checkout_id: str, fee_ids: list[str]) -> Checkout:
+        """Delete fees by id; the ids travel in a JSON body."""
+        if not fee_ids:
+            raise ValueError("delete_fees needs at least one fee id")
+        body = {"ids": list(fee_ids)}
+        return Checkout.parse(self._call("DELETE", f"/v3/checkouts/{checkout_id}/fees", json=body))
+
+    def create_order(self, checkout_id: str) -> int:
+        """Create an Incomplete (0) order from a checkout; each call creates another order."""
+        path = f"/v3/checkouts/{checkout_id}/orders"
+        # No body, but the spec marks Content-Type as required on this call.
+        response = self._send("POST", path, headers={"Content-Type": "application/json"})
+        data = self._read("POST", path, response)
+        order_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(order_id, bool) or not isinstance(order_id, int):
+            raise BigCommerceInvalidResponse("create order answered without an order id")
+        return order_id
+
+    def get_order(self, order_id: int) -> Order:
+        """Read a v2 order with its products and fees, in one call."""
+        path = f"/v2/orders/{order_id}"
+        # consignments.line_items expands every product inside its consignment, so the
+        # products need no second call to /products (which pages at 50).
+        params = {"include": "consignments.line_items,fees", "consignment_structure": "object"}
+        payload = self._read("GET", path, self._send("GET", path, params), envelope=False)
+        return Order.parse(payload)
+
+    def get_payment_methods(self, order_id: int) -> list[PaymentMethod]:
+        """List the payment methods the store accepts for an order."""
+        data = self._call("GET", "/v3/payments/methods", params={"order_id": order_id})
+        if not isinstance(data, list):
+            raise BigCommerceInvalidResponse("payment methods data is not a list")
+        return [PaymentMethod.parse(item) for item in data]
+
+    def create_payment_access_token(self, order_id: int) -> str:
+        """Create a single-use payment access token (PAT) for an Incomplete order."""
+        data = self._call("POST", "/v3/payments/access_tokens", json={"order": {"id": order_id}})
+        token = data.get("id") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token:
+            raise BigCommerceInvalidResponse("payment access token answer has no id")
+        return token
+
+    def create_order_metafields(
+        self,
+        order_id: int,
+        namespace: str,
+        values: dict[str, str],
+        permission_set: str = "read_and_sf_access",
+    ) -> list[Metafield]:
+        """Create an order's metafields in one batch call; partial failure: MetafieldsRejected."""
+        keys = list(values)
+        if not keys:
+            return []
+        body = [
+            {
+                "permission_set": permission_set,
+                "namespace": namespace,
+                "key": key,
+                "value": values[key],
+                "resource_id": order_id,
+            }
+            for key in keys
+        ]
+        path = "/v3/orders/metafields"
+        response = self._send("POST", path, json=body)
+        if response.status_code == 422:
+            rejected = _metafields_rejected(response, keys)
+            if rejected is not None:
+                raise rejected
+        data = self._read("POST", path, response)
+        if not isinstance(data, list):
+            raise BigCommerceInvalidResponse("metafields data is not a list")
+        return [Metafield.parse(item) for item in data]
+
+    def get_order_metafields(self, order_id: int, namespace: str) -> list[Metafield]:
+        """Read an order's metafields in one namespace, every page of them."""
+        path = f"/v3/orders/{order_id}/metafields"
+        found: list[Metafield] = []
+        page = 1
+        while True:
+            params = {"namespace": namespace, "limit": 250, "page": page}
+            payload = self._read("GET", path, self._send("GET", path, params), envelope=False)
+            data = payload.get("data") if isinstance(payload, dict) else None
+            if not isinstance(data, list):
+                raise BigCommerceInvalidResponse("metafields data is not a list")
+            found.extend(Metafield.parse(item) for item in data)
+            meta = payload.get("meta")
+            pagination = meta.get("pagination") if isinstance(meta, dict) else None
+            pages = pagination.get("total_pages") if isinstance(pagination, dict) else None
+            if not data or not isinstance(pages, int) or page >= pages:
+                return found
+            page += 1
+
+
+def _metafields_rejected(response: requests.Response, keys: list[str]) -> MetafieldsRejected | None:
+    """Read a metafield batch's 422 partial success (None when the body is another 422)."""
+    try:
+        payload = decode_json(response.content)
+    except ValueError:
+        return None
+    data = payload.get("data") if isinstance(payload, dict) else None
+    problems = payload.get("errors") if isinstance(payload, dict) else None
+    if not isinstance(data, list) or not isinstance(problems, list):
+        return None
+    created = tuple(Metafield.parse(item) for item in data)
+    written = {field.key for field in created}
+    failed = [key for key in keys if key not in written]
+    if not failed:
+        return None
+    reasons: dict[str, str] = {}
+    conflicts: set[str] = set()
+    titles = []
+    for problem in problems:
+        if not isinstance(problem, dict):
+            continue
+        titles.append(str(problem.get("title") or "refused"))
+        details = problem.get("errors")
+        for name, reason in details.items() if isinstance(details, dict) else ():
+            # Each detail names the batch item it is about: "[2].key" (or "2").
+            match = BATCH_INDEX.match(str(name))
+            index = int(match.group(1)) if match else -1
+            if 0 <= index < len(keys) and keys[index] in failed:
+                reasons[keys[index]] = str(reason)
+                if problem.get("status") == 409:
+                    conflicts.add(keys[index])
+    fallback = "; ".join(dict.fromkeys(titles)) or "refused"
+    errors = {key: reasons.get(key, fallback) for key in failed}
+    log.info("BigCommerce metafields not created for keys %s", ", ".join(failed))
+    return MetafieldsRejected(
+        f"{len(failed)} of {len(keys)} metafields were not created: {', '.join(failed)}",
+        response.status_code,
+        errors,
+        created,
+        frozenset(conflicts),
+    )
+
 
 def _line_items(items: Iterable[tuple[int, int]]) -> list[dict[str, int]]:
     return [{"product_id": product_id, "quantity": quantity} for product_id, quantity in items]
+
+
+def _consignment_lines(items: Iterable[tuple[str, int]]) -> list[dict[str, Any]]:
+    return [{"item_id": item_id, "quantity": quantity} for item_id, quantity in items]
 
 
 def _message(payload: Any) -> str:

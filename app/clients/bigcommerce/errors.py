@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.clients.bigcommerce.models import Metafield
+
 
 class BigCommerceError(Exception):
     """Something went wrong talking to BigCommerce."""
@@ -33,3 +38,53 @@ class BigCommerceRejected(BigCommerceError):
 
 class BigCommerceInvalidResponse(BigCommerceError):
     """BigCommerce answered with something that is not the documented shape."""
+
+
+class PaymentRejected(BigCommerceRejected):
+    """The Payments API refused a payment (4xx); ``code`` is its error code, e.g. 30101."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        code: int | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, status, errors)
+        self.code = code
+
+
+class PaymentDeclined(PaymentRejected):
+    """The card was declined; the message (also ``shopper_message``) is safe to show."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        code: int | None = None,
+        decline_code: str | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, status, code, errors)
+        self.decline_code = decline_code
+        self.shopper_message = message
+
+
+class MetafieldsRejected(BigCommerceRejected):
+    """A metafield batch partly failed: ``errors`` maps each failed key to why.
+
+    ``created`` holds the metafields that were written; ``conflicts`` the failed keys that
+    already exist (409), which a retry after a lost answer should treat as written.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        errors: dict[str, str],
+        created: tuple[Metafield, ...] = (),
+        conflicts: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(message, status, errors)
+        self.created = created
+        self.conflicts = conflicts

@@ -8,6 +8,7 @@ ignored, so BigCommerce may add fields freely; a missing or ill-typed field we r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
@@ -262,3 +263,264 @@ class Cart:
             for item in _list(items, kind, "cart")
         )
         return cls(id=str(_field(data, "id", str, "cart")), currency=currency, item_count=count)
+
+
+def _v2_amount(data: Any, key: str, where: str, default: Decimal | None = None) -> Decimal:
+    """Read a v2 amount: a string with four decimals ("69.8400"), or a number in fee fields."""
+    if default is not None and (not isinstance(data, dict) or data.get(key) is None):
+        return default
+    try:
+        return to_decimal(_field(data, key, (str, Decimal, int), where))
+    except MoneyError as error:
+        raise BigCommerceInvalidResponse(f"{where}.{key}: {error}") from error
+
+
+@dataclass(frozen=True)
+class FeeRequest:
+    """A fee to add to or update on a checkout (Checkout Fees API ``BaseFee``/``FeeWithId``)."""
+
+    name: str
+    display_name: str
+    cost: Decimal  # major units, already quantized to the currency's exponent; sent as is
+    source: str
+    tax_class_id: int | None = None
+    id: str | None = None  # required to update a fee
+
+    def __post_init__(self) -> None:
+        # A float (or a NaN) would put binary noise on the wire; only an exact Decimal is sent.
+        if not isinstance(self.cost, Decimal) or not self.cost.is_finite():
+            raise TypeError(f"fee cost must be a finite Decimal, not {self.cost!r}")
+
+    def as_json(self, with_id: bool = False) -> dict[str, Any]:
+        """Return the fee as the API takes it; ``with_id`` for an update (every field is sent)."""
+        fee: dict[str, Any] = {
+            "type": "custom_fee",
+            "name": self.name,
+            "display_name": self.display_name,
+            "cost": self.cost,
+            "source": self.source,
+        }
+        # The spec types tax_class_id as a plain integer: leave it out rather than send null.
+        if self.tax_class_id is not None:
+            fee["tax_class_id"] = self.tax_class_id
+        if with_id:
+            if not self.id:
+                raise ValueError(f"fee {self.name!r} has no id to update")
+            fee["id"] = self.id
+        return fee
+
+
+@dataclass(frozen=True)
+class OrderFee:
+    """A fee on a v2 order (``orderFees_Resp``)."""
+
+    display_name: str  # display_name_customer: what the shopper saw
+    source: str | None
+    cost_inc_tax: Decimal
+    cost_ex_tax: Decimal
+
+    @classmethod
+    def parse(cls, data: Any) -> OrderFee:
+        """Read one v2 order fee."""
+        where = "order.fee"
+        source = data.get("source") if isinstance(data, dict) else None
+        return cls(
+            display_name=_field(data, "display_name_customer", str, where),
+            source=source if isinstance(source, str) else None,
+            cost_inc_tax=_v2_amount(data, "cost_inc_tax", where),
+            cost_ex_tax=_v2_amount(data, "cost_ex_tax", where),
+        )
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """A v2 order product."""
+
+    name: str
+    quantity: int
+    total_inc_tax: Decimal
+    total_ex_tax: Decimal
+
+    @classmethod
+    def parse(cls, data: Any) -> OrderLine:
+        """Read one v2 order product (``orderProducts``)."""
+        where = "order.product"
+        return cls(
+            name=_field(data, "name", str, where),
+            quantity=_field(data, "quantity", int, where),
+            total_inc_tax=_v2_amount(data, "total_inc_tax", where),
+            total_ex_tax=_v2_amount(data, "total_ex_tax", where),
+        )
+
+
+def _order_products(consignments: Any) -> list[dict]:
+    """Collect the expanded products of every consignment (object structure), once each."""
+    if not isinstance(consignments, dict):
+        raise BigCommerceInvalidResponse("order.consignments were not included")
+    groups = [
+        *_list(consignments, "shipping", "order.consignments"),
+        *_list(consignments, "pickups", "order.consignments"),
+        *_list(consignments, "downloads", "order.consignments"),
+        *_list(consignments.get("email"), "gift_certificates", "order.consignments.email"),
+    ]
+    products: dict[int, dict] = {}
+    for group in groups:
+        items = group.get("line_items") if isinstance(group, dict) else None
+        for item in items if isinstance(items, list) else [items]:
+            # A {url, resource} link means BigCommerce ignored include=consignments.line_items.
+            if not isinstance(item, dict) or "quantity" not in item:
+                raise BigCommerceInvalidResponse("order.consignments line items are not expanded")
+            products[_field(item, "id", int, "order.product")] = item
+    return [products[key] for key in sorted(products)]
+
+
+@dataclass(frozen=True)
+class Order:
+    """A v2 order (``GET /v2/orders/{id}``) with its products and fees."""
+
+    id: int
+    status_id: int
+    status: str
+    currency: str
+    email: str
+    subtotal_ex_tax: Decimal
+    subtotal_inc_tax: Decimal
+    shipping_cost_inc_tax: Decimal
+    total_tax: Decimal
+    discount_amount: Decimal
+    total_inc_tax: Decimal
+    payment_status: str
+    lines: tuple[OrderLine, ...]
+    fees: tuple[OrderFee, ...]
+    cart_id: str | None
+    coupon_discount: Decimal = ZERO
+
+    @classmethod
+    def parse(cls, data: Any) -> Order:
+        """Read an order fetched with ``include=consignments.line_items,fees``."""
+        where = "order"
+        currency = _field(data, "currency_code", str, where)
+        try:
+            check_currency(currency)
+        except MoneyError as error:
+            raise BigCommerceInvalidResponse(f"order.currency_code: {error}") from error
+        fees = data.get("fees")
+        if not isinstance(fees, list):  # a {url, resource} link: include=fees was ignored
+            raise BigCommerceInvalidResponse("order.fees were not included")
+        billing = data.get("billing_address")
+        email = billing.get("email") if isinstance(billing, dict) else None
+        cart_id = data.get("cart_id")
+        return cls(
+            id=_field(data, "id", int, where),
+            status_id=_field(data, "status_id", int, where),
+            status=_field(data, "status", str, where),
+            currency=currency,
+            email=email if isinstance(email, str) else "",
+            subtotal_ex_tax=_v2_amount(data, "subtotal_ex_tax", where),
+            subtotal_inc_tax=_v2_amount(data, "subtotal_inc_tax", where),
+            shipping_cost_inc_tax=_v2_amount(data, "shipping_cost_inc_tax", where),
+            total_tax=_v2_amount(data, "total_tax", where),
+            discount_amount=_v2_amount(data, "discount_amount", where),
+            total_inc_tax=_v2_amount(data, "total_inc_tax", where),
+            payment_status=str(data.get("payment_status") or ""),
+            lines=tuple(OrderLine.parse(p) for p in _order_products(data.get("consignments"))),
+            fees=tuple(OrderFee.parse(fee) for fee in fees),
+            cart_id=cart_id if isinstance(cart_id, str) and cart_id else None,
+            coupon_discount=_v2_amount(data, "coupon_discount", where, ZERO),
+        )
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """A payment method accepted for an order; its ``id`` is the ``payment_method_id``."""
+
+    id: str
+    name: str
+    test_mode: bool
+    type: str = ""  # "card", "gift_certificate", "store_credit", ...
+
+    @classmethod
+    def parse(cls, data: Any) -> PaymentMethod:
+        """Read one entry of ``GET /v3/payments/methods``."""
+        where = "payment_method"
+        kind = data.get("type") if isinstance(data, dict) else None
+        return cls(
+            id=_field(data, "id", str, where),
+            name=_field(data, "name", str, where),
+            test_mode=bool(data.get("test_mode", False)),
+            type=kind if isinstance(kind, str) else "",
+        )
+
+
+@dataclass(frozen=True)
+class Metafield:
+    """An order metafield."""
+
+    id: int
+    namespace: str
+    key: str
+    value: str
+    permission_set: str
+
+    @classmethod
+    def parse(cls, data: Any) -> Metafield:
+        """Read one metafield of the v3 metafields API."""
+        where = "metafield"
+        return cls(
+            id=_field(data, "id", int, where),
+            namespace=_field(data, "namespace", str, where),
+            key=_field(data, "key", str, where),
+            value=_field(data, "value", str, where),
+            permission_set=_field(data, "permission_set", str, where),
+        )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card to charge; its number and CVV never show in a repr or a log line."""
+
+    holder_name: str
+    number: str = field(repr=False)
+    expiry_month: int
+    expiry_year: int  # four digits
+    verification_value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A processed payment (``PaymentsPost`` 201)."""
+
+    id: str
+    status: str  # "success" or "pending"
+    transaction_type: str  # "purchase" or "authorization"
+
+    @classmethod
+    def parse(cls, data: Any) -> Payment:
+        """Read the ``data`` of a process-payment answer."""
+        where = "payment"
+        return cls(
+            id=_field(data, "id", str, where),
+            status=_field(data, "status", str, where),
+            transaction_type=_field(data, "transaction_type", str, where),
+        )
+
+
+@dataclass(frozen=True)
+class PickupMethod:
+    """A store-pickup method the shopper can choose instead of shipping."""
+
+    id: int
+    display_name: str
+    collection_instructions: str
+    collection_time_description: str
+
+    @classmethod
+    def parse(cls, data: Any) -> PickupMethod:
+        """Read one entry of ``GET /v3/pickup/methods``."""
+        where = "pickup_method"
+        return cls(
+            id=_field(data, "id", int, where),
+            display_name=_field(data, "display_name", str, where),
+            collection_instructions=str(data.get("collection_instructions") or ""),
+            collection_time_description=str(data.get("collection_time_description") or ""),
+        )
