@@ -68,10 +68,14 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_services(app: Flask, settings: Settings) -> None:
+    from app.checkout.ledger import OrderLedger
+    from app.checkout.placement import FeeSettings
+    from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
+    from app.clients.bigcommerce.payments import BigCommercePayments
     from app.clients.loop import LoopClient
 
     bigcommerce = BigCommerceClient(
@@ -95,6 +99,17 @@ def _register_services(app: Flask, settings: Settings) -> None:
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop
     app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
+    app.extensions["placement_service"] = PlacementService(
+        bigcommerce,
+        BigCommercePayments(settings.bigcommerce_payments_url, settings.bigcommerce_store_hash),
+        offers,
+        OrderLedger(Path(app.instance_path) / "orders.sqlite3"),
+        FeeSettings(
+            display_name=settings.fee_display_name,
+            tax_class_id=settings.fee_tax_class_id,
+            metafield_fee_name=settings.fee_name,
+        ),
+    )
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

@@ -28,6 +28,7 @@ DEFAULT_ANALYZE_TIMEOUT = 1.5
 # Checkout must never wait on Loop for long; a larger budget is a mistake, not a choice.
 MAX_ANALYZE_TIMEOUT = 10.0
 MIN_SECRET_KEY_LENGTH = 32
+MAX_FEE_DISPLAY_NAME = 200  # BaseFee.display_name in checkouts.v3.yml
 SYNC_PATHS = ("connector", "direct")
 
 # The four values that switch the app from the sandbox to a live store.
@@ -52,6 +53,9 @@ SETTING_NAMES = (
     "CHECKOUT_LOCALE",
     "CHECKOUT_PLUS_MOUNT_TARGET",
     "CHECKOUT_PLUS_CART_EXPERIENCE",
+    "CHECKOUT_PLUS_FEE_DISPLAY_NAME",
+    "CHECKOUT_PLUS_FEE_TAX_CLASS_ID",
+    "CHECKOUT_PLUS_FEE_NAME",
 )
 STORE_HASH_PATTERN = re.compile(r"^[A-Za-z0-9]{1,32}$")
 REGION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -87,6 +91,9 @@ class Settings:
     default_locale: str = "en_US"
     mount_target: str = "order_summary"
     cart_experience: str = "checkbox"
+    fee_display_name: str = "Order protection"
+    fee_tax_class_id: int | None = None
+    fee_name: str | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -109,6 +116,7 @@ class Settings:
             "redis_url": _redis_url(env.get("REDIS_URL")),
             "checkout_plus_sync": sync,
             **_shopper_defaults(env),
+            **_fee_settings(env),
         }
         if sandbox_mode:
             return cls._sandbox(env, **common)
@@ -226,6 +234,31 @@ def _shopper_defaults(env: dict[str, str]) -> dict[str, str]:
         "mount_target": labels["CHECKOUT_PLUS_MOUNT_TARGET"],
         "cart_experience": labels["CHECKOUT_PLUS_CART_EXPERIENCE"],
     }
+
+
+def _fee_settings(env: dict[str, str]) -> dict:
+    """Read how the Checkout+ fee is named and taxed on orders."""
+    display_name = env.get("CHECKOUT_PLUS_FEE_DISPLAY_NAME", "Order protection")
+    if len(display_name) > MAX_FEE_DISPLAY_NAME:
+        raise ConfigError(
+            "CHECKOUT_PLUS_FEE_DISPLAY_NAME",
+            f"must be at most {MAX_FEE_DISPLAY_NAME} characters (BigCommerce's limit)",
+        )
+    raw_tax_class = env.get("CHECKOUT_PLUS_FEE_TAX_CLASS_ID")
+    tax_class = None
+    if raw_tax_class is not None:
+        if not raw_tax_class.isdigit():
+            raise ConfigError(
+                "CHECKOUT_PLUS_FEE_TAX_CLASS_ID",
+                f"must be a tax class id from GET /v2/tax_classes, not {raw_tax_class!r}",
+            )
+        tax_class = int(raw_tax_class)
+    fee_name = env.get("CHECKOUT_PLUS_FEE_NAME")
+    if fee_name is not None and len(fee_name) > MAX_FEE_DISPLAY_NAME:
+        raise ConfigError(
+            "CHECKOUT_PLUS_FEE_NAME", f"must be at most {MAX_FEE_DISPLAY_NAME} characters"
+        )
+    return {"fee_display_name": display_name, "fee_tax_class_id": tax_class, "fee_name": fee_name}
 
 
 def _timeout(raw: str | None) -> float:

@@ -44,6 +44,11 @@ def exercise_every_route(client, store, sandbox) -> list:
     keep(client.get("/checkout"))
     keep(client.post("/cart/currency", data={"csrf_token": token, "currency": "EUR"}))
     keep(client.post("/cart/currency", data={"csrf_token": token, "currency": "XXX"}))
+    payment = {"csrf_token": token, "cardholder_name": "Ada", "expiry": "12/29"}
+    payment["security_code"] = "123"
+    keep(client.post("/checkout/place", data={**payment, "card_number": "4111"}))  # refused
+    keep(client.post("/checkout/place", data={**payment, "card_number": "4111 1111 1111 1111"}))
+    keep(client.get("/checkout/confirmation"))
     store.request("DELETE", f"/v3/carts/{cart_link.split('=')[1]}")
     keep(client.get("/checkout"))  # the cart is gone
     return responses
@@ -70,6 +75,36 @@ def exercise_the_checkout(client, page, keep, sandbox) -> None:
     sandbox.set_faults("loop POST /v1/analyze status=401 times=1")  # a refused key is logged
     keep(client.post(f"/checkout/lines/{line}", data={"csrf_token": token, "quantity": "x"}))
     keep(client.post("/checkout/lines/no-such-line", data={"csrf_token": token, "quantity": "1"}))
+    keep(client.get("/checkout"))
+    exercise_the_checkout_steps(client, token, keep)
+
+
+def exercise_the_checkout_steps(client, token, keep) -> None:
+    """Drive each step section once, with and without htmx, through success and refusal."""
+    htmx = {"HX-Request": "true"}
+
+    def step(path: str, headers=None, **fields):
+        return keep(client.post(path, data={"csrf_token": token, **fields}, headers=headers))
+
+    step("/checkout/contact", **{"contact-email": "not-an-email"})
+    step("/checkout/contact", htmx, **{"contact-email": "ada@example.com"})
+    address = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "address1": "1 Main St",
+        "city": "Columbus",
+        "country_code": "US",
+        "state_or_province": "OH",
+        "postal_code": "43004",
+    }
+    step("/checkout/shipping-address", htmx, **{f"shipping-{k}": v for k, v in address.items()})
+    step("/checkout/shipping-option", **{"shipping-option-option_id": "sandbox-express"})
+    step("/checkout/billing-address", htmx, **{"billing-same_as_shipping": "y"})
+    step("/checkout/coupons", htmx, **{"coupon-code": "EXPIRED2024"})
+    step("/checkout/coupons", **{"coupon-code": "SAVE10"})
+    step("/checkout/coupons/remove", htmx, **{"coupon-remove-code": "SAVE10"})
+    step("/checkout/comment", **{"comment-message": "Leave it at the door."})
+    step("/checkout/delivery-method", htmx, **{"delivery-method": "pickup-1"})
     keep(client.get("/checkout"))
 
 

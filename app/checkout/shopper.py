@@ -11,6 +11,7 @@ import re
 from flask import session
 
 from app.checkout_plus.offer import OfferState
+from app.checkout_plus.offer import Quote
 
 CHECKOUT_KEY = "checkout"
 # BigCommerce cart (and checkout) ids are UUIDs.
@@ -60,3 +61,25 @@ def save_offer_state(state: OfferState) -> None:
     data = state.as_dict()
     if current.get("offer") != data:
         session[CHECKOUT_KEY] = {**current, "offer": data}
+
+
+LAST_ORDER_KEY = "last_order"
+
+
+def remember_order(order_id: int, protection: Quote | None) -> None:
+    """Keep the order just placed, and its protection, for the confirmation page."""
+    session[LAST_ORDER_KEY] = {
+        "order_id": order_id,
+        "protection": protection.as_dict() if protection else None,
+    }
+
+
+def last_order() -> tuple[int, Quote | None] | None:
+    """Return the order this browser placed last, and the protection on it."""
+    data = session.get(LAST_ORDER_KEY)
+    if not isinstance(data, dict):
+        return None
+    order_id = data.get("order_id")
+    if isinstance(order_id, bool) or not isinstance(order_id, int):
+        return None
+    return order_id, Quote.from_dict(data.get("protection"))

@@ -1,0 +1,223 @@
+"""Placing the order: a fresh quote, the Checkout+ fee, one order, one payment, the record.
+
+Each step is safe to repeat. A double click, a refresh or a second tab waits for the first
+placement and then finds its order; a retry after a decline pays the same order; an order an
+earlier attempt already charged is never charged again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from dataclasses import replace
+
+from app.checkout.ledger import OrderLedger
+from app.checkout.service import CartNotFound
+from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.offer import OfferState
+from app.checkout_plus.offer import Quote
+from app.checkout_plus.service import OfferService
+from app.clients.bigcommerce import BigCommerceClient
+from app.clients.bigcommerce import BigCommerceError
+from app.clients.bigcommerce import BigCommerceNotFound
+from app.clients.bigcommerce import BigCommerceRejected
+from app.clients.bigcommerce import BigCommerceUnavailable
+from app.clients.bigcommerce import Card
+from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce import FeeRequest
+from app.clients.bigcommerce import PaymentDeclined
+from app.clients.bigcommerce import PaymentRejected
+from app.clients.bigcommerce.payments import BigCommercePayments
+from app.money import to_major
+
+log = logging.getLogger(__name__)
+
+# BigCommerce allows five fees per checkout (checkouts.v3.yml, CheckoutsFeesByCheckoutIdPost).
+MAX_CHECKOUT_FEES = 5
+FEE_INTERNAL_NAME = "loop_checkout_plus"
+METAFIELD_NAMESPACE = "loop_checkout_plus"
+INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
+ALREADY_PAID = 30101  # Payments API: the order is no longer Incomplete
+
+
+@dataclass(frozen=True)
+class FeeSettings:
+    """How the Checkout+ fee is shown and taxed on the merchant's orders."""
+
+    display_name: str = "Order protection"
+    tax_class_id: int | None = None
+    metafield_fee_name: str | None = None  # written as the optional fee_name metafield
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """A paid order, and the protection on it (None when the shopper declined it)."""
+
+    order_id: int
+    protection: Quote | None
+
+
+class QuoteChanged(Exception):
+    """Loop's fresh quote differs from the one the shopper accepted; they must confirm again."""
+
+    def __init__(self, offer: OfferState) -> None:
+        super().__init__("the Checkout+ quote changed")
+        self.offer = offer
+
+
+class ProtectionUnavailable(Exception):
+    """The checkout has no room for the fee; the shopper may continue without protection."""
+
+    def __init__(self, offer: OfferState) -> None:
+        super().__init__("no room for the Checkout+ fee")
+        self.offer = offer
+
+
+class OrderRefused(Exception):
+    """BigCommerce would not create the order (a step is missing); the message says which."""
+
+
+class PaymentFailed(Exception):
+    """The payment did not go through; the message is for the shopper."""
+
+
+class PlacementService:
+    """Turn a shopper's checkout into one paid BigCommerce order."""
+
+    def __init__(
+        self,
+        bigcommerce: BigCommerceClient,
+        payments: BigCommercePayments,
+        offers: OfferService,
+        ledger: OrderLedger,
+        fee: FeeSettings,
+    ) -> None:
+        self._bigcommerce = bigcommerce
+        self._payments = payments
+        self._offers = offers
+        self._ledger = ledger
+        self._fee = fee
+
+    def place(self, cart_id: str, offer: OfferState, locale: str | None, card: Card) -> PlacedOrder:
+        """Place and pay the order for a cart, or raise what the shopper must resolve."""
+        with self._ledger.lease(cart_id) as placement:
+            if placement.paid and placement.order_id is not None:
+                return PlacedOrder(placement.order_id, offer.accepted)
+            try:
+                checkout = self._bigcommerce.get_checkout(cart_id)
+            except BigCommerceNotFound as error:
+                raise CartNotFound(cart_id) from error
+            protection, fresh = self._confirm_quote(checkout, offer, locale)
+            self._apply_fee(checkout, protection, fresh)
+            state_key = f"{fresh.analysis.fingerprint}:{protection.token if protection else '-'}"
+            order_id = placement.order_id if placement.state_key == state_key else None
+            if order_id is not None and self._already_paid(order_id):
+                self._ledger.mark_paid(cart_id)
+                return PlacedOrder(order_id, protection)
+            if order_id is None:
+                order_id = self._create_order(cart_id)
+                self._ledger.record_order(cart_id, order_id, state_key)
+            self._pay(order_id, card)
+            self._ledger.mark_paid(cart_id)
+        self._record_protection(order_id, protection)
+        return PlacedOrder(order_id, protection)
+
+    def _confirm_quote(
+        self, checkout: Checkout, offer: OfferState, locale: str | None
+    ) -> tuple[Quote | None, OfferState]:
+        """Ask Loop afresh; return the protection to apply, or raise if it is not as accepted."""
+        accepted = offer.accepted
+        fresh = self._offers.refresh(checkout, offer, locale, force=True)
+        if accepted is None:
+            return None, fresh.opt_out()
+        quote = fresh.quote
+        unchanged = (
+            quote is not None
+            and quote.amount == accepted.amount
+            and quote.currency == accepted.currency
+            and quote.same_coverage(accepted)
+        )
+        if not unchanged:
+            raise QuoteChanged(replace(fresh.opt_out(), reconfirm=quote is not None))
+        return quote, fresh.opt_in()
+
+    def _apply_fee(self, checkout: Checkout, protection: Quote | None, offer: OfferState) -> None:
+        """Make our fee on the checkout match the decision: exactly one, or none."""
+        ours = [fee for fee in checkout.fees if fee.source == FEE_SOURCE]
+        stale = [fee.id for fee in (ours if protection is None else ours[1:])]
+        if stale:
+            self._bigcommerce.delete_fees(checkout.id, stale)
+        if protection is None:
+            return
+        wanted = FeeRequest(
+            name=FEE_INTERNAL_NAME,
+            display_name=self._fee.display_name,
+            cost=to_major(protection.amount, protection.currency),
+            source=FEE_SOURCE,
+            tax_class_id=self._fee.tax_class_id,
+        )
+        if ours:
+            current = ours[0]
+            if (current.display_name, current.cost_ex_tax) != (wanted.display_name, wanted.cost):
+                self._bigcommerce.update_fees(checkout.id, [replace(wanted, id=current.id)])
+            return
+        if len(checkout.fees) - len(stale) >= MAX_CHECKOUT_FEES:
+            # Never place the order silently without the coverage the shopper chose.
+            raise ProtectionUnavailable(offer.opt_out())
+        self._bigcommerce.add_fees(checkout.id, [wanted])
+
+    def _create_order(self, cart_id: str) -> int:
+        try:
+            return self._bigcommerce.create_order(cart_id)
+        except BigCommerceRejected as error:
+            raise OrderRefused(str(error)) from error
+
+    def _already_paid(self, order_id: int) -> bool:
+        """Tell whether an earlier attempt charged this order (its answer may have been lost)."""
+        return self._bigcommerce.get_order(order_id).status_id != INCOMPLETE
+
+    def _pay(self, order_id: int, card: Card) -> None:
+        """Charge the card for the order through BigCommerce's Payments API."""
+        try:
+            methods = self._bigcommerce.get_payment_methods(order_id)
+            card_methods = [method for method in methods if method.type in ("card", "")]
+            if not card_methods:
+                raise PaymentFailed("This store cannot take card payments right now.")
+            # A token pays once, and a declined attempt spends it: a new one every time.
+            token = self._bigcommerce.create_payment_access_token(order_id)
+            self._payments.pay(token, card_methods[0].id, card)
+        except PaymentDeclined as error:
+            raise PaymentFailed(error.shopper_message) from error
+        except PaymentRejected as error:
+            if error.code == ALREADY_PAID:
+                return  # an earlier attempt went through after all
+            raise PaymentFailed(
+                "The payment was not accepted. Please check the card details and try again."
+            ) from error
+        except BigCommerceUnavailable as error:
+            # The charge may or may not have happened; a retry checks the order first.
+            raise PaymentFailed(
+                "We could not confirm your payment. Please try again: "
+                "you will not be charged twice."
+            ) from error
+        except BigCommerceRejected as error:
+            raise PaymentFailed("The payment could not be started. Please try again.") from error
+
+    def _record_protection(self, order_id: int, protection: Quote | None) -> None:
+        """Write the Checkout+ metafields Loop's connector reads (inline until jobs exist)."""
+        if protection is None:
+            return
+        values = {
+            "session_id": protection.session_id,
+            # The array exactly as Loop sent it: order and membership are the acceptance.
+            "accepted_offer_mode": json.dumps(list(protection.mode), separators=(",", ":")),
+            "fee_amount": str(protection.amount),
+            "fee_currency": protection.currency,
+        }
+        if self._fee.metafield_fee_name:
+            values["fee_name"] = self._fee.metafield_fee_name
+        try:
+            self._bigcommerce.create_order_metafields(order_id, METAFIELD_NAMESPACE, values)
+        except BigCommerceError:
+            log.exception("Checkout+ metafields for order %s were not written", order_id)

@@ -1,0 +1,603 @@
+"""The checkout's steps as use cases: email, delivery, billing, coupons and the order note.
+
+Each use case reads the checkout, makes the change on BigCommerce and returns the checkout
+before and after, and whether Loop would now price the cart differently (then the offer must
+be analyzed again). BigCommerce's refusals come back as ``StepRejected``, worded for the
+shopper and tied to the form field that caused them. No Flask here: the views translate HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from collections.abc import Collection
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from app.checkout.service import CartNotFound
+from app.checkout_plus.analyze_request import build_analyze_request
+from app.clients.bigcommerce import BigCommerceClient
+from app.clients.bigcommerce import BigCommerceError
+from app.clients.bigcommerce import BigCommerceNotFound
+from app.clients.bigcommerce import BigCommerceRejected
+from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce.models import PickupMethod
+from app.money import MoneyError
+from app.money import to_decimal
+
+log = logging.getLogger(__name__)
+
+# Pickup methods are store settings that rarely change: read them once in a while, not per page.
+PICKUP_METHODS_FRESH_SECONDS = 300.0
+# After a failed read the page goes on without pickup, and asks again soon.
+PICKUP_FAILURE_FRESH_SECONDS = 30.0
+
+# How BigCommerce names each field in its 422 errors, and what the shopper reads.
+FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company": "Company",
+    "address1": "Address",
+    "address2": "Apartment, suite, etc.",
+    "city": "City",
+    "state_or_province": "State or province",
+    "country_code": "Country",
+    "postal_code": "Postal code",
+    "phone": "Phone",
+    "email": "Email",
+    "code": "Coupon code",
+    "message": "Your note",
+    "option_id": "Shipping method",
+}
+# The last part of an error path such as "[0].address.state_or_province".
+FIELD_NAME = re.compile(r"([A-Za-z_]+)\W*$")
+ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state_or_province",
+    "country_code",
+    "postal_code",
+    "phone",
+)
+OTHER_WINDOW = "Your checkout was changed in another window. Please check it and try again."
+
+
+class StepRejected(Exception):
+    """BigCommerce (or a rule of the step) refused the change; say why, field by field."""
+
+    def __init__(
+        self,
+        message: str = "",
+        fields: dict[str, str] | None = None,
+        checkout: Checkout | None = None,
+    ) -> None:
+        super().__init__(message or "; ".join((fields or {}).values()))
+        self.message = message
+        self.fields = fields or {}
+        self.checkout = checkout  # the checkout as it still is, when it was read
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address as the shopper typed it (the email travels apart)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state_or_province: str = ""
+    state_or_province_code: str = ""
+    country_code: str = ""
+    postal_code: str = ""
+    phone: str = ""
+
+    @classmethod
+    def from_api(cls, data: Any) -> Address | None:
+        """Read a BigCommerce address (billing or consignment); None when there is none."""
+        if not isinstance(data, dict):
+            return None
+        return cls(**{field.name: str(data.get(field.name) or "").strip() for field in fields(cls)})
+
+    def for_api(self, email: str) -> dict[str, Any]:
+        """Return BigCommerce's address body, with the cart's email."""
+        body: dict[str, Any] = {
+            field.name: getattr(self, field.name)
+            for field in fields(self)
+            if getattr(self, field.name)
+        }
+        body["email"] = email
+        body["country_code"] = self.country_code
+        # CreateConsignmentRequest lists both as required, so they are sent even when empty.
+        body.setdefault("state_or_province", "")
+        body.setdefault("postal_code", "")
+        return body
+
+    @property
+    def is_complete(self) -> bool:
+        """Tell whether it has a street address, not just the country the email came with."""
+        return bool(self.address1)
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    """One way BigCommerce offers to ship a consignment, at its price."""
+
+    id: str
+    description: str
+    cost: Decimal
+    transit_time: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the checkout's physical items reach the shopper: its first consignment."""
+
+    consignment_id: str | None = None
+    line_item_ids: tuple[str, ...] = ()
+    address: Address | None = None
+    pickup_method_id: int | None = None
+    options: tuple[ShippingOption, ...] = ()
+    selected_option_id: str | None = None
+
+
+def delivery_of(checkout: Checkout) -> Delivery:
+    """Return the checkout's delivery: the consignment the checkout steps manage."""
+    consignment = next((c for c in checkout.consignments if isinstance(c, dict)), None)
+    if consignment is None:
+        return Delivery()
+    pickup = consignment.get("selected_pickup_option") or consignment.get("pickup_option")
+    pickup_id = pickup.get("pickup_method_id") if isinstance(pickup, dict) else None
+    selected = consignment.get("selected_shipping_option")
+    raw_options = consignment.get("available_shipping_options")
+    return Delivery(
+        consignment_id=str(consignment.get("id") or "") or None,
+        line_item_ids=tuple(str(i) for i in consignment.get("line_item_ids") or ()),
+        address=None if pickup_id is not None else Address.from_api(consignment.get("address")),
+        pickup_method_id=pickup_id if isinstance(pickup_id, int) else None,
+        options=tuple(_options(raw_options)),
+        selected_option_id=(
+            str(selected["id"]) if isinstance(selected, dict) and selected.get("id") else None
+        ),
+    )
+
+
+def _options(raw: Any) -> list[ShippingOption]:
+    """Read the consignment's available shipping options, skipping any without a price."""
+    options = []
+    for option in raw if isinstance(raw, list) else ():
+        if not isinstance(option, dict) or not option.get("id"):
+            continue
+        try:
+            cost = to_decimal(option.get("cost"))
+        except MoneyError:
+            log.warning("Shipping option %s has no usable cost; not offered", option.get("id"))
+            continue
+        options.append(
+            ShippingOption(
+                id=str(option["id"]),
+                description=str(option.get("description") or "Shipping"),
+                cost=cost,
+                transit_time=str(option.get("transit_time") or ""),
+            )
+        )
+    return options
+
+
+def billing_of(checkout: Checkout) -> tuple[str | None, Address | None]:
+    """Return the billing address's id and the address, when the checkout has one."""
+    data = checkout.billing_address
+    if not isinstance(data, dict):
+        return None, None
+    address_id = data.get("id")
+    return (str(address_id) if address_id not in (None, "") else None), Address.from_api(data)
+
+
+def needs_shipping(checkout: Checkout) -> bool:
+    """Tell whether anything in the cart is physical."""
+    return any(not item.is_digital for item in checkout.line_items)
+
+
+def shipping_address(checkout: Checkout) -> Address | None:
+    """Return the address the order ships to, if one is set (not for store pickup)."""
+    address = delivery_of(checkout).address
+    return address if address is not None and address.is_complete else None
+
+
+def billing_follows_shipping(checkout: Checkout) -> bool:
+    """Tell whether the billing address is (still) the shipping address, or not yet given."""
+    _, billing = billing_of(checkout)
+    if billing is None or not billing.is_complete:
+        return True
+    shipping = shipping_address(checkout)
+    return shipping is not None and _same_place(billing, shipping)
+
+
+def _same_place(one: Address, other: Address) -> bool:
+    return all(
+        getattr(one, name).casefold() == getattr(other, name).casefold() for name in ADDRESS_FIELDS
+    )
+
+
+def _physical_lines(checkout: Checkout) -> list[tuple[str, int]]:
+    return [(item.id, item.quantity) for item in checkout.line_items if not item.is_digital]
+
+
+def _priced(checkout: Checkout, default_region: str) -> dict[str, Any]:
+    """What Loop prices for this checkout: totals, region, delivery groups and lines."""
+    return build_analyze_request(
+        checkout,
+        session_id=None,
+        default_region=default_region,
+        locale=None,
+        mount_target="",
+        cart_experience="",
+    )
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A change made: the checkout before and after, and whether the offer must follow."""
+
+    before: Checkout
+    checkout: Checkout
+    offer_changed: bool  # the cart's totals, region or delivery changed
+
+    @classmethod
+    def of(cls, before: Checkout, after: Checkout, default_region: str) -> StepResult:
+        """Compare what Loop would be asked before and after the change."""
+        changed = _priced(before, default_region) != _priced(after, default_region)
+        return cls(before, after, changed)
+
+    @classmethod
+    def unchanged(cls, checkout: Checkout) -> StepResult:
+        """Nothing needed changing."""
+        return cls(checkout, checkout, False)
+
+
+class StepService:
+    """Carry out the checkout steps on BigCommerce."""
+
+    def __init__(
+        self,
+        bigcommerce: BigCommerceClient,
+        default_region: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._bigcommerce = bigcommerce
+        # Loop's region for a checkout without an address; an address in it changes nothing.
+        self._default_region = default_region
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._pickup: tuple[PickupMethod, ...] = ()
+        self._pickup_until = float("-inf")
+
+    def checkout(self, cart_id: str) -> Checkout:
+        """Read the checkout with everything the steps show."""
+        try:
+            return self._bigcommerce.get_checkout(cart_id)
+        except BigCommerceNotFound as error:
+            raise CartNotFound(cart_id) from error
+
+    def pickup_methods(self) -> tuple[PickupMethod, ...]:
+        """Return the store's pickup methods; none when they cannot be read (never blocks)."""
+        with self._lock:
+            if self._clock() < self._pickup_until:
+                return self._pickup
+        try:
+            methods = tuple(self._bigcommerce.list_pickup_methods())
+            fresh = PICKUP_METHODS_FRESH_SECONDS
+        except BigCommerceError as error:
+            log.warning("Pickup methods unavailable, offering shipping only: %s", error)
+            methods, fresh = (), PICKUP_FAILURE_FRESH_SECONDS
+        with self._lock:
+            self._pickup, self._pickup_until = methods, self._clock() + fresh
+        return methods
+
+    def set_email(self, cart_id: str, email: str, default_country: str) -> StepResult:
+        """Set the shopper's email, which BigCommerce keeps on the billing address.
+
+        A checkout without a billing address gets one holding just the email and a country
+        (BigCommerce requires one): the shipping country, else the store's default.
+        """
+        before = self.checkout(cart_id)
+        if before.email == email:
+            return StepResult.unchanged(before)
+        address_id, billing = billing_of(before)
+        if billing is None or not billing.country_code:
+            shipping = delivery_of(before).address
+            country = shipping.country_code if shipping and shipping.country_code else None
+            billing = replace(billing or Address(), country_code=country or default_country)
+        body = billing.for_api(email)
+        after = self._change(
+            before,
+            lambda: self._bigcommerce.set_billing_address(cart_id, body, address_id),
+            known=("email",),
+        )
+        return self._result(before, self._complete(after))
+
+    def set_shipping_address(self, cart_id: str, address: Address) -> StepResult:
+        """Ship every physical item to this address (one consignment), keeping what follows it.
+
+        The shipping option chosen before is chosen again if the new address still offers it,
+        and a billing address that was the shipping address (or not given yet) follows along.
+        """
+        before = self.checkout(cart_id)
+        email = self._email_first(before)
+        lines = _physical_lines(before)
+        if not lines:
+            raise StepRejected("Nothing in your cart needs shipping.", checkout=before)
+        delivery = delivery_of(before)
+        all_assigned = set(delivery.line_item_ids) == {item_id for item_id, _ in lines}
+        if delivery.address == address and all_assigned:
+            return StepResult.unchanged(before)
+        body = address.for_api(email)
+        if delivery.consignment_id is None:
+            after = self._change(
+                before,
+                lambda: self._bigcommerce.add_consignment(cart_id, lines, address=body),
+                known=ADDRESS_FIELDS,
+            )
+        else:
+            consignment_id = delivery.consignment_id
+            after = self._change(
+                before,
+                lambda: self._bigcommerce.update_consignment(
+                    cart_id, consignment_id, None if all_assigned else lines, address=body
+                ),
+                known=ADDRESS_FIELDS,
+            )
+        after = self._keep_option(cart_id, delivery.selected_option_id, after)
+        if billing_follows_shipping(before):
+            after = self._follow_shipping(cart_id, after, body)
+        return self._result(before, self._complete(after))
+
+    def choose_shipping_option(self, cart_id: str, option_id: str) -> StepResult:
+        """Choose one of the options BigCommerce offers for the shipping address."""
+        before = self.checkout(cart_id)
+        delivery = delivery_of(before)
+        if delivery.consignment_id is None or delivery.address is None:
+            raise StepRejected("Enter your shipping address first.", checkout=before)
+        if option_id not in {option.id for option in delivery.options}:
+            raise StepRejected(
+                fields={"option_id": "Choose one of the shipping methods shown."},
+                checkout=before,
+            )
+        if option_id == delivery.selected_option_id:
+            return StepResult.unchanged(before)
+        consignment_id = delivery.consignment_id
+        after = self._change(
+            before,
+            lambda: self._bigcommerce.select_shipping_option(cart_id, consignment_id, option_id),
+            known=("option_id",),
+            rename={"shipping_option_id": "option_id"},
+        )
+        return self._result(before, self._complete(after))
+
+    def choose_delivery(self, cart_id: str, pickup_method_id: int | None) -> StepResult:
+        """Pick up in store with a method (all physical items), or ship (None)."""
+        before = self.checkout(cart_id)
+        delivery = delivery_of(before)
+        if pickup_method_id is None:
+            if delivery.pickup_method_id is None or delivery.consignment_id is None:
+                return StepResult.unchanged(before)
+            consignment_id = delivery.consignment_id
+            # Leaving pickup leaves no address behind: the shopper enters one next.
+            after = self._change(
+                before,
+                lambda: self._bigcommerce.delete_consignment(cart_id, consignment_id),
+                known=(),
+            )
+            return self._result(before, self._complete(after))
+        if pickup_method_id not in {method.id for method in self.pickup_methods()}:
+            raise StepRejected(
+                fields={"method": "Choose one of the delivery methods shown."}, checkout=before
+            )
+        if delivery.pickup_method_id == pickup_method_id:
+            return StepResult.unchanged(before)
+        lines = _physical_lines(before)
+        if not lines:
+            raise StepRejected("Nothing in your cart needs delivering.", checkout=before)
+        if delivery.consignment_id is None:
+            after = self._change(
+                before,
+                lambda: self._bigcommerce.add_consignment(
+                    cart_id, lines, pickup_method_id=pickup_method_id
+                ),
+                known=(),
+            )
+        else:
+            consignment_id = delivery.consignment_id
+            all_assigned = set(delivery.line_item_ids) == {item_id for item_id, _ in lines}
+            after = self._change(
+                before,
+                lambda: self._bigcommerce.update_consignment(
+                    cart_id,
+                    consignment_id,
+                    None if all_assigned else lines,
+                    pickup_method_id=pickup_method_id,
+                ),
+                known=(),
+            )
+        return self._result(before, self._complete(after))
+
+    def set_billing_address(self, cart_id: str, address: Address | None) -> StepResult:
+        """Set the billing address; None makes it the shipping address."""
+        before = self.checkout(cart_id)
+        email = self._email_first(before)
+        if address is None:
+            address = shipping_address(before)
+            if address is None:
+                raise StepRejected(
+                    fields={
+                        "same_as_shipping": "Enter your shipping address first, or untick this "
+                        "box and enter your billing address."
+                    },
+                    checkout=before,
+                )
+        address_id, current = billing_of(before)
+        if current == address:
+            return StepResult.unchanged(before)
+        body = address.for_api(email)
+        after = self._change(
+            before,
+            lambda: self._bigcommerce.set_billing_address(cart_id, body, address_id),
+            known=ADDRESS_FIELDS,
+        )
+        return self._result(before, self._complete(after))
+
+    def apply_coupon(self, cart_id: str, code: str) -> StepResult:
+        """Apply a coupon code; a code BigCommerce refuses is explained next to the field."""
+        before = self.checkout(cart_id)
+        if code.casefold() in {coupon.code.casefold() for coupon in before.coupons}:
+            return StepResult.unchanged(before)
+        try:
+            after = self._bigcommerce.add_coupon(cart_id, code)
+        except BigCommerceRejected as error:
+            # An unknown or expired code is a 400 without field errors; either way it is the code.
+            raise StepRejected(fields={"code": _coupon_problem(error)}, checkout=before) from error
+        except BigCommerceNotFound as error:
+            raise StepRejected(OTHER_WINDOW, checkout=self.checkout(cart_id)) from error
+        return self._result(before, self._complete(after))
+
+    def remove_coupon(self, cart_id: str, code: str) -> StepResult:
+        """Take a coupon off the checkout; one already gone is not an error."""
+        before = self.checkout(cart_id)
+        applied = next(
+            (c.code for c in before.coupons if c.code.casefold() == code.casefold()), None
+        )
+        if applied is None:
+            return StepResult.unchanged(before)
+        try:
+            after = self._bigcommerce.remove_coupon(cart_id, applied)
+        except BigCommerceNotFound:
+            after = self.checkout(cart_id)
+        except BigCommerceRejected as error:
+            raise StepRejected(_problem(error), checkout=before) from error
+        return self._result(before, self._complete(after))
+
+    def set_comment(self, cart_id: str, message: str) -> StepResult:
+        """Keep the shopper's note for the order (``customer_message``)."""
+        before = self.checkout(cart_id)
+        if before.customer_message == message:
+            return StepResult.unchanged(before)
+        after = self._change(
+            before,
+            lambda: self._bigcommerce.set_customer_message(cart_id, message),
+            known=("message",),
+            rename={"customer_message": "message"},
+        )
+        return self._result(before, self._complete(after))
+
+    def _result(self, before: Checkout, after: Checkout) -> StepResult:
+        return StepResult.of(before, after, self._default_region)
+
+    def _email_first(self, checkout: Checkout) -> str:
+        """Return the cart email, which every BigCommerce address must carry."""
+        if not checkout.email:
+            raise StepRejected("Enter your email address first.", checkout=checkout)
+        return checkout.email
+
+    def _change(
+        self,
+        before: Checkout,
+        write: Callable[[], Checkout],
+        known: Collection[str],
+        rename: dict[str, str] | None = None,
+    ) -> Checkout:
+        """Make one write, turning BigCommerce's refusal into a StepRejected for the shopper."""
+        try:
+            return write()
+        except BigCommerceRejected as error:
+            raise _rejection(error, before, known, rename or {}) from error
+        except BigCommerceNotFound as error:
+            # The checkout exists (it was just read), so a part of it went away meanwhile.
+            raise StepRejected(OTHER_WINDOW, checkout=self.checkout(before.id)) from error
+
+    def _keep_option(self, cart_id: str, option_id: str | None, after: Checkout) -> Checkout:
+        """Choose the earlier shipping option again when the new address still offers it."""
+        delivery = delivery_of(after)
+        offered = {option.id for option in delivery.options}
+        if option_id is None or delivery.selected_option_id or option_id not in offered:
+            return after
+        try:
+            return self._bigcommerce.select_shipping_option(
+                cart_id, str(delivery.consignment_id), option_id
+            )
+        except (BigCommerceRejected, BigCommerceNotFound) as error:
+            # The address is saved; the shopper simply chooses the option again.
+            log.info("Could not keep shipping option %s: %s", option_id, error)
+            return after
+
+    def _follow_shipping(self, cart_id: str, after: Checkout, body: dict[str, Any]) -> Checkout:
+        """Copy the new shipping address to the billing address."""
+        address_id, _ = billing_of(after)
+        try:
+            return self._bigcommerce.set_billing_address(cart_id, body, address_id)
+        except (BigCommerceRejected, BigCommerceNotFound) as error:
+            # The shipping address is saved; the billing step shows what is still to do.
+            log.info("Billing address did not follow the shipping address: %s", error)
+            return after
+
+    def _complete(self, checkout: Checkout) -> Checkout:
+        """Return the checkout with its shipping options, read again if the write left them out."""
+        # Only the consignment writes accept the include that lists the options.
+        for consignment in checkout.consignments:
+            if (
+                isinstance(consignment, dict)
+                and consignment.get("address")
+                and "available_shipping_options" not in consignment
+            ):
+                return self.checkout(checkout.id)
+        return checkout
+
+
+def _rejection(
+    error: BigCommerceRejected, checkout: Checkout, known: Collection[str], rename: dict[str, str]
+) -> StepRejected:
+    """Tie BigCommerce's field errors to the step's fields; the rest becomes one message."""
+    found: dict[str, str] = {}
+    for path, problem in error.errors.items():
+        match = FIELD_NAME.search(path)
+        name = match.group(1) if match else path
+        name = rename.get(name, "state_or_province" if name == "state_or_province_code" else name)
+        if name in known and name not in found:
+            found[name] = _sentence(name, problem)
+    if found:
+        return StepRejected(fields=found, checkout=checkout)
+    return StepRejected(_problem(error), checkout=checkout)
+
+
+def _sentence(name: str, problem: str) -> str:
+    """Word a field error for the shopper: "State or province is required for this country."""
+    text = problem.strip().rstrip(".") or "is not valid"
+    return f"{FIELD_LABELS.get(name, name)} {text}."
+
+
+def _problem(error: BigCommerceRejected) -> str:
+    """Word a refusal that names no field we show."""
+    detail = str(error).replace("`", "").strip()
+    if detail and detail != "refused":
+        return f"The store could not save this: {detail.rstrip('.')}."
+    return "The store could not save this. Please check it and try again."
+
+
+def _coupon_problem(error: BigCommerceRejected) -> str:
+    """Word a refused coupon code, keeping BigCommerce's reason (invalid, expired...)."""
+    if error.errors:
+        return _sentence("code", next(iter(error.errors.values())))
+    detail = str(error).replace("`", "").strip()
+    if detail and detail != "refused":
+        return detail if detail.endswith(".") else f"{detail}."
+    return "This coupon code can't be used for your order."

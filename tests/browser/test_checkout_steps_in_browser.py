@@ -1,0 +1,119 @@
+"""The checkout's step sections in real Chromium: htmx swaps, the offer following, no JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from tests.browser.test_offer_in_browser import open_checkout
+
+SNEAKERS = 101
+
+
+def analyses(sandbox) -> int:
+    """Count the analyze requests Loop received."""
+    return sandbox.loop.log.count("POST", "/v1/analyze")
+
+
+@pytest.fixture
+def watched_page(page: Page, sandbox):
+    """The page, with script errors and server errors recorded (a 422 is an expected answer)."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.url}: {r.status}"))
+    yield page
+    assert problems == []
+
+
+def test_a_shopper_fills_every_step_without_a_page_load(watched_page: Page, store, sandbox):
+    page = watched_page
+    cart_id = open_checkout(page, store, [(SNEAKERS, 1)])
+    # A page load would drop this marker: every step below must be an htmx swap.
+    page.evaluate("window.stepsMarker = 'same page'")
+
+    # The browser accepts "ada@example"; the server asks for a full address, next to the field.
+    page.locator("#contact-email").fill("ada@example")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#contact-email-error")).to_contain_text("name@example.com")
+    expect(page.locator("#contact-email")).to_have_attribute("aria-invalid", "true")
+    page.locator("#contact-email").fill("ada@example.com")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#contact-saved")).to_be_visible()
+
+    # Delivery and billing opened out of band.
+    for field, value in {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "address1": "1 Main St",
+        "city": "Columbus",
+        "state_or_province": "OH",
+        "postal_code": "43004",
+    }.items():
+        page.locator(f"#shipping-{field}").fill(value)
+    page.locator("#shipping-country_code").select_option("US")
+    page.get_by_role("button", name="Save address").click()
+    express = page.get_by_role("radio", name="Express")
+    expect(express).to_be_visible()
+    assert store.checkout(cart_id)["consignments"][0]["address"]["state_or_province_code"] == "OH"
+
+    # Billing is the shipping address unless the box is unticked (CSS, no script).
+    same = page.locator("#billing-same_as_shipping")
+    expect(same).to_be_checked()
+    expect(page.locator("#billing-fields")).to_be_hidden()
+    same.uncheck()
+    expect(page.locator("#billing-fields")).to_be_visible()
+    same.check()
+
+    # Choosing a shipping method saves it on change and re-prices the offer.
+    before = analyses(sandbox)
+    with page.expect_response(lambda response: response.url.endswith("/checkout/offer")):
+        express.check()
+    expect(page.locator('#order-totals [data-total="shipping"]')).to_have_attribute(
+        "data-amount", "1499"
+    )
+    assert analyses(sandbox) == before + 1
+    expect(page.locator("#checkout-plus-offer")).to_have_attribute("data-state", "offered")
+    expect(page.get_by_role("radio", name="Express")).to_be_checked()
+
+    # Store pickup: the address form goes, the offer follows (returns only, for pickup).
+    page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
+    expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
+    expect(page.locator("#shipping-address-form")).to_have_count(0)
+    expect(page.locator("[data-checkout-plus-description]")).to_have_attribute(
+        "data-mode", "returnCoverage"
+    )
+    assert page.evaluate("window.stepsMarker") == "same page"
+
+
+@pytest.fixture
+def no_script_page(browser: Browser, base_url: str, sandbox):
+    """A page whose browser runs no JavaScript at all."""
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_the_steps_work_without_javascript(no_script_page: Page, store, sandbox):
+    page = no_script_page
+    cart_id = open_checkout(page, store, [(SNEAKERS, 1)])
+    page.locator("#coupon-code").fill("EXPIRED2024")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#coupon-code-error")).to_contain_text("has expired")
+    expect(page.locator("#coupon-code")).to_have_value("EXPIRED2024")
+    page.locator("#coupon-code").fill("SAVE10")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("[data-coupon-code='SAVE10']")).to_be_visible()
+    expect(page.locator('#order-totals [data-total="discount"]')).to_have_attribute(
+        "data-amount", "890"
+    )
+    page.locator("#contact-email").fill("ada@example.com")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
+    page.get_by_role("button", name="Use this delivery method").click()
+    expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
+    assert store.checkout(cart_id)["consignments"][0]["selected_pickup_option"] == {
+        "pickup_method_id": 1
+    }

@@ -1,0 +1,254 @@
+"""Placing the order: the fee matches the decision, one order, one payment, the record."""
+
+from __future__ import annotations
+
+import copy
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.conftest import parse
+from tests.sandbox_bigcommerce.client import JP_ADDRESS
+from tests.sandbox_bigcommerce.client import KW_ADDRESS
+from tests.sandbox_bigcommerce.client import BigCommerceClient as RawStore
+from tests.sandbox_bigcommerce.client import ready_checkout
+from tests.sandbox_loop.helpers import default_rules
+from tests.test_offer import choose
+from tests.test_offer import offer_of
+from tests.test_offer import set_rules
+
+GOOD_CARD = "4111 1111 1111 1111"
+DECLINED_CARD = "4000 0000 0000 0002"
+OURS = "loop-checkout-plus"
+
+
+def card(number: str = GOOD_CARD, **overrides) -> dict[str, str]:
+    """The payment form as a shopper fills it in."""
+    return {
+        "cardholder_name": "Jane Doe",
+        "card_number": number,
+        "expiry": "12/29",
+        "security_code": "123",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def raw(sandbox) -> RawStore:
+    """The sandbox store's API, for setting up checkouts as earlier steps would leave them."""
+    store = RawStore(sandbox.bigcommerce.url)
+    store.sandbox = sandbox
+    return store
+
+
+def start(client, raw, items=((101, 1),), currency="USD", address=None):
+    """Hand a ready checkout (address, shipping option chosen) to the client; return its page."""
+    cart_id = ready_checkout(raw, items, currency, address)
+    client.get(f"/checkout?cart_id={cart_id}")
+    return cart_id, client.get("/checkout")
+
+
+def place(client, page, **fields):
+    """Submit the payment form."""
+    return client.post(
+        "/checkout/place", data={"csrf_token": csrf_token(parse(page)), **card(**fields)}
+    )
+
+
+def orders(raw) -> list[dict]:
+    """Every order the sandbox store holds, as GET /v2/orders/{id} shows it."""
+    state = raw.sandbox.bigcommerce.service.app.extensions["bigcommerce_state"]
+    return [raw.call("GET", f"/v2/orders/{order_id}").json() for order_id in sorted(state.orders)]
+
+
+def order_fees(raw, order_id: int) -> list[dict]:
+    """The fees on an order (``{fees: [...]}``, the shape of BigCommerce's example)."""
+    return raw.call("GET", f"/v2/orders/{order_id}/fees").json()["fees"]
+
+
+def metafields(raw, order_id: int) -> dict[str, str]:
+    """The Checkout+ metafields on an order, by key."""
+    response = raw.call("GET", f"/v3/orders/{order_id}/metafields?namespace=loop_checkout_plus")
+    return {item["key"]: item["value"] for item in response.json()["data"]}
+
+
+def payments(sandbox) -> int:
+    """How many payments the sandbox gateway received."""
+    return sandbox.bigcommerce.log.count("POST", "/stores/*/payments")
+
+
+def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(client, raw, sandbox):
+    _cart_id, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    response = place(client, client.get("/checkout"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/checkout/confirmation"
+    [order] = orders(raw)
+    assert order["status_id"] == 11
+    [fee] = order_fees(raw, order["id"])
+    assert fee["cost_ex_tax"].startswith("2.98")
+    session_id = sandbox.loop.log.entries("POST", "/v1/analyze")[-1].response_json["sessionId"]
+    assert metafields(raw, order["id"]) == {
+        "session_id": session_id,
+        "accepted_offer_mode": '["returnCoverage","shippingProtection"]',
+        "fee_amount": "298",
+        "fee_currency": "USD",
+    }
+    confirmation = parse(client.get("/checkout/confirmation"))
+    assert confirmation.select_one("#order-confirmation")["data-order-id"] == str(order["id"])
+    fee_row = confirmation.select_one("[data-order-fee]")
+    assert fee_row["data-amount"] == "298"
+    assert "Order protection" in fee_row.get_text()
+    coverage = confirmation.select_one("[data-checkout-plus-coverage]")
+    assert "returns and shipping" in coverage.get_text()
+    assert payments(sandbox) == 1
+    assert client.get("/checkout").status_code == 200  # the cart is done: an empty checkout
+
+
+def test_an_opted_out_order_has_no_fee_and_no_metafields(client, raw, sandbox):
+    _, page = start(client, raw)
+    assert place(client, page).status_code == 303
+    [order] = orders(raw)
+    assert order["status_id"] == 11
+    assert order_fees(raw, order["id"]) == []
+    assert metafields(raw, order["id"]) == {}
+    assert not parse(client.get("/checkout/confirmation")).select("[data-checkout-plus-coverage]")
+
+
+def test_a_changed_price_stops_the_order_until_the_shopper_confirms(client, raw, sandbox):
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    rules = copy.deepcopy(default_rules())
+    rules["merchants"]["demo"]["pricing"]["USD"]["tiers"][0]["price"]["returnCoverage"] = 248
+    sandbox.loop.service.app.extensions["loop_state"].replace_rules(rules)
+    response = place(client, client.get("/checkout"))
+    assert response.status_code == 409
+    page = parse(response)
+    assert "changed" in page.select_one("#placement-notice").get_text()
+    offer = offer_of(response)
+    assert offer.select_one("[data-checkout-plus-price]")["data-amount"] == "348"
+    assert not offer.select_one("input[name=checkout_plus]").has_attr("checked")
+    assert orders(raw) == []
+    choose(client, response, opt_in=True)
+    assert place(client, client.get("/checkout")).status_code == 303
+    [order] = orders(raw)
+    [fee] = order_fees(raw, order["id"])
+    assert fee["cost_ex_tax"].startswith("3.48")
+
+
+def test_a_withdrawn_offer_stops_an_opted_in_order_once(client, raw, sandbox):
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    set_rules(sandbox, enabled=False)
+    response = place(client, client.get("/checkout"))
+    assert response.status_code == 409
+    assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
+    assert offer_of(response)["data-state"] == "hidden"
+    assert place(client, response).status_code == 303
+    [order] = orders(raw)
+    assert order_fees(raw, order["id"]) == []
+
+
+def test_two_submits_at_once_make_one_order_one_fee_one_payment(app, client, raw, sandbox):
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    page = client.get("/checkout")
+    twin = app.test_client()
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda c: place(c, page), (client, twin)))
+    assert [answer.status_code for answer in answers] == [303, 303]
+    [order] = orders(raw)
+    assert len(order_fees(raw, order["id"])) == 1
+    assert payments(sandbox) == 1
+    assert sandbox.bigcommerce.log.count("POST", "/stores/*/v3/checkouts/*/orders") == 1
+
+
+def test_a_declined_card_keeps_the_shopper_and_a_retry_pays_the_same_order(client, raw, sandbox):
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    response = place(client, client.get("/checkout"), number=DECLINED_CARD)
+    assert response.status_code == 422
+    page = parse(response)
+    assert page.select_one("#payment-problem").get_text(strip=True)
+    assert page.select_one("#payment-cardholder_name")["value"] == "Jane Doe"
+    assert page.select_one("#payment-expiry")["value"] == "12/29"
+    assert page.select_one("#payment-card_number")["value"] == ""  # never shown back
+    assert "4000" not in response.get_data(as_text=True)
+    [declined] = orders(raw)
+    assert declined["status_id"] == 0
+    assert place(client, response).status_code == 303
+    [paid] = orders(raw)
+    assert paid["id"] == declined["id"]
+    assert paid["status_id"] == 11
+    assert len(order_fees(raw, paid["id"])) == 1
+
+
+@pytest.mark.parametrize(
+    ("currency", "address", "wire_cost"),
+    [("JPY", JP_ADDRESS, "450"), ("KWD", KW_ADDRESS, "0.915")],
+)
+def test_the_fee_cost_has_the_currencys_exponent(
+    client, raw, sandbox, currency, address, wire_cost
+):
+    _, page = start(client, raw, items=((102, 1),), currency=currency, address=address)
+    choose(client, page, opt_in=True)
+    assert place(client, client.get("/checkout")).status_code == 303
+    [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
+    # On the wire as a JSON number with exactly the currency's decimals, never via a float.
+    assert re.search(rf'"cost":\s*{re.escape(wire_cost)}[,}}]', sent.body.decode())
+
+
+def test_no_room_for_the_fee_means_no_silent_order_without_protection(client, raw, sandbox):
+    cart_id, page = start(client, raw)
+    others = [
+        {
+            "type": "custom_fee",
+            "name": f"f{n}",
+            "display_name": f"Fee {n}",
+            "cost": 1,
+            "source": "x",
+        }
+        for n in range(5)
+    ]
+    raw.call("POST", f"/v3/checkouts/{cart_id}/fees", {"fees": others})
+    choose(client, page, opt_in=True)
+    response = place(client, client.get("/checkout"))
+    assert response.status_code == 409
+    assert "can't be added" in parse(response).select_one("#placement-notice").get_text()
+    assert orders(raw) == []
+    assert place(client, response).status_code == 303
+    [order] = orders(raw)
+    assert all(fee.get("source") != OURS for fee in order_fees(raw, order["id"]))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("cardholder_name", "", "name on the card"),
+        ("card_number", "4111", "12 to 19 digits"),
+        ("expiry", "13/29", "MM/YY"),
+        ("security_code", "12a", "3 or 4 digits"),
+    ],
+)
+def test_each_payment_field_explains_its_problem(client, raw, sandbox, field, value, problem):
+    _, page = start(client, raw)
+    response = place(client, page, **{field: value})
+    assert response.status_code == 422
+    page = parse(response)
+    box = page.select_one(f"#payment-{field}")
+    assert box["aria-invalid"] == "true"
+    assert problem in page.select_one(f"#{box['aria-describedby']}").get_text()
+    assert orders(raw) == []
+
+
+def test_a_resubmitted_form_after_success_shows_the_confirmation(client, raw, sandbox):
+    _, page = start(client, raw)
+    assert place(client, page).status_code == 303
+    again = place(client, page)
+    assert again.status_code == 303
+    assert again.headers["Location"] == "/checkout/confirmation"
+    assert len(orders(raw)) == 1
