@@ -113,3 +113,13 @@ class StoreApi:
 def store(sandbox: Sandbox) -> StoreApi:
     """The sandbox store's API, for setting up carts the way a storefront would."""
     return StoreApi(sandbox)
+
+
+@pytest.fixture
+def raw(sandbox: Sandbox):
+    """The sandbox store's raw API (the contract tests' client), for setting up checkouts."""
+    from tests.sandbox_bigcommerce.client import BigCommerceClient
+
+    client = BigCommerceClient(sandbox.bigcommerce.url)
+    client.sandbox = sandbox
+    return client

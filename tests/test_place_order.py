@@ -12,9 +12,9 @@ from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.sandbox_bigcommerce.client import JP_ADDRESS
 from tests.sandbox_bigcommerce.client import KW_ADDRESS
-from tests.sandbox_bigcommerce.client import BigCommerceClient as RawStore
 from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.sandbox_loop.helpers import default_rules
+from tests.test_offer import analyses
 from tests.test_offer import choose
 from tests.test_offer import offer_of
 from tests.test_offer import set_rules
@@ -33,14 +33,6 @@ def card(number: str = GOOD_CARD, **overrides) -> dict[str, str]:
         "security_code": "123",
         **overrides,
     }
-
-
-@pytest.fixture
-def raw(sandbox) -> RawStore:
-    """The sandbox store's API, for setting up checkouts as earlier steps would leave them."""
-    store = RawStore(sandbox.bigcommerce.url)
-    store.sandbox = sandbox
-    return store
 
 
 def start(client, raw, items=((101, 1),), currency="USD", address=None):
@@ -252,3 +244,59 @@ def test_a_resubmitted_form_after_success_shows_the_confirmation(client, raw, sa
     assert again.status_code == 303
     assert again.headers["Location"] == "/checkout/confirmation"
     assert len(orders(raw)) == 1
+
+
+def test_a_pickup_order_that_loop_turns_down_has_no_fee(client, store, raw, sandbox):
+    set_rules(sandbox, pickup="ineligible")
+    cart_id = store.create_cart([(101, 1)])
+    billing = {
+        "email": "ada@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "address1": "1 Main St",
+        "city": "Columbus",
+        "state_or_province": "Ohio",
+        "state_or_province_code": "OH",
+        "country_code": "US",
+        "postal_code": "43004",
+    }
+    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=billing)
+    client.get(f"/checkout?cart_id={cart_id}")
+    page = client.get("/checkout")
+    assert offer_of(page)["data-state"] == "offered"  # shipped, by default
+    response = client.post(
+        "/checkout/delivery-method",
+        data={"csrf_token": csrf_token(parse(page)), "delivery-method": "pickup-1"},
+    )
+    assert response.status_code == 303
+    page = client.get("/checkout")
+    assert {"deliveryMethod": "PICKUP"} in analyses(sandbox)[-1].json["deliveryGroups"]
+    assert offer_of(page)["data-state"] == "hidden"
+    assert place(client, page).status_code == 303
+    [order] = orders(raw)
+    assert order["status_id"] == 11
+    assert order_fees(raw, order["id"]) == []
+    assert metafields(raw, order["id"]) == {}
+
+
+@pytest.mark.parametrize(
+    ("returns", "shipping", "wire_cost"),
+    [(1899, 100, "19.99"), (10, 20, "0.30"), (1, 1, "0.02")],
+)
+def test_the_fee_cost_is_exact_for_awkward_amounts(
+    client, raw, sandbox, returns, shipping, wire_cost
+):
+    rules = copy.deepcopy(default_rules())
+    rules["merchants"]["demo"]["pricing"]["USD"]["tiers"][0]["price"] = {
+        "returnCoverage": returns,
+        "shippingProtection": shipping,
+    }
+    sandbox.loop.service.app.extensions["loop_state"].replace_rules(rules)
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    assert place(client, client.get("/checkout")).status_code == 303
+    [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
+    # 10 + 20 cents is 0.30 exactly: no float sum such as 0.30000000000000004 on the wire.
+    assert re.search(rf'"cost":\s*{re.escape(wire_cost)}[,}}]', sent.body.decode())
+    [order] = orders(raw)
+    assert metafields(raw, order["id"])["fee_amount"] == str(returns + shipping)
