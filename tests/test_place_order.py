@@ -300,3 +300,38 @@ def test_the_fee_cost_is_exact_for_awkward_amounts(
     assert re.search(rf'"cost":\s*{re.escape(wire_cost)}[,}}]', sent.body.decode())
     [order] = orders(raw)
     assert metafields(raw, order["id"])["fee_amount"] == str(returns + shipping)
+
+
+def test_a_stale_fee_of_ours_goes_and_another_apps_fee_stays(client, raw, sandbox):
+    cart_id, _ = start(client, raw)
+    fees = [
+        {"type": "custom_fee", "name": "old", "display_name": "Old", "cost": 3, "source": OURS},
+        {
+            "type": "custom_fee",
+            "name": "gift",
+            "display_name": "Gift wrap",
+            "cost": 2,
+            "source": "x",
+        },
+    ]
+    raw.call("POST", f"/v3/checkouts/{cart_id}/fees", {"fees": fees})
+    assert place(client, client.get("/checkout")).status_code == 303
+    [order] = orders(raw)
+    assert [fee["source"] for fee in order_fees(raw, order["id"])] == ["x"]
+
+
+def test_a_failure_after_the_order_exists_is_retried_on_the_same_order(client, raw, sandbox):
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    sandbox.set_faults("bigcommerce POST /stores/*/payments status=503 times=1")
+    response = place(client, client.get("/checkout"))
+    assert response.status_code == 422
+    assert "not be charged twice" in parse(response).select_one("#payment-problem").get_text()
+    [waiting] = orders(raw)
+    assert waiting["status_id"] == 0
+    assert place(client, response).status_code == 303
+    [paid] = orders(raw)
+    assert paid["id"] == waiting["id"]
+    assert paid["status_id"] == 11
+    assert len(order_fees(raw, paid["id"])) == 1
+    assert sandbox.bigcommerce.log.count("POST", "/stores/*/v3/checkouts/*/orders") == 1
