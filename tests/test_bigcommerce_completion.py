@@ -27,24 +27,14 @@ from app.clients.bigcommerce import PaymentDeclined
 from app.clients.bigcommerce import PaymentRejected
 from app.clients.http import USER_AGENT
 from app.sandbox import credentials
+from tests.sandbox_bigcommerce.client import CA_ADDRESS
 from tests.support.openapi import is_documented
 from tests.support.openapi import logged_request_parts
 from tests.support.openapi import validate_logged_exchange
 from tests.support.openapi import validate_request
 
 STORE_HASH = credentials.BIGCOMMERCE_STORE_HASH
-ADDRESS = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "email": "jane@example.com",
-    "address1": "1 Market St",
-    "city": "San Francisco",
-    "state_or_province": "California",
-    "state_or_province_code": "CA",
-    "country_code": "US",
-    "postal_code": "94105",
-    "phone": "+14155550100",
-}
+ADDRESS = CA_ADDRESS
 GOOD_CARD = "4111111111111111"
 DECLINED_CARD = "4000000000000002"
 CVV = "737"

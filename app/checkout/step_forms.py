@@ -26,6 +26,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
+from app.checkout.steps import ADDRESS_FIELDS
 from app.checkout.steps import Address
 from app.checkout.steps import StepRejected
 from app.checkout.subdivisions import find_subdivision
@@ -174,24 +175,9 @@ class AddressForm(StepForm):
     def showing(cls, address: Address | None, default_country: str) -> AddressForm:
         """Return the form filled with an address on file (or empty, in the default country)."""
         address = address or Address(country_code=default_country)
-        data = {name: getattr(address, name) for name in cls._address_fields()}
+        data = {name: getattr(address, name) for name in ADDRESS_FIELDS}
         data["country_code"] = address.country_code or default_country
         return cls(formdata=None, data=data)
-
-    @staticmethod
-    def _address_fields() -> tuple[str, ...]:
-        return (
-            "first_name",
-            "last_name",
-            "company",
-            "address1",
-            "address2",
-            "city",
-            "country_code",
-            "state_or_province",
-            "postal_code",
-            "phone",
-        )
 
     def validate_country_code(self, field: SelectField) -> None:
         """Accept only a country of the list."""

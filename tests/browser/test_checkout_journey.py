@@ -8,20 +8,12 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from tests.browser.test_checkout_steps_in_browser import OHIO
 from tests.browser.test_shopper_journey import add_from_catalog
 from tests.test_place_order import metafields
 from tests.test_place_order import order_fees
 from tests.test_place_order import orders
 from tests.test_place_order import payments
-
-ADDRESS = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "address1": "1 Main St",
-    "city": "Columbus",
-    "state_or_province": "OH",
-    "postal_code": "43004",
-}
 
 
 @pytest.mark.parametrize("protected", [True, False], ids=["opted-in", "opted-out"])
@@ -39,7 +31,7 @@ def test_a_shopper_buys_from_the_store_with_or_without_protection(
 
     page.locator("#contact-email").fill("ada@example.com")
     page.get_by_role("button", name="Continue").click()
-    for field, value in ADDRESS.items():
+    for field, value in OHIO.items():
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
     page.get_by_role("button", name="Save address").click()

@@ -10,6 +10,15 @@ from playwright.sync_api import expect
 from tests.browser.test_offer_in_browser import open_checkout
 
 SNEAKERS = 101
+# What a shopper types into the shipping address form.
+OHIO = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "address1": "1 Main St",
+    "city": "Columbus",
+    "state_or_province": "OH",
+    "postal_code": "43004",
+}
 
 
 def analyses(sandbox) -> int:
@@ -43,14 +52,7 @@ def test_a_shopper_fills_every_step_without_a_page_load(watched_page: Page, stor
     expect(page.locator("#contact-saved")).to_be_visible()
 
     # Delivery and billing opened out of band.
-    for field, value in {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "address1": "1 Main St",
-        "city": "Columbus",
-        "state_or_province": "OH",
-        "postal_code": "43004",
-    }.items():
+    for field, value in OHIO.items():
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
     page.get_by_role("button", name="Save address").click()

@@ -21,6 +21,7 @@ descriptions and BigCommerce's behaviour. ``ERRATA`` lists each change applied a
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import threading
@@ -388,3 +389,22 @@ def validate_logged_exchange(entry: Any) -> None:
         entry.response_headers or {},
         entry.response_body,
     )
+
+
+def validate_traffic(entries: list) -> list:
+    """Check logged exchanges against the specs; return those with an undocumented status.
+
+    For an undocumented status the request must still be valid and the answer a v3 error
+    the client can read; the caller says which of those it expected.
+    """
+    undocumented = []
+    for entry in entries:
+        if is_documented(entry.method, entry.path, entry.status):
+            validate_logged_exchange(entry)
+            continue
+        validate_request(*logged_request_parts(entry))
+        error = json.loads(entry.response_body)
+        assert entry.status in (400, 404, 409, 422), (entry.method, entry.path, entry.status)
+        assert isinstance(error.get("title"), str)
+        undocumented.append(entry)
+    return undocumented
