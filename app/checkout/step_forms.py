@@ -26,8 +26,8 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
-from app.checkout.steps import ADDRESS_FIELDS
-from app.checkout.steps import Address
+from app.checkout.delivery import ADDRESS_FIELDS
+from app.checkout.delivery import Address
 from app.checkout.steps import StepRejected
 from app.checkout.subdivisions import find_subdivision
 from app.checkout.subdivisions import has_subdivisions

@@ -20,6 +20,12 @@ from flask import render_template
 from flask import url_for
 
 from app.checkout import shopper
+from app.checkout.delivery import Delivery
+from app.checkout.delivery import billing_follows_shipping
+from app.checkout.delivery import billing_of
+from app.checkout.delivery import delivery_of
+from app.checkout.delivery import needs_shipping
+from app.checkout.delivery import shipping_address
 from app.checkout.responses import cart_gone
 from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
@@ -37,15 +43,9 @@ from app.checkout.step_forms import RemoveCouponForm
 from app.checkout.step_forms import ShippingAddressForm
 from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_forms import StepForm
-from app.checkout.steps import Delivery
 from app.checkout.steps import StepRejected
 from app.checkout.steps import StepResult
 from app.checkout.steps import StepService
-from app.checkout.steps import billing_follows_shipping
-from app.checkout.steps import billing_of
-from app.checkout.steps import delivery_of
-from app.checkout.steps import needs_shipping
-from app.checkout.steps import shipping_address
 from app.checkout.summary import summarize
 from app.checkout.views import CART_CHANGED
 from app.checkout.views import bp
