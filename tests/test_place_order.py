@@ -8,8 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from app import create_app
+from app.config import ConfigError
 from tests.conftest import csrf_token
 from tests.conftest import parse
+from tests.conftest import sandbox_config
 from tests.sandbox_bigcommerce.client import JP_ADDRESS
 from tests.sandbox_bigcommerce.client import KW_ADDRESS
 from tests.sandbox_bigcommerce.client import ready_checkout
@@ -335,3 +338,35 @@ def test_a_failure_after_the_order_exists_is_retried_on_the_same_order(client, r
     assert paid["status_id"] == 11
     assert len(order_fees(raw, paid["id"])) == 1
     assert sandbox.bigcommerce.log.count("POST", "/stores/*/v3/checkouts/*/orders") == 1
+
+
+def test_the_fee_name_and_tax_class_come_from_configuration(sandbox, raw, tmp_path):
+    app = create_app(
+        sandbox_config(
+            sandbox,
+            INSTANCE_PATH=str(tmp_path),
+            CHECKOUT_PLUS_FEE_DISPLAY_NAME="Package protection",
+            CHECKOUT_PLUS_FEE_TAX_CLASS_ID="0",
+            CHECKOUT_PLUS_FEE_NAME="Checkout+ by Loop",
+        )
+    )
+    client = app.test_client()
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    assert place(client, client.get("/checkout")).status_code == 303
+    [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
+    [fee] = sent.json["fees"]
+    assert (fee["display_name"], fee["tax_class_id"]) == ("Package protection", 0)
+    [order] = orders(raw)
+    assert metafields(raw, order["id"])["fee_name"] == "Checkout+ by Loop"
+    assert "Package protection" in parse(client.get("/checkout/confirmation")).get_text()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("CHECKOUT_PLUS_FEE_TAX_CLASS_ID", "standard"), ("CHECKOUT_PLUS_FEE_DISPLAY_NAME", "x" * 201)],
+)
+def test_a_bad_fee_setting_stops_start_up_by_name(sandbox, tmp_path, variable, value):
+    with pytest.raises(ConfigError) as raised:
+        create_app(sandbox_config(sandbox, INSTANCE_PATH=str(tmp_path), **{variable: value}))
+    assert raised.value.variable == variable
