@@ -362,6 +362,47 @@ class BigCommerceClient:
                 return found
             page += 1
 
+    def create_order_metafield(
+        self,
+        order_id: int,
+        namespace: str,
+        key: str,
+        value: str,
+        permission_set: str = "read_and_sf_access",
+    ) -> Metafield:
+        """Create one order metafield; a key this account already has answers 409."""
+        body = {
+            "permission_set": permission_set,
+            "namespace": namespace,
+            "key": key,
+            "value": value,
+        }
+        path = f"/v3/orders/{order_id}/metafields"
+        return Metafield.parse(self._call("POST", path, json=body))
+
+    def update_order_metafield(
+        self,
+        order_id: int,
+        metafield_id: int,
+        namespace: str,
+        key: str,
+        value: str,
+        permission_set: str,
+    ) -> Metafield:
+        """Replace one order metafield; the spec requires all four fields again (MetafieldPut)."""
+        body = {
+            "permission_set": permission_set,
+            "namespace": namespace,
+            "key": key,
+            "value": value,
+        }
+        path = f"/v3/orders/{order_id}/metafields/{metafield_id}"
+        return Metafield.parse(self._call("PUT", path, json=body))
+
+    def delete_order_metafield(self, order_id: int, metafield_id: int) -> None:
+        """Delete one order metafield (204); one that is gone already raises BigCommerceNotFound."""
+        self._call("DELETE", f"/v3/orders/{order_id}/metafields/{metafield_id}")
+
 
 def _metafields_rejected(response: requests.Response, keys: list[str]) -> MetafieldsRejected | None:
     """Read a metafield batch's 422 partial success (None when the body is another 422)."""
