@@ -115,7 +115,11 @@ def test_faults_can_be_set_from_the_environment_for_demos(tmp_path):
     )
     try:
         wait_until_up(f"http://127.0.0.1:{loop}/__sandbox/health", process)
-        faults = requests.get(f"http://127.0.0.1:{loop}/__sandbox/faults", timeout=5).json()
+        # The services answer a moment before start-up has applied the faults.
+        deadline = time.monotonic() + 5
+        faults = {"data": []}
+        while not faults["data"] and time.monotonic() < deadline:
+            faults = requests.get(f"http://127.0.0.1:{loop}/__sandbox/faults", timeout=5).json()
         assert faults["data"] == [
             {"method": "POST", "path": "/v1/analyze", "kind": "status", "value": 503, "times": 1}
         ]
