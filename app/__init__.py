@@ -72,11 +72,15 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.checkout.placement import FeeSettings
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
+    from app.checkout_plus.metafields import BlockWriter
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
     from app.clients.bigcommerce.payments import BigCommercePayments
     from app.clients.loop import LoopClient
+    from app.sync.jobs import SyncJobs
+    from app.sync.queue import SyncQueue
+    from app.sync.queue import build_huey
 
     bigcommerce = BigCommerceClient(
         api_url=settings.bigcommerce_api_url,
@@ -99,16 +103,25 @@ def _register_services(app: Flask, settings: Settings) -> None:
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop
     app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    sync_queue = SyncQueue(
+        build_huey(settings.redis_url, app.instance_path),
+        SyncJobs(instance / "sync.sqlite3"),
+        BlockWriter(bigcommerce),
+    )
+    app.extensions["sync_queue"] = sync_queue
     app.extensions["placement_service"] = PlacementService(
         bigcommerce,
         BigCommercePayments(settings.bigcommerce_payments_url, settings.bigcommerce_store_hash),
         offers,
-        OrderLedger(Path(app.instance_path) / "orders.sqlite3"),
+        OrderLedger(instance / "orders.sqlite3"),
         FeeSettings(
             display_name=settings.fee_display_name,
             tax_class_id=settings.fee_tax_class_id,
             metafield_fee_name=settings.fee_name,
         ),
+        sync_queue,
     )
 
 

@@ -71,6 +71,11 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
         if sandbox:
             sandbox.stop()
         return 1
+    from app.worker import start_in_process
+
+    # The sync worker runs beside the web server, on the same queue, so a demo needs no
+    # second command; in production it is its own process (python -m app.worker).
+    worker = start_in_process(app.extensions["sync_queue"])
     print(f"Demo store on the sandbox: http://{host}:{server.server_port}/  (Ctrl+C to stop)")
     # Process managers stop services with SIGTERM: shut down as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, _stop_serving)
@@ -79,6 +84,7 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        worker.stop(graceful=True)
         server.server_close()
         if sandbox:
             sandbox.stop()

@@ -17,6 +17,7 @@ from tests.sandbox_bigcommerce.client import JP_ADDRESS
 from tests.sandbox_bigcommerce.client import KW_ADDRESS
 from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.sandbox_loop.helpers import default_rules
+from tests.support.queue import drain
 from tests.test_offer import analyses
 from tests.test_offer import choose
 from tests.test_offer import offer_of
@@ -63,8 +64,10 @@ def order_fees(raw, order_id: int) -> list[dict]:
     return raw.call("GET", f"/v2/orders/{order_id}/fees").json()["fees"]
 
 
-def metafields(raw, order_id: int) -> dict[str, str]:
-    """The Checkout+ metafields on an order, by key."""
+def metafields(raw, order_id: int, queue=None) -> dict[str, str]:
+    """The Checkout+ metafields on an order, by key (after running ``queue``'s jobs, if given)."""
+    if queue is not None:
+        drain(queue)
     response = raw.call("GET", f"/v3/orders/{order_id}/metafields?namespace=loop_checkout_plus")
     return {item["key"]: item["value"] for item in response.json()["data"]}
 
@@ -74,7 +77,7 @@ def payments(sandbox) -> int:
     return sandbox.bigcommerce.log.count("POST", "/stores/*/payments")
 
 
-def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(client, raw, sandbox):
+def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(app, client, raw, sandbox):
     _cart_id, page = start(client, raw)
     choose(client, page, opt_in=True)
     response = place(client, client.get("/checkout"))
@@ -85,7 +88,7 @@ def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(client, raw, 
     [fee] = order_fees(raw, order["id"])
     assert fee["cost_ex_tax"].startswith("2.98")
     session_id = sandbox.loop.log.entries("POST", "/v1/analyze")[-1].response_json["sessionId"]
-    assert metafields(raw, order["id"]) == {
+    assert metafields(raw, order["id"], app.extensions["sync_queue"]) == {
         "session_id": session_id,
         "accepted_offer_mode": '["returnCoverage","shippingProtection"]',
         "fee_amount": "298",
@@ -102,13 +105,13 @@ def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(client, raw, 
     assert client.get("/checkout").status_code == 200  # the cart is done: an empty checkout
 
 
-def test_an_opted_out_order_has_no_fee_and_no_metafields(client, raw, sandbox):
+def test_an_opted_out_order_has_no_fee_and_no_metafields(app, client, raw, sandbox):
     _, page = start(client, raw)
     assert place(client, page).status_code == 303
     [order] = orders(raw)
     assert order["status_id"] == 11
     assert order_fees(raw, order["id"]) == []
-    assert metafields(raw, order["id"]) == {}
+    assert metafields(raw, order["id"], app.extensions["sync_queue"]) == {}
     assert not parse(client.get("/checkout/confirmation")).select("[data-checkout-plus-coverage]")
 
 
@@ -287,7 +290,7 @@ def test_a_pickup_order_that_loop_turns_down_has_no_fee(client, store, raw, sand
     [(1899, 100, "19.99"), (10, 20, "0.30"), (1, 1, "0.02")],
 )
 def test_the_fee_cost_is_exact_for_awkward_amounts(
-    client, raw, sandbox, returns, shipping, wire_cost
+    app, client, raw, sandbox, returns, shipping, wire_cost
 ):
     rules = copy.deepcopy(default_rules())
     rules["merchants"]["demo"]["pricing"]["USD"]["tiers"][0]["price"] = {
@@ -302,7 +305,8 @@ def test_the_fee_cost_is_exact_for_awkward_amounts(
     # 10 + 20 cents is 0.30 exactly: no float sum such as 0.30000000000000004 on the wire.
     assert re.search(rf'"cost":\s*{re.escape(wire_cost)}[,}}]', sent.body.decode())
     [order] = orders(raw)
-    assert metafields(raw, order["id"])["fee_amount"] == str(returns + shipping)
+    queue = app.extensions["sync_queue"]
+    assert metafields(raw, order["id"], queue)["fee_amount"] == str(returns + shipping)
 
 
 def test_a_stale_fee_of_ours_goes_and_another_apps_fee_stays(client, raw, sandbox):
@@ -358,7 +362,9 @@ def test_the_fee_name_and_tax_class_come_from_configuration(sandbox, raw, tmp_pa
     [fee] = sent.json["fees"]
     assert (fee["display_name"], fee["tax_class_id"]) == ("Package protection", 0)
     [order] = orders(raw)
-    assert metafields(raw, order["id"])["fee_name"] == "Checkout+ by Loop"
+    assert metafields(raw, order["id"], app.extensions["sync_queue"])["fee_name"] == (
+        "Checkout+ by Loop"
+    )
     assert "Package protection" in parse(client.get("/checkout/confirmation")).get_text()
 
 

@@ -7,7 +7,6 @@ earlier attempt already charged is never charged again.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from dataclasses import replace
@@ -15,11 +14,12 @@ from dataclasses import replace
 from app.checkout.ledger import OrderLedger
 from app.checkout.service import CartNotFound
 from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.metafields import InvalidBlock
+from app.checkout_plus.metafields import ProtectionBlock
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
 from app.checkout_plus.service import OfferService
 from app.clients.bigcommerce import BigCommerceClient
-from app.clients.bigcommerce import BigCommerceError
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import BigCommerceUnavailable
@@ -30,13 +30,13 @@ from app.clients.bigcommerce import PaymentDeclined
 from app.clients.bigcommerce import PaymentRejected
 from app.clients.bigcommerce.payments import BigCommercePayments
 from app.money import to_major
+from app.sync.queue import SyncQueue
 
 log = logging.getLogger(__name__)
 
 # BigCommerce allows five fees per checkout (checkouts.v3.yml, CheckoutsFeesByCheckoutIdPost).
 MAX_CHECKOUT_FEES = 5
 FEE_INTERNAL_NAME = "loop_checkout_plus"
-METAFIELD_NAMESPACE = "loop_checkout_plus"
 INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
 ALREADY_PAID = 30101  # Payments API: the order is no longer Incomplete
 
@@ -92,12 +92,14 @@ class PlacementService:
         offers: OfferService,
         ledger: OrderLedger,
         fee: FeeSettings,
+        sync: SyncQueue,
     ) -> None:
         self._bigcommerce = bigcommerce
         self._payments = payments
         self._offers = offers
         self._ledger = ledger
         self._fee = fee
+        self._sync = sync
 
     def place(self, cart_id: str, offer: OfferState, locale: str | None, card: Card) -> PlacedOrder:
         """Place and pay the order for a cart, or raise what the shopper must resolve."""
@@ -205,19 +207,18 @@ class PlacementService:
             raise PaymentFailed("The payment could not be started. Please try again.") from error
 
     def _record_protection(self, order_id: int, protection: Quote | None) -> None:
-        """Write the Checkout+ metafields Loop's connector reads (inline until jobs exist)."""
+        """Store the sync job that reports the acceptance, before the shopper is answered."""
         if protection is None:
             return
-        values = {
-            "session_id": protection.session_id,
-            # The array exactly as Loop sent it: order and membership are the acceptance.
-            "accepted_offer_mode": json.dumps(list(protection.mode), separators=(",", ":")),
-            "fee_amount": str(protection.amount),
-            "fee_currency": protection.currency,
-        }
-        if self._fee.metafield_fee_name:
-            values["fee_name"] = self._fee.metafield_fee_name
         try:
-            self._bigcommerce.create_order_metafields(order_id, METAFIELD_NAMESPACE, values)
-        except BigCommerceError:
-            log.exception("Checkout+ metafields for order %s were not written", order_id)
+            block = ProtectionBlock.of(
+                protection.session_id,
+                protection.mode,
+                protection.amount,
+                protection.currency,
+                self._fee.metafield_fee_name or None,
+            )
+        except InvalidBlock:
+            log.exception("Checkout+ block for order %s is malformed; not queued", order_id)
+            return
+        self._sync.submit(order_id, block)

@@ -15,6 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.worker import start_in_process
 from tests.conftest import sandbox_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -62,12 +63,15 @@ def live_server(sandbox_services, tmp_path_factory):
     """
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(sandbox_config(sandbox_services, INSTANCE_PATH=str(instance)))
+    # The sync worker runs beside the server on the same queue, as `python -m app` runs it.
+    worker = start_in_process(app.extensions["sync_queue"])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    worker.stop(graceful=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page
@@ -14,6 +15,16 @@ from tests.test_place_order import metafields
 from tests.test_place_order import order_fees
 from tests.test_place_order import orders
 from tests.test_place_order import payments
+
+
+def written_block(raw, order_id: int, expected: int) -> dict[str, str]:
+    """The order's Checkout+ metafields once the server's sync worker has had its turn."""
+    deadline = time.monotonic() + 10
+    recorded = metafields(raw, order_id)
+    while len(recorded) < expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+        recorded = metafields(raw, order_id)
+    return recorded
 
 
 @pytest.mark.parametrize("protected", [True, False], ids=["opted-in", "opted-out"])
@@ -63,7 +74,7 @@ def test_a_shopper_buys_from_the_store_with_or_without_protection(
     assert order["status_id"] == 11  # Awaiting Fulfillment: paid
     expect(confirmation).to_have_attribute("data-order-id", str(order["id"]))
     fees = order_fees(raw, order["id"])
-    recorded = metafields(raw, order["id"])
+    recorded = written_block(raw, order["id"], expected=4 if protected else 0)
     if protected:
         [fee] = fees
         assert fee["source"] == "loop-checkout-plus"

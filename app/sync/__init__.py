@@ -1,0 +1,1 @@
+"""Reporting Checkout+ acceptances to Loop, durably: sync jobs, their queue and the worker."""

@@ -1,0 +1,135 @@
+"""The durable record of sync jobs: what must reach Loop for an order, and how far it got.
+
+The queue only carries job ids. This table is the truth: a job stays ``pending`` until its
+block is written, so a worker killed mid-job, a lost queue message or a redeploy never loses
+one (the worker re-queues every pending job when it starts). A job that keeps failing ends
+``failed`` with its last error, visible to the merchant and retried by a command.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sync_jobs (
+    id TEXT PRIMARY KEY,
+    order_id INTEGER NOT NULL UNIQUE,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class SyncJob:
+    """One order's Checkout+ block on its way to Loop."""
+
+    id: str
+    order_id: int
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    last_error: str | None
+
+
+class SyncJobs:
+    """Sync jobs in SQLite under the instance folder, shared by the web and worker processes."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(SCHEMA)
+        finally:
+            db.close()
+
+    def add(self, order_id: int, payload: dict[str, Any]) -> SyncJob:
+        """Record the job for an order (once: adding it again returns the first)."""
+        now = time.time()
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO sync_jobs "
+                "(id, order_id, payload, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (uuid.uuid4().hex, order_id, json.dumps(payload), PENDING, now, now),
+            )
+        job = self.for_order(order_id)
+        assert job is not None
+        return job
+
+    def get(self, job_id: str) -> SyncJob | None:
+        """Return a job by id."""
+        return self._one(SELECT + " WHERE id = ?", job_id)
+
+    def for_order(self, order_id: int) -> SyncJob | None:
+        """Return the job of an order."""
+        return self._one(SELECT + " WHERE order_id = ?", order_id)
+
+    def in_state(self, state: str) -> list[SyncJob]:
+        """Return every job in a state, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(SELECT + " WHERE state = ? ORDER BY created_at", (state,)).fetchall()
+        return [_job(row) for row in rows]
+
+    def attempt(self, job_id: str, error: str | None = None) -> int:
+        """Count one more attempt (with the error that ended it, if any); return the count."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE sync_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? "
+                "WHERE id = ?",
+                (error, time.time(), job_id),
+            )
+            return db.execute("SELECT attempts FROM sync_jobs WHERE id = ?", (job_id,)).fetchone()[
+                0
+            ]
+
+    def finish(self, job_id: str, state: str, error: str | None = None) -> None:
+        """Move a job to done or failed."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE sync_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
+                (state, error, time.time(), job_id),
+            )
+
+    def retry(self, job_id: str) -> None:
+        """Put a failed job back to pending, with its attempts counted afresh."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE sync_jobs SET state = ?, attempts = 0, updated_at = ? WHERE id = ?",
+                (PENDING, time.time(), job_id),
+            )
+
+    def _one(self, query: str, value: Any) -> SyncJob | None:
+        with self._connect() as db:
+            row = db.execute(query, (value,)).fetchone()
+        return _job(row) if row else None
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
+        try:
+            yield db
+        finally:
+            db.close()
+
+
+# A fixed query; only values are ever bound into it.
+SELECT = "SELECT id, order_id, payload, state, attempts, last_error FROM sync_jobs"
+
+
+def _job(row: tuple) -> SyncJob:
+    return SyncJob(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])

@@ -1,0 +1,69 @@
+"""The sync worker: ``python -m app.worker`` runs queued Checkout+ jobs until stopped.
+
+``--status`` lists jobs by state with the last error of each failed one; ``--retry-failed``
+puts failed jobs back in the queue. On start the worker queues every pending job again, so a
+job whose worker was killed, or whose queue message was lost, still completes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from huey.consumer import Consumer
+
+from app import create_app
+from app.config import ConfigError
+from app.sync.jobs import DONE
+from app.sync.jobs import FAILED
+from app.sync.jobs import PENDING
+from app.sync.queue import SyncQueue
+
+
+class QuietConsumer(Consumer):
+    """A huey consumer that leaves signal handling to its host (the web server's process)."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def start_in_process(queue: SyncQueue, workers: int = 2) -> Consumer:
+    """Start worker threads beside the web server (sandbox mode); stop them with ``.stop()``."""
+    queue.requeue_pending()
+    consumer = QuietConsumer(queue.huey, workers=workers, periodic=False, scheduler_interval=1)
+    consumer.start()
+    return consumer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the worker, or report on or retry the jobs."""
+    parser = argparse.ArgumentParser(prog="python -m app.worker", description=__doc__)
+    parser.add_argument("--workers", type=int, default=2, help="worker threads")
+    parser.add_argument("--status", action="store_true", help="list jobs by state and exit")
+    parser.add_argument("--retry-failed", action="store_true", help="queue failed jobs again")
+    args = parser.parse_args(argv)
+    try:
+        app = create_app()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    queue: SyncQueue = app.extensions["sync_queue"]
+    if args.status:
+        for state in (PENDING, DONE, FAILED):
+            jobs = queue.jobs.in_state(state)
+            print(f"{state}: {len(jobs)}")
+            if state == FAILED:
+                for job in jobs:
+                    print(f"  order {job.order_id}: {job.last_error}")
+        return 0
+    if args.retry_failed:
+        print(f"{queue.retry_failed()} failed job(s) queued again")
+        return 0
+    print(f"{queue.requeue_pending()} pending job(s) queued", flush=True)
+    consumer = queue.huey.create_consumer(workers=args.workers, periodic=False)
+    consumer.run()  # stops cleanly on SIGINT and SIGTERM
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
