@@ -23,16 +23,23 @@ from app.config import Settings
 DEFAULT_PORT = 8000
 
 
+def app_from_environment() -> Flask | None:
+    """Build the app from the environment, or say in one line what to fix and return None."""
+    try:
+        return create_app()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check the configuration, then serve until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
     args = parser.parse_args(argv)
-    try:
-        app = create_app()
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    app = app_from_environment()
+    if app is None:
         return 2
     settings: Settings = app.config["SETTINGS"]
     if settings.sandbox:

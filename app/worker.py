@@ -12,8 +12,7 @@ import sys
 
 from huey.consumer import Consumer
 
-from app import create_app
-from app.config import ConfigError
+from app.__main__ import app_from_environment
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
@@ -42,10 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--status", action="store_true", help="list jobs by state and exit")
     parser.add_argument("--retry-failed", action="store_true", help="queue failed jobs again")
     args = parser.parse_args(argv)
-    try:
-        app = create_app()
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    app = app_from_environment()
+    if app is None:
         return 2
     queue: SyncQueue = app.extensions["sync_queue"]
     if args.status:

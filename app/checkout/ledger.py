@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.storage import prepare_sqlite
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS placements (
     checkout_id TEXT PRIMARY KEY,
@@ -48,13 +50,7 @@ class OrderLedger:
         self._path = path
         # Longer than the slowest placement (each upstream call is bounded by its timeout).
         self._lease_seconds = lease_seconds
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=10, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(SCHEMA)
-        finally:
-            db.close()
+        prepare_sqlite(path, SCHEMA)
 
     @contextmanager
     def lease(self, checkout_id: str, wait_seconds: float = 20.0) -> Iterator[Placement]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.storage import prepare_sqlite
+
 PENDING, DONE, FAILED = "pending", "done", "failed"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sync_jobs (
@@ -50,13 +52,7 @@ class SyncJobs:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=10, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(SCHEMA)
-        finally:
-            db.close()
+        prepare_sqlite(path, SCHEMA)
 
     def add(self, order_id: int, payload: dict[str, Any]) -> SyncJob:
         """Record the job for an order (once: adding it again returns the first)."""
