@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from app import create_app
+from app.clients.bigcommerce.payments import BigCommercePayments
 from app.config import ConfigError
+from app.sandbox import credentials
 from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.conftest import sandbox_config
@@ -376,3 +379,27 @@ def test_a_bad_fee_setting_stops_start_up_by_name(sandbox, tmp_path, variable, v
     with pytest.raises(ConfigError) as raised:
         create_app(sandbox_config(sandbox, INSTANCE_PATH=str(tmp_path), **{variable: value}))
     assert raised.value.variable == variable
+
+
+def test_a_payment_whose_answer_is_lost_is_found_and_finished_on_retry(app, client, raw, sandbox):
+    # A short read timeout, so the test need not wait 20 s for the answer to be given up on.
+    placement = app.extensions["placement_service"]
+    placement._payments = BigCommercePayments(
+        sandbox.bigcommerce.url, credentials.BIGCOMMERCE_STORE_HASH, timeout=(1.0, 0.5)
+    )
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    sandbox.set_faults("bigcommerce POST /stores/*/payments delay=1.5 times=1")
+    response = place(client, client.get("/checkout"))
+    assert response.status_code in (404, 422)  # no answer: we cannot say it was charged
+    [order] = orders(raw)
+    deadline = time.monotonic() + 5
+    while orders(raw)[0]["status_id"] != 11 and time.monotonic() < deadline:
+        time.sleep(0.1)  # the sandbox charges the card once its delay is over
+    client.get(f"/checkout?cart_id={order['cart_id']}")
+    again = place(client, page)
+    assert again.status_code == 303
+    assert again.headers["Location"] == "/checkout/confirmation"
+    assert payments(sandbox) == 1
+    assert len(orders(raw)) == 1
+    assert app.extensions["sync_queue"].jobs.for_order(order["id"]) is not None

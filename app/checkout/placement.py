@@ -20,6 +20,7 @@ from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
 from app.checkout_plus.service import OfferService
 from app.clients.bigcommerce import BigCommerceClient
+from app.clients.bigcommerce import BigCommerceError
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import BigCommerceUnavailable
@@ -82,6 +83,10 @@ class PaymentFailed(Exception):
     """The payment did not go through; the message is for the shopper."""
 
 
+class PaymentUnconfirmed(Exception):
+    """No answer came back from the payment: the card may or may not have been charged."""
+
+
 class PlacementService:
     """Turn a shopper's checkout into one paid BigCommerce order."""
 
@@ -109,20 +114,28 @@ class PlacementService:
             try:
                 checkout = self._bigcommerce.get_checkout(cart_id)
             except BigCommerceNotFound as error:
+                order_id = placement.order_id
+                if order_id is not None and self._already_paid(order_id):
+                    # An earlier payment went through though its answer was lost, and
+                    # BigCommerce has since converted the cart: finish that placement.
+                    self._record_protection(order_id, offer.accepted)
+                    self._ledger.mark_paid(cart_id)
+                    return PlacedOrder(order_id, offer.accepted)
                 raise CartNotFound(cart_id) from error
             protection, fresh = self._confirm_quote(checkout, offer, locale)
             self._apply_fee(checkout, protection, fresh)
             state_key = f"{fresh.analysis.fingerprint}:{protection.token if protection else '-'}"
             order_id = placement.order_id if placement.state_key == state_key else None
-            if order_id is not None and self._already_paid(order_id):
-                self._ledger.mark_paid(cart_id)
-                return PlacedOrder(order_id, protection)
             if order_id is None:
                 order_id = self._create_order(cart_id)
                 self._ledger.record_order(cart_id, order_id, state_key)
-            self._pay(order_id, card)
+                self._pay_once(order_id, card)
+            elif not self._already_paid(order_id):  # else its answer was lost, not its charge
+                self._pay_once(order_id, card)
+            # The sync job is stored before the order counts as paid in the ledger, so a
+            # request that finds it paid knows the job exists; a failure here is retried.
+            self._record_protection(order_id, protection)
             self._ledger.mark_paid(cart_id)
-        self._record_protection(order_id, protection)
         return PlacedOrder(order_id, protection)
 
     def _confirm_quote(
@@ -179,6 +192,21 @@ class PlacementService:
         """Tell whether an earlier attempt charged this order (its answer may have been lost)."""
         return self._bigcommerce.get_order(order_id).status_id != INCOMPLETE
 
+    def _pay_once(self, order_id: int, card: Card) -> None:
+        """Pay; if the answer is lost, look at the order before calling it a failure."""
+        try:
+            self._pay(order_id, card)
+        except PaymentUnconfirmed:
+            try:
+                if self._already_paid(order_id):
+                    return
+            except BigCommerceError:
+                pass  # still unknown: the shopper retries, and the retry looks again
+            raise PaymentFailed(
+                "We could not confirm your payment. Please try again: "
+                "you will not be charged twice."
+            ) from None
+
     def _pay(self, order_id: int, card: Card) -> None:
         """Charge the card for the order through BigCommerce's Payments API."""
         try:
@@ -198,11 +226,7 @@ class PlacementService:
                 "The payment was not accepted. Please check the card details and try again."
             ) from error
         except BigCommerceUnavailable as error:
-            # The charge may or may not have happened; a retry checks the order first.
-            raise PaymentFailed(
-                "We could not confirm your payment. Please try again: "
-                "you will not be charged twice."
-            ) from error
+            raise PaymentUnconfirmed(str(error)) from error  # charged or not: unknown
         except BigCommerceRejected as error:
             raise PaymentFailed("The payment could not be started. Please try again.") from error
 
