@@ -118,9 +118,7 @@ class PlacementService:
                 if order_id is not None and self._already_paid(order_id):
                     # An earlier payment went through though its answer was lost, and
                     # BigCommerce has since converted the cart: finish that placement.
-                    self._record_protection(order_id, offer.accepted)
-                    self._ledger.mark_paid(cart_id)
-                    return PlacedOrder(order_id, offer.accepted)
+                    return self._finish(cart_id, order_id, offer.accepted)
                 raise CartNotFound(cart_id) from error
             protection, fresh = self._confirm_quote(checkout, offer, locale)
             self._apply_fee(checkout, protection, fresh)
@@ -132,10 +130,14 @@ class PlacementService:
                 self._pay_once(order_id, card)
             elif not self._already_paid(order_id):  # else its answer was lost, not its charge
                 self._pay_once(order_id, card)
-            # The sync job is stored before the order counts as paid in the ledger, so a
-            # request that finds it paid knows the job exists; a failure here is retried.
-            self._record_protection(order_id, protection)
-            self._ledger.mark_paid(cart_id)
+            return self._finish(cart_id, order_id, protection)
+
+    def _finish(self, cart_id: str, order_id: int, protection: Quote | None) -> PlacedOrder:
+        """Store the sync job, then count the order as paid (inside the lease)."""
+        # The job is stored first, so a request that finds the order paid knows the job
+        # exists; if storing fails, the order is not yet marked paid and a retry stores it.
+        self._record_protection(order_id, protection)
+        self._ledger.mark_paid(cart_id)
         return PlacedOrder(order_id, protection)
 
     def _confirm_quote(
