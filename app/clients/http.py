@@ -16,8 +16,18 @@ def build_session(pool_size: int = 16) -> requests.Session:
     """Return a keep-alive session whose pool suits a threaded web worker."""
     session = requests.Session()
     # Retry only a failed connect: the request never reached the server, so even a POST is
-    # safe to send again. Anything later is the caller's decision.
-    retry = Retry(total=1, connect=1, read=0, status=0, other=0, backoff_factor=0)
+    # safe to send again. Anything later is the caller's decision, so a 429 or 503 comes back
+    # as the answer it is (not a RetryError) and a read timeout as a Timeout.
+    retry = Retry(
+        total=1,
+        connect=1,
+        read=False,
+        status=0,
+        other=0,
+        backoff_factor=0,
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
