@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS sync_jobs (
     payload TEXT NOT NULL,
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
+    revision INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
@@ -45,6 +46,7 @@ class SyncJob:
     state: str
     attempts: int
     last_error: str | None
+    revision: int = 0  # counts requests to send the order again (order webhooks)
 
 
 class SyncJobs:
@@ -52,7 +54,7 @@ class SyncJobs:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        prepare_sqlite(path, SCHEMA)
+        prepare_sqlite(path, SCHEMA, {"sync_jobs.revision": "INTEGER NOT NULL DEFAULT 0"})
 
     def add(self, order_id: int, payload: dict[str, Any]) -> SyncJob:
         """Record the job for an order (once: adding it again returns the first)."""
@@ -93,13 +95,38 @@ class SyncJobs:
                 0
             ]
 
-    def finish(self, job_id: str, state: str, error: str | None = None) -> None:
-        """Move a job to done or failed."""
+    def finish(
+        self, job_id: str, state: str, error: str | None = None, revision: int | None = None
+    ) -> bool:
+        """Move a job to done or failed; with ``revision``, only if no resync came meanwhile."""
+        query = "UPDATE sync_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?"
+        values: tuple = (state, error, time.time(), job_id)
+        if revision is not None:
+            query, values = query + " AND revision = ?", (*values, revision)
         with self._connect() as db:
+            return db.execute(query, values).rowcount == 1
+
+    def resync(self, order_id: int) -> SyncJob | None:
+        """Ask for the order to be sent again; return the job when it must be queued anew.
+
+        A pending job is not queued again: the run in progress sees the new revision and
+        queues itself. A failed job waits for ``retry``: it needs a person, not every update.
+        """
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute(
+                "SELECT state FROM sync_jobs WHERE order_id = ?", (order_id,)
+            ).fetchone()
+            if row is None or row[0] == FAILED:
+                db.execute("COMMIT")
+                return None
             db.execute(
-                "UPDATE sync_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                (state, error, time.time(), job_id),
+                "UPDATE sync_jobs SET revision = revision + 1, state = ?, updated_at = ? "
+                "WHERE order_id = ?",
+                (PENDING, time.time(), order_id),
             )
+            db.execute("COMMIT")
+        return self.for_order(order_id) if row[0] == DONE else None
 
     def retry(self, job_id: str) -> None:
         """Put a failed job back to pending, with its attempts counted afresh."""
@@ -124,8 +151,8 @@ class SyncJobs:
 
 
 # A fixed query; only values are ever bound into it.
-SELECT = "SELECT id, order_id, payload, state, attempts, last_error FROM sync_jobs"
+SELECT = "SELECT id, order_id, payload, state, attempts, last_error, revision FROM sync_jobs"
 
 
 def _job(row: tuple) -> SyncJob:
-    return SyncJob(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
+    return SyncJob(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6])

@@ -1,0 +1,487 @@
+"""The durable stores keep one contract on SQLite and on Redis: sync jobs, deliveries, decisions.
+
+Every contract test runs on both backends. The Redis case needs a server: set REDIS_URL
+(``.ci/run`` starts a private one); without it those cases are skipped, never faked.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.checkout.ledger import OrderLedger
+from app.checkout_plus.decisions import Decision
+from app.checkout_plus.decisions import DecisionLog
+from app.storage import build_stores
+from app.sync.jobs import DONE
+from app.sync.jobs import FAILED
+from app.sync.jobs import PENDING
+from app.sync.jobs import SyncJobs
+from app.webhooks.deliveries import KEEP_SECONDS
+from app.webhooks.deliveries import WebhookDeliveries
+from tests.support.queue import drain
+
+BACKENDS = ["sqlite", "redis"]
+SKIP_WITHOUT_REDIS = "set REDIS_URL (e.g. redis://127.0.0.1:6390/0) to test the Redis backend"
+
+
+class ShiftedClock:
+    """The ``time`` module, with wall time moved forward by ``offset`` seconds."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+class Backend:
+    """One backend under test; each store call opens another handle, as another machine would."""
+
+    def __init__(self, kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.kind = kind
+        self._folder = folder
+        self._monkeypatch = monkeypatch
+        self._clock: ShiftedClock | None = None
+        self._clients: list[Any] = []
+        self.url = os.environ.get("REDIS_URL", "")
+        self.prefix = f"test-stores-{uuid.uuid4().hex}"  # no other test shares a key
+
+    def client(self) -> Any:
+        """Return a new Redis connection (bytes replies: the stores must not rely on decoding)."""
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_timeout=5)
+        self._clients.append(client)
+        return client
+
+    def jobs(self) -> Any:
+        if self.kind == "sqlite":
+            return SyncJobs(self._folder / "sync.sqlite3")
+        from app.storage_redis import RedisSyncJobs
+
+        return RedisSyncJobs(self.client(), self.prefix)
+
+    def ledger(self, **options: Any) -> Any:
+        if self.kind == "sqlite":
+            return OrderLedger(self._folder / "orders.sqlite3", **options)
+        from app.storage_redis import RedisOrderLedger
+
+        return RedisOrderLedger(self.client(), self.prefix, **options)
+
+    def deliveries(self) -> Any:
+        if self.kind == "sqlite":
+            return WebhookDeliveries(self._folder / "webhooks.sqlite3")
+        from app.storage_redis import RedisWebhookDeliveries
+
+        return RedisWebhookDeliveries(self.client(), self.prefix)
+
+    def decisions(self) -> Any:
+        if self.kind == "sqlite":
+            return DecisionLog(self._folder / "decisions.sqlite3")
+        from app.storage_redis import RedisDecisionLog
+
+        return RedisDecisionLog(self.client(), self.prefix)
+
+    def pass_time(self, seconds: float) -> None:
+        """Let time pass, as far as the stores' expiries can tell."""
+        if self.kind == "sqlite":
+            if self._clock is None:
+                self._clock = ShiftedClock()
+                for module in ("app.webhooks.deliveries", "app.checkout.ledger"):
+                    self._monkeypatch.setattr(f"{module}.time", self._clock)
+            self._clock.offset += seconds
+            return
+        # Redis expires keys on its own clock: shorten every key's time to live instead.
+        client = self.client()
+        for key in client.scan_iter(match=f"{self.prefix}:*"):
+            left = client.pttl(key)
+            if left > 0:
+                if left <= seconds * 1000:
+                    client.delete(key)
+                else:
+                    client.pexpire(key, left - round(seconds * 1000))
+
+    def close(self) -> None:
+        if self._clients:
+            client = self._clients[0]
+            keys = list(client.scan_iter(match=f"{self.prefix}:*"))
+            if keys:
+                client.delete(*keys)
+        for client in self._clients:
+            client.close()
+
+
+@contextmanager
+def open_backend(kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
+    """Open a backend for one test, and remove its Redis keys afterwards."""
+    if kind == "redis" and not os.environ.get("REDIS_URL"):
+        pytest.skip(SKIP_WITHOUT_REDIS)
+    backend = Backend(kind, folder, monkeypatch)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, monkeypatch) -> Iterator[Backend]:
+    """Each backend in turn: SQLite files in a temporary folder, or a Redis key prefix."""
+    with open_backend(request.param, tmp_path, monkeypatch) as opened:
+        yield opened
+
+
+def race(stores: list[Any], work: Callable[[Any, int], Any]) -> list[Any]:
+    """Run ``work(store, n)`` for each store in threads released together; return the results.
+
+    The stores are opened beforehand, one per machine: the race is between their operations.
+    """
+    start, results = threading.Barrier(len(stores)), [None] * len(stores)
+
+    def run(n: int) -> None:
+        start.wait()
+        results[n] = work(stores[n], n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(stores))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+# Sync jobs
+
+
+def test_a_new_job_is_pending_and_adding_it_again_returns_the_first(backend):
+    jobs = backend.jobs()
+    job = jobs.add(100, {"block": {"amount": 299, "mode": ["a", "b"]}})
+    assert (job.order_id, job.state, job.attempts, job.revision) == (100, PENDING, 0, 0)
+    assert job.payload == {"block": {"amount": 299, "mode": ["a", "b"]}}
+    assert job.last_error is None
+    assert jobs.add(100, {"block": None}) == job
+    assert backend.jobs().get(job.id) == job  # another machine sees it
+    assert jobs.for_order(100) == job
+    assert jobs.in_state(PENDING) == [job]
+
+
+def test_machines_adding_the_same_order_at_once_share_one_job(backend):
+    added = race([backend.jobs() for _ in range(6)], lambda jobs, n: jobs.add(7, {"by": n}))
+    assert len({job.id for job in added}) == 1
+    assert backend.jobs().in_state(PENDING) == [added[0]]
+
+
+def test_unknown_jobs_and_orders_are_none(backend):
+    jobs = backend.jobs()
+    jobs.add(1, {})
+    assert jobs.get("no-such-job") is None
+    assert jobs.for_order(2) is None
+    assert jobs.in_state(DONE) == []
+    assert jobs.finish("no-such-job", DONE) is False
+    assert jobs.finish("no-such-job", DONE, revision=0) is False
+    assert jobs.resync(2) is None
+    jobs.retry("no-such-job")  # nothing to do, and no error
+    assert jobs.in_state(PENDING) == [jobs.for_order(1)]
+
+
+def test_jobs_in_a_state_come_oldest_first_and_keep_their_place(backend):
+    jobs = backend.jobs()
+    ids = []
+    for order_id in (30, 10, 20):
+        ids.append(jobs.add(order_id, {}).id)
+        time.sleep(0.005)
+    assert [job.id for job in jobs.in_state(PENDING)] == ids
+    assert jobs.finish(ids[0], DONE) is True
+    assert jobs.finish(ids[1], FAILED, "refused") is True
+    assert [job.id for job in jobs.in_state(PENDING)] == [ids[2]]
+    assert [job.id for job in jobs.in_state(DONE)] == [ids[0]]
+    assert [(job.id, job.last_error) for job in jobs.in_state(FAILED)] == [(ids[1], "refused")]
+    jobs.retry(ids[1])
+    jobs.resync(30)
+    assert [job.id for job in jobs.in_state(PENDING)] == ids  # by creation, not by update
+    assert jobs.in_state(DONE) == jobs.in_state(FAILED) == []
+
+
+def test_attempts_are_counted_with_the_last_error(backend):
+    jobs = backend.jobs()
+    job = jobs.add(5, {})
+    assert jobs.attempt(job.id, "timeout") == 1
+    assert jobs.get(job.id).last_error == "timeout"
+    assert jobs.attempt(job.id, "") == 2
+    assert jobs.get(job.id).last_error == ""  # an empty error is not no error
+    assert backend.jobs().attempt(job.id) == 3
+    assert (jobs.get(job.id).attempts, jobs.get(job.id).last_error) == (3, None)
+
+
+def test_finish_sets_state_and_error_and_a_failed_job_is_retried_afresh(backend):
+    jobs = backend.jobs()
+    job = jobs.add(5, {})
+    jobs.attempt(job.id, "503")
+    jobs.attempt(job.id, "503")
+    assert jobs.finish(job.id, FAILED, "gave up") is True
+    failed = jobs.get(job.id)
+    assert (failed.state, failed.last_error, failed.attempts) == (FAILED, "gave up", 2)
+    jobs.retry(job.id)
+    retried = jobs.get(job.id)
+    # The last error stays visible until the next attempt replaces it.
+    assert (retried.state, retried.attempts, retried.last_error) == (PENDING, 0, "gave up")
+    assert retried.revision == job.revision
+    assert jobs.finish(job.id, DONE) is True
+    assert jobs.get(job.id).last_error is None
+
+
+def test_resync_requeues_a_done_job_only(backend):
+    jobs = backend.jobs()
+    job = jobs.add(8, {"block": None})
+    assert jobs.finish(job.id, DONE, revision=0) is True
+    again = jobs.resync(8)
+    assert again is not None
+    assert (again.id, again.state, again.revision) == (job.id, PENDING, 1)
+    assert again.payload == job.payload
+    # Already pending: the run in progress will see the revision, nothing to queue.
+    assert jobs.resync(8) is None
+    assert jobs.get(job.id).revision == 2
+    # Failed: it waits for a person's retry, untouched.
+    assert jobs.finish(job.id, FAILED, "refused") is True
+    assert jobs.resync(8) is None
+    failed = jobs.get(job.id)
+    assert (failed.state, failed.revision, failed.last_error) == (FAILED, 2, "refused")
+
+
+def test_a_resync_during_a_run_makes_the_finish_with_its_revision_fail(backend):
+    jobs, webhook = backend.jobs(), backend.jobs()  # the worker and the web machine
+    job = jobs.add(9, {})
+    running = jobs.get(job.id)  # the worker reads the job, then writes to Loop...
+    assert webhook.resync(9) is None  # ...while an order webhook asks for it again
+    assert jobs.finish(job.id, DONE, revision=running.revision) is False
+    assert (jobs.get(job.id).state, jobs.get(job.id).revision) == (PENDING, 1)
+    assert jobs.in_state(DONE) == []
+    assert jobs.finish(job.id, DONE, revision=1) is True
+    assert jobs.get(job.id).state == DONE
+    assert jobs.finish(job.id, DONE, revision=0) is False  # a stale run never wins later
+
+
+def test_racing_resyncs_of_a_done_job_queue_it_once(backend):
+    jobs = backend.jobs()
+    job = jobs.add(11, {})
+    jobs.finish(job.id, DONE)
+    again = race([backend.jobs() for _ in range(6)], lambda jobs, n: jobs.resync(11))
+    assert sum(result is not None for result in again) == 1
+    assert jobs.get(job.id).revision == 6
+
+
+# Webhook deliveries
+
+
+def test_a_delivery_is_new_once_until_it_is_forgotten(backend):
+    deliveries = backend.deliveries()
+    assert deliveries.first_time("hash-a") is True
+    assert deliveries.first_time("hash-a") is False
+    assert backend.deliveries().first_time("hash-a") is False  # another machine
+    assert deliveries.first_time("hash-b") is True
+    deliveries.forget("hash-a")
+    deliveries.forget("never-seen")
+    assert deliveries.first_time("hash-a") is True
+    assert deliveries.first_time("hash-b") is False
+
+
+def test_machines_receiving_the_same_delivery_at_once_handle_it_once(backend):
+    machines = [backend.deliveries() for _ in range(8)]
+    firsts = race(machines, lambda deliveries, n: deliveries.first_time("hash-raced"))
+    assert firsts.count(True) == 1
+
+
+def test_deliveries_are_kept_for_three_days(backend):
+    deliveries = backend.deliveries()
+    assert deliveries.first_time("hash-old") is True
+    backend.pass_time(KEEP_SECONDS - 60)
+    assert deliveries.first_time("hash-old") is False  # a late retry is still a replay
+    backend.pass_time(120)
+    assert deliveries.first_time("hash-old") is True
+
+
+# Checkout+ decisions
+
+
+def decision(
+    order_id: int, decided_at: float, accepted: bool = True, amount: int = 295, currency="USD"
+) -> Decision:
+    modes = ("checkout_plus", "loop_protect")
+    return Decision(order_id, decided_at, accepted, f"s-{order_id}", amount, currency, modes)
+
+
+def test_a_decision_is_recorded_once_and_read_back_whole(backend):
+    log = backend.decisions()
+    first = decision(42, 1_712_345_678.123456, accepted=False, currency="EUR")
+    log.record(first)
+    log.record(decision(42, 1_712_345_999.5, amount=1))  # a retried placement
+    assert backend.decisions().for_order(42) == first
+    assert log.for_order(42).mode == ("checkout_plus", "loop_protect")
+    assert log.for_order(43) is None
+    assert log.recent() == [first]
+
+
+def test_recent_decisions_come_newest_first_up_to_the_limit(backend):
+    log = backend.decisions()
+    assert log.recent() == []
+    made = [decision(order_id, 1000.0 + at) for order_id, at in ((1, 3), (2, 1), (3, 2), (4, 5))]
+    for each in made:
+        log.record(each)
+    assert [d.order_id for d in log.recent()] == [4, 1, 3, 2]
+    assert [d.order_id for d in log.recent(2)] == [4, 1]
+    assert log.recent(0) == []
+    assert [d.order_id for d in log.recent(-1)] == [4, 1, 3, 2]  # as SQLite: no limit
+
+
+def test_racing_records_keep_exactly_one_decision(backend):
+    machines = [backend.decisions() for _ in range(6)]
+    race(machines, lambda log, n: log.record(decision(77, 2000.0 + n, amount=n)))
+    log = backend.decisions()
+    [kept] = log.recent()
+    assert log.for_order(77) == kept
+
+
+# The factory and the queue on Redis
+
+
+def test_without_redis_the_stores_are_sqlite_files_in_the_instance_folder(tmp_path):
+    stores = build_stores(None, tmp_path)
+    assert isinstance(stores.jobs, SyncJobs)
+    assert isinstance(stores.ledger, OrderLedger)
+    assert isinstance(stores.deliveries, WebhookDeliveries)
+    assert isinstance(stores.decisions, DecisionLog)
+    names = {"sync.sqlite3", "orders.sqlite3", "webhooks.sqlite3", "decisions.sqlite3"}
+    assert names <= {path.name for path in tmp_path.iterdir()}
+    with pytest.raises(AttributeError):
+        stores.jobs = None  # frozen
+
+
+@contextmanager
+def redis_only(tmp_path, monkeypatch) -> Iterator[Backend]:
+    with open_backend("redis", tmp_path, monkeypatch) as opened:
+        yield opened
+
+
+def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_path, monkeypatch):
+    with redis_only(tmp_path, monkeypatch) as backend:
+        from app.storage_redis import RedisSyncJobs
+
+        stores = build_stores(backend.url, tmp_path / "instance", prefix=backend.prefix)
+        assert isinstance(stores.jobs, RedisSyncJobs)
+        assert not (tmp_path / "instance").exists()
+        job = stores.jobs.add(1, {"x": 1})
+        with stores.ledger.lease("checkout") as placement:
+            assert placement.order_id is None
+            stores.ledger.record_order("checkout", 1, "state")
+        assert stores.deliveries.first_time("hash") is True
+        stores.decisions.record(decision(1, 1.5))
+        # Another machine's client reads back what they wrote.
+        assert backend.jobs().get(job.id) == job
+        assert backend.ledger().get("checkout").order_id == 1
+        assert backend.deliveries().first_time("hash") is False
+        assert backend.decisions().recent() == [decision(1, 1.5)]
+        keys = {key.decode() for key in backend.client().scan_iter(match=f"{backend.prefix}:*")}
+        assert keys == {
+            f"{backend.prefix}:{name}"
+            for name in (
+                f"job:{job.id}",
+                "jobs:order",
+                "jobs:state:pending",
+                "placement:checkout",  # the lease is gone with the placement done
+                "delivery:hash",
+                "decisions",
+                "decisions:time",
+            )
+        }
+
+
+def redis_huey(url: str, tmp_path: Path) -> Any:
+    from app.sync.queue import build_huey
+
+    return build_huey(url, str(tmp_path))
+
+
+def test_a_huey_task_goes_through_redis_from_one_machine_to_another(tmp_path, monkeypatch):
+    with redis_only(tmp_path, monkeypatch) as backend:
+        from huey import RedisHuey
+
+        # A queue of this test's own, so a worker of another run never takes its task.
+        monkeypatch.setattr("app.sync.queue.QUEUE_NAME", backend.prefix)
+        web, worker = redis_huey(backend.url, tmp_path), redis_huey(backend.url, tmp_path)
+        assert isinstance(web, RedisHuey)
+        ran = []
+
+        def on_web(a: int, b: int) -> int:
+            raise AssertionError("the web machine only enqueues")
+
+        def on_worker(a: int, b: int) -> int:
+            ran.append((a, b))
+            return a + b
+
+        submit = web.task(name="add")(on_web)
+        worker.task(name="add")(on_worker)
+        try:
+            result = submit(2, 3)
+            assert web.pending_count() == 1
+            task = worker.dequeue()
+            assert task is not None
+            worker.execute(task)
+            assert ran == [(2, 3)]
+            assert result.get(blocking=True, timeout=5) == 5  # read by the first machine
+            assert worker.pending_count() == 0
+        finally:
+            web.flush()
+
+
+class RecordingTarget:
+    """A sync target that records what it was asked to write."""
+
+    reports_declined = True
+
+    def __init__(self) -> None:
+        self.written: list[tuple[int, Any]] = []
+
+    def write(self, order_id: int, block: Any) -> None:
+        self.written.append((order_id, block))
+
+    def give_up(self, order_id: int) -> None:
+        raise AssertionError("nothing fails here")
+
+    def block_on_order(self, order_id: int) -> Any:
+        return None
+
+
+def test_a_sync_job_submitted_on_one_machine_is_done_by_a_worker_on_another(tmp_path, monkeypatch):
+    with redis_only(tmp_path, monkeypatch) as backend:
+        from app.sync.queue import SyncQueue
+
+        monkeypatch.setattr("app.sync.queue.QUEUE_NAME", backend.prefix)
+        web_target, worker_target = RecordingTarget(), RecordingTarget()
+        web = SyncQueue(redis_huey(backend.url, tmp_path), backend.jobs(), web_target)
+        worker = SyncQueue(redis_huey(backend.url, tmp_path), backend.jobs(), worker_target)
+        try:
+            job = web.submit(500, None)  # a declined offer, reported as such
+            assert drain(worker) == 1
+            assert worker_target.written == [(500, None)]
+            assert web_target.written == []
+            done = web.jobs.get(job.id)
+            assert (done.state, done.attempts) == (DONE, 1)
+            # An order webhook on the web machine sends it once more, through the worker.
+            assert web.resync(500) is True
+            assert drain(worker) == 1
+            assert web.jobs.get(job.id).state == DONE
+            assert worker_target.written == [(500, None), (500, None)]
+        finally:
+            web.huey.flush()
