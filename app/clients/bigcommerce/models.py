@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
+from datetime import datetime
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from app.clients.bigcommerce.errors import BigCommerceInvalidResponse
@@ -275,6 +278,28 @@ def _v2_amount(data: Any, key: str, where: str, default: Decimal | None = None) 
         raise BigCommerceInvalidResponse(f"{where}.{key}: {error}") from error
 
 
+def _v2_date(data: Any, key: str) -> datetime | None:
+    """Read an optional v2 date (RFC 2822) as aware UTC; an unreadable one counts as absent."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        # Only the direct push uses it, and Loop takes an order without it: an odd date must
+        # not stop the order being read for payment.
+        return None
+    if when.tzinfo is None:  # "-0000", RFC 2822's unknown zone: v2 dates are always UTC
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def _optional_int(data: Any, key: str) -> int | None:
+    """Read an integer that may be null or absent (a bool is not one)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 @dataclass(frozen=True)
 class FeeRequest:
     """A fee to add to or update on a checkout (Checkout Fees API ``BaseFee``/``FeeWithId``)."""
@@ -336,8 +361,14 @@ class OrderFee:
 class OrderLine:
     """A v2 order product."""
 
+    id: int  # the order product's id, unique within the order
+    product_id: int  # 0 for a custom product
+    variant_id: int | None  # None for a custom product
+    sku: str | None
     name: str
     quantity: int
+    price_inc_tax: Decimal  # one unit, before discounts
+    price_ex_tax: Decimal
     total_inc_tax: Decimal
     total_ex_tax: Decimal
 
@@ -345,9 +376,16 @@ class OrderLine:
     def parse(cls, data: Any) -> OrderLine:
         """Read one v2 order product (``orderProducts``)."""
         where = "order.product"
+        sku = data.get("sku")
         return cls(
+            id=_field(data, "id", int, where),
+            product_id=_field(data, "product_id", int, where),
+            variant_id=_optional_int(data, "variant_id"),
+            sku=sku if isinstance(sku, str) and sku else None,
             name=_field(data, "name", str, where),
             quantity=_field(data, "quantity", int, where),
+            price_inc_tax=_v2_amount(data, "price_inc_tax", where),
+            price_ex_tax=_v2_amount(data, "price_ex_tax", where),
             total_inc_tax=_v2_amount(data, "total_inc_tax", where),
             total_ex_tax=_v2_amount(data, "total_ex_tax", where),
         )
@@ -394,6 +432,10 @@ class Order:
     fees: tuple[OrderFee, ...]
     cart_id: str | None
     coupon_discount: Decimal = ZERO
+    created_at: datetime | None = None  # aware, UTC; None when BigCommerce sent no date
+    # is_tax_inclusive_pricing: whether the *_inc_tax amounts are the actual prices. An order
+    # that does not say is read as tax-exclusive, BigCommerce's default.
+    tax_inclusive: bool = False
 
     @classmethod
     def parse(cls, data: Any) -> Order:
@@ -427,6 +469,8 @@ class Order:
             fees=tuple(OrderFee.parse(fee) for fee in fees),
             cart_id=cart_id if isinstance(cart_id, str) and cart_id else None,
             coupon_discount=_v2_amount(data, "coupon_discount", where, ZERO),
+            created_at=_v2_date(data, "date_created"),
+            tax_inclusive=data.get("is_tax_inclusive_pricing") is True,
         )
 
 

@@ -3,6 +3,9 @@
 from app.clients.loop.client import LoopClient
 from app.clients.loop.errors import LoopError
 from app.clients.loop.errors import LoopInvalidResponse
+from app.clients.loop.errors import LoopOrdersError
+from app.clients.loop.errors import LoopOrdersRejected
+from app.clients.loop.errors import LoopOrdersUnavailable
 from app.clients.loop.errors import LoopRateLimited
 from app.clients.loop.errors import LoopRejected
 from app.clients.loop.errors import LoopRequestTooLarge
@@ -11,6 +14,8 @@ from app.clients.loop.errors import LoopUnauthorized
 from app.clients.loop.errors import LoopUnavailable
 from app.clients.loop.models import Offer
 from app.clients.loop.models import SessionState
+from app.clients.loop.orders import LoopOrderReceipt
+from app.clients.loop.orders import LoopOrdersClient
 from app.clients.loop.payload import MAX_ANALYZE_BODY_BYTES
 
 __all__ = [
@@ -18,6 +23,11 @@ __all__ = [
     "LoopClient",
     "LoopError",
     "LoopInvalidResponse",
+    "LoopOrderReceipt",
+    "LoopOrdersClient",
+    "LoopOrdersError",
+    "LoopOrdersRejected",
+    "LoopOrdersUnavailable",
     "LoopRateLimited",
     "LoopRejected",
     "LoopRequestTooLarge",

@@ -74,3 +74,50 @@ class LoopInvalidResponse(LoopError):
 
 class LoopRequestTooLarge(LoopError):
     """The analyze body stays over the size limit even with line titles trimmed."""
+
+
+class LoopOrdersError(Exception):
+    """Something went wrong pushing an order to Loop's Orders API (the direct sync path).
+
+    Apart from the Checkout+ errors above: a push runs in the background worker, whose queue
+    only needs to know whether sending the same order again may succeed.
+    """
+
+    def __init__(
+        self, message: str, status: int | None = None, request_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id
+
+
+class LoopOrdersUnavailable(LoopOrdersError):
+    """Worth retrying: no answer, a timeout, 408/409/429, a 5xx or a 2xx Loop cannot have meant.
+
+    ``retry_after`` is the seconds a 429's Retry-After header asked for (None otherwise).
+    Retrying is safe because the push is an upsert keyed by the BigCommerce order id.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status, request_id)
+        self.retry_after = retry_after
+
+
+class LoopOrdersRejected(LoopOrdersError):
+    """Loop refused the order for good (401, 403, 400, 404, 422...); ``field`` names the spot."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int | None,
+        request_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, status, request_id)
+        self.field = field
