@@ -32,10 +32,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(overrides.get("INSTANCE_PATH") or PROJECT_ROOT / "instance"),
+        instance_path=str(
+            overrides.get("INSTANCE_PATH") or settings.instance_path or PROJECT_ROOT / "instance"
+        ),
     )
     app.config.from_mapping(
-        SECRET_KEY=settings.secret_key or _sandbox_secret_key(app),
+        SECRET_KEY=settings.secret_key or _instance_secret(app, "sandbox-secret-key"),
         SETTINGS=settings,
         STORE_NAME="Demo Outfitters" if settings.sandbox else "Checkout",
         SESSION_COOKIE_NAME="checkout_session",
@@ -68,19 +70,15 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_services(app: Flask, settings: Settings) -> None:
-    from app.checkout.ledger import OrderLedger
     from app.checkout.placement import FeeSettings
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
-    from app.checkout_plus.metafields import BlockWriter
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
     from app.clients.bigcommerce.payments import BigCommercePayments
     from app.clients.loop import LoopClient
-    from app.sync.jobs import SyncJobs
-    from app.sync.queue import SyncQueue
-    from app.sync.queue import build_huey
+    from app.storage import build_stores
 
     bigcommerce = BigCommerceClient(
         api_url=settings.bigcommerce_api_url,
@@ -105,32 +103,70 @@ def _register_services(app: Flask, settings: Settings) -> None:
     app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    sync_queue = SyncQueue(
-        build_huey(settings.redis_url, app.instance_path),
-        SyncJobs(instance / "sync.sqlite3"),
-        BlockWriter(bigcommerce),
-    )
-    app.extensions["sync_queue"] = sync_queue
+    # Redis when several machines share the work, else SQLite files in the instance folder.
+    stores = build_stores(settings.redis_url, instance)
+    sync_queue = _register_sync(app, settings, bigcommerce, stores)
     app.extensions["placement_service"] = PlacementService(
         bigcommerce,
         BigCommercePayments(settings.bigcommerce_payments_url, settings.bigcommerce_store_hash),
         offers,
-        OrderLedger(instance / "orders.sqlite3"),
+        stores.ledger,
         FeeSettings(
             display_name=settings.fee_display_name,
             tax_class_id=settings.fee_tax_class_id,
             metafield_fee_name=settings.fee_name,
         ),
         sync_queue,
+        stores.decisions,
     )
+
+
+def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any) -> Any:
+    """Build the sync queue on the configured path, and the webhook receiver that feeds it."""
+    from app.checkout_plus.metafields import BlockWriter
+    from app.checkout_plus.order_push import OrderPusher
+    from app.clients.loop import LoopOrdersClient
+    from app.sync.queue import SyncQueue
+    from app.sync.queue import build_huey
+    from app.sync.targets import ConnectorTarget
+    from app.sync.targets import DirectTarget
+    from app.webhooks.receiver import WebhookReceiver
+
+    writer = BlockWriter(bigcommerce)
+    if settings.checkout_plus_sync == "direct":
+        orders = LoopOrdersClient(
+            settings.loop_orders_api_url, settings.loop_orders_api_key, timeout=10.0
+        )
+        # Loop's fees[] needs a name: the configured fee name, else what the shopper saw.
+        fee_name = settings.fee_name or settings.fee_display_name
+        target = DirectTarget(OrderPusher(bigcommerce, orders, fee_name), writer)
+    else:
+        target = ConnectorTarget(writer)
+    sync_queue = SyncQueue(build_huey(settings.redis_url, app.instance_path), stores.jobs, target)
+    app.extensions["sync_queue"] = sync_queue
+    app.extensions["decisions"] = stores.decisions
+    secret = settings.webhook_secret
+    if secret is None and settings.sandbox:
+        secret = _instance_secret(app, "sandbox-webhook-secret")
+    # Without a secret (live, connector path) webhooks are off: the endpoint answers 404.
+    app.extensions["webhooks"] = secret and WebhookReceiver(
+        secret, settings.bigcommerce_store_hash, stores.deliveries, sync_queue
+    )
+    app.extensions["webhook_secret"] = secret
+    return sync_queue
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:
     from app.checkout import bp as checkout_bp
+    from app.extensions import csrf
     from app.health import bp as health_bp
+    from app.webhooks import bp as webhooks_bp
 
     app.register_blueprint(checkout_bp)
     app.register_blueprint(health_bp)
+    # BigCommerce authenticates with the shared secret header; it has no CSRF token.
+    csrf.exempt(webhooks_bp)
+    app.register_blueprint(webhooks_bp)
     if settings.sandbox:
         # The demo store stands in for the merchant's storefront, which live mode does not have.
         from app.storefront import bp as storefront_bp
@@ -152,9 +188,9 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
         return {"store_name": app.config["STORE_NAME"], "sandbox": settings.sandbox}
 
 
-def _sandbox_secret_key(app: Flask) -> str:
-    """Return the sandbox's session key, kept in the instance folder across restarts."""
-    key_file = Path(app.instance_path) / "sandbox-secret-key"
+def _instance_secret(app: Flask, name: str) -> str:
+    """Return a sandbox secret kept in the instance folder across restarts (made once)."""
+    key_file = Path(app.instance_path) / name
     key_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         # Exclusive create: when several workers start at once, exactly one key is written.

@@ -71,6 +71,8 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
     except ValueError as error:
         print(f"sandbox error: {error}", file=sys.stderr)
         return 2
+    if sandbox and settings.checkout_plus_sync == "direct":
+        sandbox.disconnect_connector()  # one sync path at a time, as in production
     try:
         server = make_server(host, port, app, threaded=True)
     except OSError as error:
@@ -83,6 +85,7 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
     # The sync worker runs beside the web server, on the same queue, so a demo needs no
     # second command; in production it is its own process (python -m app.worker).
     worker = start_in_process(app.extensions["sync_queue"])
+    _subscribe_to_sandbox_orders(app, server.server_port)
     print(f"Demo store on the sandbox: http://{host}:{server.server_port}/  (Ctrl+C to stop)")
     # Process managers stop services with SIGTERM: shut down as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, _stop_serving)
@@ -96,6 +99,21 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
         if sandbox:
             sandbox.stop()
     return 0
+
+
+def _subscribe_to_sandbox_orders(app: Flask, port: int) -> None:
+    """Have the sandbox store send its order webhooks here, as a merchant registers them."""
+    from app.clients.bigcommerce import BigCommerceError
+    from app.webhooks.registration import register_order_webhooks
+
+    try:
+        register_order_webhooks(
+            app.extensions["bigcommerce"],
+            f"http://127.0.0.1:{port}",
+            app.extensions["webhook_secret"],
+        )
+    except BigCommerceError as error:
+        print(f"sandbox warning: order webhooks not registered: {error}", file=sys.stderr)
 
 
 def _stop_serving(signum: int, frame: object) -> None:

@@ -56,6 +56,8 @@ SETTING_NAMES = (
     "CHECKOUT_PLUS_FEE_DISPLAY_NAME",
     "CHECKOUT_PLUS_FEE_TAX_CLASS_ID",
     "CHECKOUT_PLUS_FEE_NAME",
+    "BIGCOMMERCE_WEBHOOK_SECRET",
+    "CHECKOUT_INSTANCE_PATH",
 )
 STORE_HASH_PATTERN = re.compile(r"^[A-Za-z0-9]{1,32}$")
 REGION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -94,11 +96,18 @@ class Settings:
     fee_display_name: str = "Order protection"
     fee_tax_class_id: int | None = None
     fee_name: str | None = None
+    webhook_secret: str | None = None  # None in the sandbox: one is made in the instance folder
+    instance_path: str | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Return every credential value, so tests and logs can make sure none leaks."""
-        values = (self.bigcommerce_access_token, self.loop_cart_api_key, self.loop_orders_api_key)
+        values = (
+            self.bigcommerce_access_token,
+            self.loop_cart_api_key,
+            self.loop_orders_api_key,
+            self.webhook_secret,
+        )
         return tuple(value for value in values if value)
 
     @classmethod
@@ -115,6 +124,8 @@ class Settings:
             "loop_analyze_timeout": _timeout(env.get("LOOP_ANALYZE_TIMEOUT")),
             "redis_url": _redis_url(env.get("REDIS_URL")),
             "checkout_plus_sync": sync,
+            "webhook_secret": _webhook_secret(env.get("BIGCOMMERCE_WEBHOOK_SECRET")),
+            "instance_path": env.get("CHECKOUT_INSTANCE_PATH"),
             **_shopper_defaults(env),
             **_fee_settings(env),
         }
@@ -175,6 +186,12 @@ class Settings:
         if common["checkout_plus_sync"] == "direct" and not orders_key:
             raise ConfigError(
                 "LOOP_ORDERS_API_KEY", "is not set, but CHECKOUT_PLUS_SYNC=direct needs it"
+            )
+        if common["checkout_plus_sync"] == "direct" and not common["webhook_secret"]:
+            raise ConfigError(
+                "BIGCOMMERCE_WEBHOOK_SECRET",
+                "is not set, but CHECKOUT_PLUS_SYNC=direct needs order webhooks to send every "
+                "later change of an order to Loop",
             )
         return cls(
             sandbox=False,
@@ -259,6 +276,21 @@ def _fee_settings(env: dict[str, str]) -> dict:
             "CHECKOUT_PLUS_FEE_NAME", f"must be at most {MAX_FEE_DISPLAY_NAME} characters"
         )
     return {"fee_display_name": display_name, "fee_tax_class_id": tax_class, "fee_name": fee_name}
+
+
+def _webhook_secret(raw: str | None) -> str | None:
+    """Check the shared secret BigCommerce sends with each webhook (a header value)."""
+    if raw is None:
+        return None
+    if len(raw) < MIN_SECRET_KEY_LENGTH or not all(
+        c.isprintable() and not c.isspace() for c in raw
+    ):
+        raise ConfigError(
+            "BIGCOMMERCE_WEBHOOK_SECRET",
+            f"must be a random value of at least {MIN_SECRET_KEY_LENGTH} printable characters "
+            'without spaces (python -c "import secrets; print(secrets.token_hex(32))")',
+        )
+    return raw
 
 
 def _timeout(raw: str | None) -> float:

@@ -1,13 +1,17 @@
 """The sync worker: ``python -m app.worker`` runs queued Checkout+ jobs until stopped.
 
 ``--status`` lists jobs by state with the last error of each failed one; ``--retry-failed``
-puts failed jobs back in the queue. On start the worker queues every pending job again, so a
-job whose worker was killed, or whose queue message was lost, still completes.
+puts failed jobs back in the queue; ``--decisions N`` prints the latest N Checkout+ decisions
+(the offer each order was shown and whether the shopper took it) as JSON lines.
+
+On start the worker queues every pending job again, so a job whose worker was killed, or
+whose queue message was lost, still completes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from huey.consumer import Consumer
@@ -40,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker threads")
     parser.add_argument("--status", action="store_true", help="list jobs by state and exit")
     parser.add_argument("--retry-failed", action="store_true", help="queue failed jobs again")
+    parser.add_argument(
+        "--decisions", type=int, metavar="N", help="print the latest N offer decisions and exit"
+    )
     args = parser.parse_args(argv)
     app = app_from_environment()
     if app is None:
@@ -52,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             if state == FAILED:
                 for job in jobs:
                     print(f"  order {job.order_id}: {job.last_error}")
+        return 0
+    if args.decisions is not None:
+        for decision in app.extensions["decisions"].recent(max(args.decisions, 0)):
+            print(json.dumps(decision.as_dict()))
         return 0
     if args.retry_failed:
         print(f"{queue.retry_failed()} failed job(s) queued again")

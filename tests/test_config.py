@@ -99,6 +99,16 @@ MISCONFIGURATIONS = [
     pytest.param(
         {**LIVE, "CHECKOUT_PLUS_SYNC": "direct"}, "LOOP_ORDERS_API_KEY", id="direct-without-key"
     ),
+    pytest.param(
+        {**LIVE, "CHECKOUT_PLUS_SYNC": "direct", "LOOP_ORDERS_API_KEY": "live-loop-orders"},
+        "BIGCOMMERCE_WEBHOOK_SECRET",
+        id="direct-without-webhooks",
+    ),
+    pytest.param(
+        {**LIVE, "BIGCOMMERCE_WEBHOOK_SECRET": "short"},
+        "BIGCOMMERCE_WEBHOOK_SECRET",
+        id="weak-webhook-secret",
+    ),
     pytest.param({"LOOP_ANALYZE_TIMEOUT": "30"}, "LOOP_ANALYZE_TIMEOUT", id="slow-timeout"),
     pytest.param({"LOOP_ANALYZE_TIMEOUT": "soon"}, "LOOP_ANALYZE_TIMEOUT", id="bad-timeout"),
     pytest.param({"REDIS_URL": "localhost:6379"}, "REDIS_URL", id="bad-redis-url"),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.sandbox import credentials
+from app.webhooks.registration import SECRET_HEADER
 from tests.conftest import csrf_token
 from tests.conftest import parse
 
@@ -49,9 +50,27 @@ def exercise_every_route(client, store, sandbox) -> list:
     keep(client.post("/checkout/place", data={**payment, "card_number": "4111"}))  # refused
     keep(client.post("/checkout/place", data={**payment, "card_number": "4111 1111 1111 1111"}))
     keep(client.get("/checkout/confirmation"))
+    exercise_the_webhook(client, keep)
     store.request("DELETE", f"/v3/carts/{cart_link.split('=')[1]}")
     keep(client.get("/checkout"))  # the cart is gone
     return responses
+
+
+def exercise_the_webhook(client, keep) -> None:
+    """Deliver an order webhook: without the secret, malformed, then as BigCommerce does."""
+    secret = client.application.extensions["webhook_secret"]
+    event = {
+        "scope": "store/order/updated",
+        "store_id": "1",
+        "data": {"type": "order", "id": 100},
+        "hash": "security-test-delivery",
+        "created_at": 1_700_000_000,
+        "producer": "stores/sandbox",
+    }
+    keep(client.post("/webhooks/bigcommerce", json=event))  # no secret: 401
+    keep(client.post("/webhooks/bigcommerce", json=event, headers={SECRET_HEADER: "wrong"}))
+    keep(client.post("/webhooks/bigcommerce", data="{", headers={SECRET_HEADER: secret}))
+    keep(client.post("/webhooks/bigcommerce", json=event, headers={SECRET_HEADER: secret}))
 
 
 def exercise_the_checkout(client, page, keep, sandbox) -> None:
@@ -128,6 +147,7 @@ def test_no_credential_reaches_the_browser_on_any_route(app, client, store, sand
     every_rule = {rule.rule for rule in app.url_map.iter_rules()}
     assert covered_rules(app, responses) == every_rule, "add the new route to this test"
     secrets = set(credentials.ALL_SECRETS) | set(app.config["SETTINGS"].secrets)
+    secrets.add(app.extensions["webhook_secret"])
     serializer = app.session_interface.get_signing_serializer(app)
     statuses = set()
     for response in responses:
@@ -144,7 +164,7 @@ def test_no_credential_reaches_the_browser_on_any_route(app, client, store, sand
     assert "Loop analyze failed: 401" in caplog.text
     for secret in secrets:
         assert secret not in caplog.text, "a credential reached the logs"
-    assert {200, 303, 400, 404, 405, 422, 503} <= statuses
+    assert {200, 303, 400, 401, 404, 405, 422, 503} <= statuses
 
 
 def test_every_response_carries_the_security_headers(app, client, store, sandbox):

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
+import requests
+
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
+from app.sync.queue import MAX_ATTEMPTS
+from app.webhooks.registration import SECRET_HEADER
 from tests.support.queue import drain
+from tests.test_checkout_plus_metafields import add_metafield
+from tests.test_checkout_plus_metafields import by_key
 from tests.test_offer import choose
 from tests.test_place_order import metafields
 from tests.test_place_order import orders
@@ -98,3 +106,156 @@ def test_an_opted_out_order_queues_nothing(app, client, raw, sandbox):
     [order] = orders(raw)
     assert queue.jobs.for_order(order["id"]) is None
     assert drain(queue) == 0
+
+
+GET_METAFIELDS = "GET /stores/*/v3/orders/*/metafields"
+
+
+def accepted_values(sandbox) -> dict[str, str]:
+    """The four values of the quote the shopper accepted, as the connector must read them."""
+    offer = sandbox.loop.log.entries("POST", "/v1/analyze")[-1].response_json
+    return {
+        "session_id": offer["sessionId"],
+        "accepted_offer_mode": json.dumps(offer["mode"], separators=(",", ":")),
+        "fee_amount": str(offer["chargeInstructions"]["amount"]),
+        "fee_currency": offer["chargeInstructions"]["currencyCode"],
+    }
+
+
+def limiter(sandbox):
+    """The sandbox store's API rate limiter."""
+    return sandbox.bigcommerce.service.app.extensions["bigcommerce_state"].rate_limiter
+
+
+def settle(sandbox) -> None:
+    """Wait until the store has delivered its webhooks and the connector has synced them."""
+    deliveries = sandbox.bigcommerce.url + "/__sandbox/webhook-deliveries?wait=10"
+    assert requests.get(deliveries, timeout=15).json()["idle"]
+    assert sandbox.loop.service.app.extensions["loop_state"].connector.wait_idle(timeout=10)
+
+
+def connector_record(sandbox, order_id: int):
+    """The connector's latest record of the order, once its webhook-driven syncs are done."""
+    settle(sandbox)
+    connector = sandbox.loop.service.app.extensions["loop_state"].connector
+    return connector.records(order_id)[-1]
+
+
+def test_every_failure_at_once_still_ends_with_exactly_the_right_block(app, client, raw, sandbox):
+    queue = app.extensions["sync_queue"]
+    queue.first_retry_seconds = 0.05
+    order_id = opted_in_order(client, raw)
+    add_metafield(raw, order_id, "session_id", "lop_" + "W" * 20)  # a wrong value already there
+    # A short rate-limit window keeps the test quick; the 429 still says when it resets.
+    limiter(sandbox).configure(150, 1200)
+    settle(sandbox)  # the connector reads orders too: the faults are for the worker
+    sandbox.set_faults(
+        f"bigcommerce {BATCH} status=503 times=2; bigcommerce {GET_METAFIELDS} status=429 times=1"
+    )
+    drain(queue, until=20)
+
+    job = queue.jobs.for_order(order_id)
+    assert (job.state, job.attempts) == (DONE, 4)  # 429, 503, 503, then written
+    assert by_key(raw, order_id) == accepted_values(sandbox)
+    limited = next(e for e in sandbox.bigcommerce.log.entries() if e.status == 429)
+    reset = int(limited.response_headers["X-Rate-Limit-Time-Reset-Ms"]) / 1000
+    # The connector reads the order meanwhile; the worker's next write shows when it came back.
+    entries = sandbox.bigcommerce.log.entries()
+    after = next(e for e in entries if e.seq > limited.seq and e.method in ("PUT", "POST"))
+    assert after.time - limited.time >= reset - 0.01  # never sooner than BigCommerce asked
+    assert connector_record(sandbox, order_id).protected is True
+
+
+def test_a_key_refused_for_good_leaves_none_of_the_block(app, client, raw, sandbox):
+    queue = app.extensions["sync_queue"]
+    order_id = opted_in_order(client, raw)
+    # BigCommerce keeps 250 metafields per order and account: two of our four are refused.
+    filler = [
+        {
+            "permission_set": "app_only",
+            "namespace": "other_app",
+            "key": f"k{index}",
+            "value": "v",
+            "resource_id": order_id,
+        }
+        for index in range(248)
+    ]
+    hooks = raw.call("GET", "/v3/hooks").json()["data"]
+    for hook in hooks:  # 248 metafield webhooks would spend the store's request quota
+        raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": False})
+    assert raw.call("POST", "/v3/orders/metafields", filler).status_code == 200
+    for hook in hooks:
+        raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": True})
+    drain(queue)
+
+    job = queue.jobs.for_order(order_id)
+    assert job.state == FAILED
+    assert "refused" in job.last_error
+    assert "fee_" in job.last_error
+    assert metafields(raw, order_id) == {}
+    settle(sandbox)
+    limiter(sandbox).configure(150, 30_000)  # a fresh window: the filler spent the store's quota
+    connector = sandbox.loop.service.app.extensions["loop_state"].connector
+    record = connector.sync(order_id, trigger="test")
+    assert (record.status, record.protected) == ("synced", False)
+    assert record.checkout_plus == "absent"
+
+
+def test_a_job_given_up_after_retries_removes_what_it_wrote(app, client, raw, sandbox):
+    queue = app.extensions["sync_queue"]
+    queue.first_retry_seconds = 0.01
+    order_id = opted_in_order(client, raw)
+    add_metafield(raw, order_id, "fee_currency", "USD")  # a part an earlier run left
+    # Without the batch endpoint keys go one by one, and BigCommerce fails every one.
+    single = f"POST /stores/*/v3/orders/{order_id}/metafields"
+    sandbox.set_faults(f"bigcommerce {BATCH} status=405; bigcommerce {single} status=503")
+    drain(queue, until=30)
+    job = queue.jobs.for_order(order_id)
+    assert (job.state, job.attempts) == (FAILED, MAX_ATTEMPTS)
+    assert "503" in job.last_error
+    assert metafields(raw, order_id) == {}  # no order rests with part of a block
+
+
+def test_each_decision_is_logged_with_the_offer_the_shopper_saw(app, client, raw, sandbox):
+    decisions = app.extensions["decisions"]
+    accepted_id = opted_in_order(client, raw)
+    shown = accepted_values(sandbox)
+    accepted = decisions.for_order(accepted_id)
+    assert accepted.accepted is True
+    assert accepted.session_id == shown["session_id"]
+    assert str(accepted.amount) == shown["fee_amount"]
+    assert accepted.currency == "USD"
+    assert json.dumps(list(accepted.mode), separators=(",", ":")) == shown["accepted_offer_mode"]
+
+    declining = app.test_client()
+    _, page = start(declining, raw)
+    assert place(declining, page).status_code == 303
+    declined_id = orders(raw)[-1]["id"]
+    declined = decisions.for_order(declined_id)
+    assert declined.accepted is False
+    assert declined.amount > 0  # the price and coverage turned down
+    assert declined.mode
+    assert [d.order_id for d in decisions.recent()] == [declined_id, accepted_id]
+
+
+def test_an_order_webhook_repairs_a_damaged_block(app, client, raw, sandbox):
+    queue = app.extensions["sync_queue"]
+    order_id = opted_in_order(client, raw)
+    drain(queue)
+    fields = raw.call("GET", f"/v3/orders/{order_id}/metafields").json()["data"]
+    fee = next(field for field in fields if field["key"] == "fee_amount")
+    raw.call("DELETE", f"/v3/orders/{order_id}/metafields/{fee['id']}")  # someone removed one
+    event = {
+        "scope": "store/order/statusUpdated",
+        "store_id": "1001",
+        "data": {"type": "order", "id": order_id, "status": {"previous_status_id": 11}},
+        "hash": "repair-1",
+        "created_at": 1_763_900_000,
+        "producer": "stores/sandbox",
+    }
+    secret = app.extensions["webhook_secret"]
+    response = client.post("/webhooks/bigcommerce", json=event, headers={SECRET_HEADER: secret})
+    assert response.get_json() == {"status": "queued"}
+    drain(queue)
+    assert metafields(raw, order_id) == accepted_values(sandbox)
+    assert connector_record(sandbox, order_id).protected is True

@@ -14,6 +14,8 @@ from dataclasses import replace
 from app.checkout.ledger import OrderLedger
 from app.checkout.service import CartNotFound
 from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.decisions import DecisionLog
+from app.checkout_plus.decisions import decision_now
 from app.checkout_plus.metafields import InvalidBlock
 from app.checkout_plus.metafields import ProtectionBlock
 from app.checkout_plus.offer import OfferState
@@ -98,6 +100,7 @@ class PlacementService:
         ledger: OrderLedger,
         fee: FeeSettings,
         sync: SyncQueue,
+        decisions: DecisionLog,
     ) -> None:
         self._bigcommerce = bigcommerce
         self._payments = payments
@@ -105,6 +108,7 @@ class PlacementService:
         self._ledger = ledger
         self._fee = fee
         self._sync = sync
+        self._decisions = decisions
 
     def place(self, cart_id: str, offer: OfferState, locale: str | None, card: Card) -> PlacedOrder:
         """Place and pay the order for a cart, or raise what the shopper must resolve."""
@@ -118,7 +122,7 @@ class PlacementService:
                 if order_id is not None and self._already_paid(order_id):
                     # An earlier payment went through though its answer was lost, and
                     # BigCommerce has since converted the cart: finish that placement.
-                    return self._finish(cart_id, order_id, offer.accepted)
+                    return self._finish(cart_id, order_id, offer.accepted, offer.quote)
                 raise CartNotFound(cart_id) from error
             protection, fresh = self._confirm_quote(checkout, offer, locale)
             self._apply_fee(checkout, protection, fresh)
@@ -130,13 +134,15 @@ class PlacementService:
                 self._pay_once(order_id, card)
             elif not self._already_paid(order_id):  # else its answer was lost, not its charge
                 self._pay_once(order_id, card)
-            return self._finish(cart_id, order_id, protection)
+            return self._finish(cart_id, order_id, protection, offer.quote)
 
-    def _finish(self, cart_id: str, order_id: int, protection: Quote | None) -> PlacedOrder:
-        """Store the sync job, then count the order as paid (inside the lease)."""
-        # The job is stored first, so a request that finds the order paid knows the job
-        # exists; if storing fails, the order is not yet marked paid and a retry stores it.
-        self._record_protection(order_id, protection)
+    def _finish(
+        self, cart_id: str, order_id: int, protection: Quote | None, shown: Quote | None
+    ) -> PlacedOrder:
+        """Record the decision and the sync job, then count the order as paid (in the lease)."""
+        # Both are stored first, so a request that finds the order paid knows they exist;
+        # if storing fails, the order is not yet marked paid and a retry stores them.
+        self._record_decision(order_id, protection, shown)
         self._ledger.mark_paid(cart_id)
         return PlacedOrder(order_id, protection)
 
@@ -232,9 +238,24 @@ class PlacementService:
         except BigCommerceRejected as error:
             raise PaymentFailed("The payment could not be started. Please try again.") from error
 
-    def _record_protection(self, order_id: int, protection: Quote | None) -> None:
-        """Store the sync job that reports the acceptance, before the shopper is answered."""
+    def _record_decision(
+        self, order_id: int, protection: Quote | None, shown: Quote | None
+    ) -> None:
+        """Log the offer the shopper saw and their answer; store the job that reports it."""
+        seen = protection or shown  # an acceptance is of the quote just confirmed with Loop
+        if seen is not None:
+            self._decisions.record(
+                decision_now(
+                    order_id,
+                    protection is not None,
+                    seen.session_id,
+                    seen.amount,
+                    seen.currency,
+                    seen.mode,
+                )
+            )
         if protection is None:
+            self._sync.submit(order_id, None)  # the direct path reports declined orders too
             return
         try:
             block = ProtectionBlock.of(

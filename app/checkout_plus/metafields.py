@@ -145,6 +145,25 @@ class BlockWriter:
             f"Checkout+ metafields on order {order_id} kept changing; try again later"
         )
 
+    def read(self, order_id: int) -> ProtectionBlock | None:
+        """Return the complete block the order carries, or None (absent, partial or invalid)."""
+        found: dict[str, list[str]] = {}
+        for field in self._bigcommerce.get_order_metafields(order_id, NAMESPACE):
+            found.setdefault(field.key, []).append(field.value)
+        values = {key: found[key][0] for key in OUR_KEYS if len(found.get(key, [])) == 1}
+        try:
+            mode = json.loads(values["accepted_offer_mode"])
+            amount = values["fee_amount"]
+            return ProtectionBlock.of(
+                values["session_id"],
+                mode,
+                int(amount) if amount.isdigit() else -1,
+                values["fee_currency"],
+                values.get("fee_name"),
+            )
+        except (KeyError, ValueError):  # InvalidBlock is a ValueError, as is bad JSON
+            return None
+
     def remove(self, order_id: int) -> int:
         """Delete the block's keys from the order (a refusal, a job given up); return how many."""
         try:

@@ -75,6 +75,19 @@ class Sandbox:
         self.loop.stop()
         self.bigcommerce.stop()
 
+    def disconnect_connector(self) -> None:
+        """Unsubscribe Loop's connector, as a merchant on the direct path does (one path only)."""
+        hooks = f"{self.bigcommerce.url}/stores/{credentials.BIGCOMMERCE_STORE_HASH}/v3/hooks"
+        auth = {
+            "X-Auth-Token": credentials.LOOP_CONNECTOR_BIGCOMMERCE_TOKEN,
+            "Accept": "application/json",
+        }
+        listed = requests.get(hooks, headers=auth, timeout=5)
+        listed.raise_for_status()
+        for hook in listed.json()["data"]:
+            requests.delete(f"{hooks}/{hook['id']}", headers=auth, timeout=5).raise_for_status()
+        self.bigcommerce.log.clear()
+
     def _subscribe_connector(self) -> None:
         """Register Loop's connector for the store's order events, through BigCommerce's API."""
         connector = self.loop.service.app.extensions["loop_state"].connector

@@ -2,7 +2,8 @@
 
 The queue carries job ids only; the job table (``app.sync.jobs``) holds the work and its
 state. Transient failures are retried with exponential back-off and jitter, never sooner than
-BigCommerce's rate-limit reset asks; after ``MAX_ATTEMPTS`` a job is failed, visibly.
+an upstream's rate-limit reset asks; after ``MAX_ATTEMPTS`` a job is failed, visibly, and
+whatever part of its block was written is removed.
 """
 
 from __future__ import annotations
@@ -11,31 +12,43 @@ import logging
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from typing import Protocol
 
 from huey import Huey
 from huey import RedisHuey
 from huey import SqliteHuey
 
-from app.checkout_plus.metafields import BlockNotWritten
-from app.checkout_plus.metafields import BlockWriter
 from app.checkout_plus.metafields import InvalidBlock
 from app.checkout_plus.metafields import ProtectionBlock
-from app.clients.bigcommerce import BigCommerceError
-from app.clients.bigcommerce import BigCommerceUnavailable
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
 from app.sync.jobs import SyncJob
 from app.sync.jobs import SyncJobs
+from app.sync.targets import SyncRefused
+from app.sync.targets import SyncRetry
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "checkout-plus"
 TASK_NAME = "sync_protection"
+RESYNC_TASK_NAME = "resync_order"
 MAX_ATTEMPTS = 8
-RATE_LIMITED = 429
 FIRST_RETRY_SECONDS = 2.0
 LONGEST_RETRY_SECONDS = 300.0
+
+
+class SyncTarget(Protocol):
+    """Where jobs report orders (``app.sync.targets``)."""
+
+    reports_declined: bool
+
+    def write(self, order_id: int, block: ProtectionBlock | None) -> None: ...
+
+    def give_up(self, order_id: int) -> None: ...
+
+    def block_on_order(self, order_id: int) -> ProtectionBlock | None: ...
 
 
 def build_huey(redis_url: str | None, instance_path: str) -> Huey:
@@ -46,26 +59,54 @@ def build_huey(redis_url: str | None, instance_path: str) -> Huey:
 
 
 class SyncQueue:
-    """Submit Checkout+ blocks for orders and run them, retrying until written or failed."""
+    """Submit orders' Checkout+ decisions and run them, retrying until reported or failed."""
 
     def __init__(
         self,
         huey: Huey,
         jobs: SyncJobs,
-        writer: BlockWriter,
+        target: SyncTarget,
         jitter: Callable[[], float] = random.random,
     ) -> None:
         self.huey = huey
         self.jobs = jobs
-        self._writer = writer
+        self._target = target
         self._jitter = jitter
+        # The first back-off; each retry doubles it. Tests shorten it to keep their clock short.
+        self.first_retry_seconds = FIRST_RETRY_SECONDS
         self._task = huey.task(name=TASK_NAME)(self.run)
+        self._resync_task = huey.task(name=RESYNC_TASK_NAME)(self.resync)
 
-    def submit(self, order_id: int, block: ProtectionBlock) -> SyncJob:
-        """Record the job first (durable), then queue it."""
-        job = self.jobs.add(order_id, _payload(block))
+    def submit(self, order_id: int, block: ProtectionBlock | None) -> SyncJob | None:
+        """Record the job first (durable), then queue it; None when there is nothing to report."""
+        if block is None and not self._target.reports_declined:
+            return None
+        job = self.jobs.add(order_id, {"block": _block_data(block)})
         self._task(job.id)
         return job
+
+    def request_resync(self, order_id: int) -> None:
+        """Queue a resync for the worker (a webhook handler must answer at once)."""
+        self._resync_task(order_id)
+
+    def resync(self, order_id: int) -> bool:
+        """Report an order again (it changed); say whether anything will be sent."""
+        job = self.jobs.for_order(order_id)
+        if job is None:
+            # Not placed here, or its record is gone: report it only if it carries a block.
+            try:
+                block = self._target.block_on_order(order_id)
+            except (SyncRetry, SyncRefused) as error:
+                log.warning("Order %s could not be read for a resync: %s", order_id, error)
+                return False
+            if block is None:
+                return False
+            self.submit(order_id, block)
+            return True
+        again = self.jobs.resync(order_id)
+        if again is not None:
+            self._task(again.id)
+        return job.state != FAILED
 
     def requeue_pending(self) -> int:
         """Queue every pending job again (a worker was killed, or a message lost)."""
@@ -83,42 +124,45 @@ class SyncQueue:
         return len(failed)
 
     def run(self, job_id: str) -> None:
-        """Write one order's block; reschedule on a transient failure, fail a permanent one."""
+        """Report one order; reschedule on a transient failure, fail a permanent one."""
         job = self.jobs.get(job_id)
         if job is None or job.state != PENDING:
             return  # done already (a duplicate message after a restart), or failed
         try:
-            block = ProtectionBlock.of(**job.payload)
-            self._writer.write(job.order_id, block)
-        except (InvalidBlock, BlockNotWritten) as error:
-            self.jobs.attempt(job_id, str(error))
-            self.jobs.finish(job_id, FAILED, str(error))
-            log.error("Checkout+ block for order %s failed for good: %s", job.order_id, error)
+            self._target.write(job.order_id, _block(job.payload))
+        except (InvalidBlock, SyncRefused) as error:
+            self._fail(job, str(error))
             return
-        except BigCommerceUnavailable as error:
-            # Every answer carries the rate-limit reset; only after a 429 must we wait for it.
-            self._later(job, error, error.retry_after if error.status == RATE_LIMITED else None)
-            return
-        except BigCommerceError as error:
-            self._later(job, error, None)
+        except SyncRetry as error:
+            self._later(job, error)
             return
         self.jobs.attempt(job_id)
-        self.jobs.finish(job_id, DONE)
-        log.info("Checkout+ block for order %s written", job.order_id)
+        if not self.jobs.finish(job_id, DONE, revision=job.revision):
+            # The order changed while it was being sent (a webhook): send it once more.
+            self._task(job_id)
+            return
+        log.info("Checkout+ sync for order %s done", job.order_id)
 
-    def _later(self, job: SyncJob, error: Exception, retry_after: float | None) -> None:
+    def _fail(self, job: SyncJob, error: str) -> None:
+        self.jobs.attempt(job.id, error)
+        self._target.give_up(job.order_id)
+        self.jobs.finish(job.id, FAILED, error)
+        log.error("Checkout+ sync for order %s failed for good: %s", job.order_id, error)
+
+    def _later(self, job: SyncJob, error: SyncRetry) -> None:
         attempts = self.jobs.attempt(job.id, str(error))
         if attempts >= MAX_ATTEMPTS:
+            self._target.give_up(job.order_id)
             self.jobs.finish(job.id, FAILED, str(error))
             log.error(
-                "Checkout+ block for order %s failed %s times: %s", job.order_id, attempts, error
+                "Checkout+ sync for order %s failed %s times: %s", job.order_id, attempts, error
             )
             return
-        backoff = min(FIRST_RETRY_SECONDS * 2 ** (attempts - 1), LONGEST_RETRY_SECONDS)
+        backoff = min(self.first_retry_seconds * 2 ** (attempts - 1), LONGEST_RETRY_SECONDS)
         # Full jitter spreads retries of many orders; a rate-limit reset is a floor, not a hint.
-        delay = max(backoff * (0.5 + self._jitter() / 2), retry_after or 0)
+        delay = max(backoff * (0.5 + self._jitter() / 2), error.retry_after or 0)
         log.warning(
-            "Checkout+ block for order %s: attempt %s failed (%s); retrying in %.1f s",
+            "Checkout+ sync for order %s: attempt %s failed (%s); retrying in %.1f s",
             job.order_id,
             attempts,
             error,
@@ -127,8 +171,10 @@ class SyncQueue:
         self._task.schedule((job.id,), delay=delay)
 
 
-def _payload(block: ProtectionBlock) -> dict:
-    """The block as JSON data, read back with ``ProtectionBlock.of(**payload)``."""
+def _block_data(block: ProtectionBlock | None) -> dict[str, Any] | None:
+    """The block as JSON data, read back by ``_block``."""
+    if block is None:
+        return None
     return {
         "session_id": block.session_id,
         "mode": list(block.mode),
@@ -136,3 +182,9 @@ def _payload(block: ProtectionBlock) -> dict:
         "currency": block.currency,
         "fee_name": block.fee_name,
     }
+
+
+def _block(payload: dict[str, Any]) -> ProtectionBlock | None:
+    """The job's block (None for a declined offer); raises InvalidBlock if it was tampered with."""
+    data = payload.get("block")
+    return None if data is None else ProtectionBlock.of(**data)

@@ -15,6 +15,7 @@ from app.clients.bigcommerce.errors import BigCommerceNotFound
 from app.clients.bigcommerce.errors import BigCommerceRejected
 from app.clients.bigcommerce.errors import BigCommerceUnavailable
 from app.clients.bigcommerce.errors import MetafieldsRejected
+from app.clients.bigcommerce.hooks import Webhook
 from app.clients.bigcommerce.models import Cart
 from app.clients.bigcommerce.models import Checkout
 from app.clients.bigcommerce.models import FeeRequest
@@ -402,6 +403,24 @@ class BigCommerceClient:
     def delete_order_metafield(self, order_id: int, metafield_id: int) -> None:
         """Delete one order metafield (204); one that is gone already raises BigCommerceNotFound."""
         self._call("DELETE", f"/v3/orders/{order_id}/metafields/{metafield_id}")
+
+    def list_webhooks(self, scope: str, destination: str) -> list[Webhook]:
+        """Return this account's subscriptions for one scope and destination."""
+        params = {"scope": scope, "destination": destination, "limit": 250}
+        data = self._call("GET", "/v3/hooks", params=params)
+        if not isinstance(data, list):
+            raise BigCommerceInvalidResponse("webhooks data is not a list")
+        return [Webhook.parse(item) for item in data]
+
+    def create_webhook(self, scope: str, destination: str, headers: dict[str, str]) -> Webhook:
+        """Subscribe ``destination`` to ``scope``; BigCommerce sends ``headers`` with each event."""
+        body = {"scope": scope, "destination": destination, "is_active": True, "headers": headers}
+        return Webhook.parse(self._call("POST", "/v3/hooks", json=body))
+
+    def update_webhook(self, webhook_id: int, headers: dict[str, str]) -> Webhook:
+        """Make a subscription active again with these headers (a rotated secret)."""
+        body = {"is_active": True, "headers": headers}
+        return Webhook.parse(self._call("PUT", f"/v3/hooks/{webhook_id}", json=body))
 
 
 def _metafields_rejected(response: requests.Response, keys: list[str]) -> MetafieldsRejected | None:
