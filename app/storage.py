@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +40,29 @@ def prepare_sqlite(path: Path, schema: str, added_columns: dict[str, str] | None
             present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if column not in present:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+    finally:
+        db.close()
+
+
+@contextmanager
+def connect_sqlite(path: Path, transaction: bool = False) -> Iterator[sqlite3.Connection]:
+    """One short connection per operation (SQLite serialises writers across processes).
+
+    With ``transaction``, everything inside runs in one ``BEGIN IMMEDIATE`` transaction,
+    committed at the end or rolled back on an error.
+    """
+    db = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        if not transaction:
+            yield db
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
     finally:
         db.close()
 

@@ -20,14 +20,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import redis
 
+from app.checkout.ledger import LeaseWaiting
 from app.checkout.ledger import Placement
-from app.checkout.ledger import PlacementBusy
 from app.checkout_plus.decisions import Decision
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
@@ -182,7 +180,7 @@ class RedisSyncJobs:
         self._retry(keys=[self._job + job_id], args=[self._states, time.time(), PENDING])
 
 
-class RedisOrderLedger:
+class RedisOrderLedger(LeaseWaiting):
     """Leases and order ids per checkout in Redis, safe across threads, processes and machines."""
 
     def __init__(self, client: redis.Redis, prefix: str, lease_seconds: float = 120.0) -> None:
@@ -193,19 +191,8 @@ class RedisOrderLedger:
         self._update = client.register_script(_UPDATE_IF_PRESENT)
         self._release = client.register_script(_RELEASE)
 
-    @contextmanager
-    def lease(self, checkout_id: str, wait_seconds: float = 20.0) -> Iterator[Placement]:
-        """Hold the checkout for one placement; wait for another holder, or raise PlacementBusy."""
-        owner = uuid.uuid4().hex
-        deadline = time.monotonic() + wait_seconds
-        while not self._acquire(checkout_id, owner):
-            if time.monotonic() >= deadline:
-                raise PlacementBusy(checkout_id)
-            time.sleep(0.05)
-        try:
-            yield self.get(checkout_id)
-        finally:
-            self._release(keys=[self._lease_key(checkout_id)], args=[owner])
+    def _let_go(self, checkout_id: str, owner: str) -> None:
+        self._release(keys=[self._lease_key(checkout_id)], args=[owner])
 
     def get(self, checkout_id: str) -> Placement:
         """Return the checkout's placement (empty if it was never placed)."""

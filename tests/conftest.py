@@ -8,6 +8,7 @@ import simplejson
 from bs4 import BeautifulSoup
 
 from app import create_app
+from app.clients.http import build_session
 from app.sandbox import Sandbox
 from app.sandbox import credentials
 
@@ -41,6 +42,14 @@ def sandbox(sandbox_services: Sandbox) -> Sandbox:
     """The sandboxes in their seeded state, with empty request logs and no faults."""
     sandbox_services.reset()
     return sandbox_services
+
+
+@pytest.fixture
+def http():
+    """The pooled session the clients share, closed after the test."""
+    session = build_session()
+    yield session
+    session.close()
 
 
 @pytest.fixture

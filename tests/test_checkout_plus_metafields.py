@@ -119,6 +119,26 @@ def checked_traffic(sandbox) -> list:
     return validate_traffic(entries)
 
 
+def fill_metafields(raw, order_id: int, count: int) -> None:
+    """Put ``count`` metafields of another namespace on the order, with webhooks held back."""
+    hooks = raw.call("GET", "/v3/hooks").json()["data"]
+    for hook in hooks:  # that many metafield webhooks would spend the store's request quota
+        assert raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": False}).status_code == 200
+    filler = [
+        {
+            "permission_set": "app_only",
+            "namespace": "other_app",
+            "key": f"k{index}",
+            "value": "v",
+            "resource_id": order_id,
+        }
+        for index in range(count)
+    ]
+    assert raw.call("POST", "/v3/orders/metafields", filler).status_code == 200
+    for hook in hooks:
+        assert raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": True}).status_code == 200
+
+
 def connector_sync(sandbox, order_id: int):
     """Have Loop's sandbox connector read the order now; return its record."""
     connector = sandbox.loop.service.app.extensions["loop_state"].connector
@@ -431,20 +451,7 @@ def test_a_refused_batch_removes_what_an_earlier_run_left(sandbox, raw, writer, 
 def test_a_partly_refused_batch_is_undone(sandbox, raw, writer, order_id):
     # BigCommerce keeps at most 250 metafields per order and API account: with 248 already
     # there, two of the four are created and two refused, for good.
-    hooks = raw.call("GET", "/v3/hooks").json()["data"]
-    for hook in hooks:  # 248 metafield webhooks would spend the store's request quota
-        assert raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": False}).status_code == 200
-    filler = [
-        {
-            "permission_set": "app_only",
-            "namespace": "other_app",
-            "key": f"k{index}",
-            "value": "v",
-            "resource_id": order_id,
-        }
-        for index in range(248)
-    ]
-    assert raw.call("POST", "/v3/orders/metafields", filler).status_code == 200
+    fill_metafields(raw, order_id, 248)
     sandbox.bigcommerce.log.clear()
     with pytest.raises(BlockNotWritten) as caught:
         writer.write(order_id, block())

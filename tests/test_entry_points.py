@@ -14,6 +14,9 @@ import requests
 from bs4 import BeautifulSoup
 
 from app.sandbox import credentials
+from tests.sandbox_bigcommerce.client import BigCommerceClient as StoreClient
+from tests.sandbox_bigcommerce.client import ready_checkout
+from tests.test_place_order import card
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -143,3 +146,42 @@ def test_a_bad_fault_setting_stops_the_sandbox_with_one_line(tmp_path):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "CHECKOUT_SANDBOX_FAULTS" in result.stderr
+
+
+def test_the_run_commands_worker_reports_a_protected_order(tmp_path):
+    web, bigcommerce, loop = free_port(), free_port(), free_port()
+    env = {
+        "CHECKOUT_SANDBOX": "1",
+        "CHECKOUT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "BIGCOMMERCE_API_URL": f"http://127.0.0.1:{bigcommerce}",
+        "BIGCOMMERCE_PAYMENTS_URL": f"http://127.0.0.1:{bigcommerce}",
+        "LOOP_CHECKOUT_PLUS_URL": f"http://127.0.0.1:{loop}",
+        "LOOP_ORDERS_API_URL": f"http://127.0.0.1:{loop}/api/v1",
+    }
+    process = start(["app", "--port", str(web)], env, tmp_path)
+    origin = f"http://127.0.0.1:{web}"
+    try:
+        wait_until_up(origin + "/", process)
+        store = StoreClient(f"http://127.0.0.1:{bigcommerce}")
+        hooks = store.call("GET", "/v3/hooks").json()["data"]
+        assert {hook["destination"] for hook in hooks} == {origin + "/webhooks/bigcommerce"}
+        shopper = requests.Session()
+        shopper.get(f"{origin}/checkout?cart_id={ready_checkout(store)}", timeout=10)
+        page = BeautifulSoup(shopper.get(f"{origin}/checkout", timeout=10).text, "html.parser")
+        form = page.select_one("#checkout-plus-offer form")
+        token = form.select_one("input[name=csrf_token]")["value"]
+        quote = form.select_one("input[name=quote]")["value"]
+        opt_in = {"csrf_token": token, "quote": quote, "checkout_plus": "y"}
+        assert shopper.post(f"{origin}/checkout/protection", data=opt_in, timeout=10).ok
+        payment = {"csrf_token": token, **card()}
+        placed = shopper.post(f"{origin}/checkout/place", data=payment, timeout=20)
+        assert placed.url.endswith("/checkout/confirmation")
+        path = "/v3/orders/100/metafields?namespace=loop_checkout_plus"
+        deadline = time.monotonic() + 15
+        while len(store.call("GET", path).json()["data"]) < 4:  # the in-process worker writes
+            assert time.monotonic() < deadline, "the worker never wrote the block"
+            time.sleep(0.2)
+        connector = requests.get(f"http://127.0.0.1:{loop}/__sandbox/connector", timeout=10)
+        assert connector.json()["data"][-1]["protected"] is True
+    finally:
+        assert stop(process, signal.SIGTERM) == 0

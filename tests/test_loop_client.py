@@ -22,7 +22,6 @@ import pytest
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
-from app.clients.http import build_session
 from app.clients.http import encode_json
 from app.clients.loop import MAX_ANALYZE_BODY_BYTES
 from app.clients.loop import LoopClient
@@ -102,14 +101,6 @@ class Canned:
         time.sleep(self.delay)
         response = Response(self.body, self.status, self.headers, mimetype="application/json")
         return response(environ, start_response)
-
-
-@pytest.fixture
-def http():
-    """The pooled session the clients share, closed after the test."""
-    session = build_session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

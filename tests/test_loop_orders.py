@@ -27,7 +27,6 @@ from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce.models import FeeRequest
 from app.clients.bigcommerce.models import Order
-from app.clients.http import build_session
 from app.clients.loop import LoopClient
 from app.clients.loop import LoopOrderReceipt
 from app.clients.loop import LoopOrdersClient
@@ -38,8 +37,6 @@ from app.money import to_minor
 from app.sandbox import credentials
 from tests.sandbox_bigcommerce.client import JP_ADDRESS
 from tests.sandbox_bigcommerce.client import KW_ADDRESS
-from tests.sandbox_bigcommerce.client import LOOP_TOKEN
-from tests.sandbox_bigcommerce.client import BigCommerceClient as RawClient
 from tests.sandbox_bigcommerce.client import place_order
 from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.support.canned import CannedServer
@@ -58,20 +55,8 @@ SESSION = "lop_A1b2C3d4E5f6G7h8I9j0"
 @pytest.fixture
 def direct(sandbox):
     """The store with Loop's connector unsubscribed: only the direct push writes to Loop."""
-    connector = RawClient(sandbox.bigcommerce.url, token=LOOP_TOKEN)
-    hooks = connector.call("GET", "/v3/hooks").json()["data"]
-    assert hooks, "the sandbox no longer subscribes the connector: this fixture is stale"
-    for hook in hooks:
-        assert connector.call("DELETE", f"/v3/hooks/{hook['id']}").status_code == 200
+    sandbox.disconnect_connector()
     return sandbox
-
-
-@pytest.fixture
-def http():
-    """The pooled session the clients share, closed after the test."""
-    session = build_session()
-    yield session
-    session.close()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from app.webhooks.registration import SECRET_HEADER
 from tests.support.queue import drain
 from tests.test_checkout_plus_metafields import add_metafield
 from tests.test_checkout_plus_metafields import by_key
+from tests.test_checkout_plus_metafields import fill_metafields
 from tests.test_offer import choose
 from tests.test_place_order import metafields
 from tests.test_place_order import orders
@@ -170,22 +171,7 @@ def test_a_key_refused_for_good_leaves_none_of_the_block(app, client, raw, sandb
     queue = app.extensions["sync_queue"]
     order_id = opted_in_order(client, raw)
     # BigCommerce keeps 250 metafields per order and account: two of our four are refused.
-    filler = [
-        {
-            "permission_set": "app_only",
-            "namespace": "other_app",
-            "key": f"k{index}",
-            "value": "v",
-            "resource_id": order_id,
-        }
-        for index in range(248)
-    ]
-    hooks = raw.call("GET", "/v3/hooks").json()["data"]
-    for hook in hooks:  # 248 metafield webhooks would spend the store's request quota
-        raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": False})
-    assert raw.call("POST", "/v3/orders/metafields", filler).status_code == 200
-    for hook in hooks:
-        raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": True})
+    fill_metafields(raw, order_id, 248)
     drain(queue)
 
     job = queue.jobs.for_order(order_id)

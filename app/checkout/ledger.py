@@ -8,7 +8,6 @@ recorded for the same cart state.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.storage import connect_sqlite
 from app.storage import prepare_sqlite
 
 SCHEMA = """
@@ -43,14 +43,8 @@ class Placement:
     paid: bool
 
 
-class OrderLedger:
-    """Leases and order ids per checkout, safe across threads and processes."""
-
-    def __init__(self, path: Path, lease_seconds: float = 120.0) -> None:
-        self._path = path
-        # Longer than the slowest placement (each upstream call is bounded by its timeout).
-        self._lease_seconds = lease_seconds
-        prepare_sqlite(path, SCHEMA)
+class LeaseWaiting:
+    """The lease loop both ledgers share: take the lease, or wait for its holder to let go."""
 
     @contextmanager
     def lease(self, checkout_id: str, wait_seconds: float = 20.0) -> Iterator[Placement]:
@@ -64,16 +58,31 @@ class OrderLedger:
         try:
             yield self.get(checkout_id)
         finally:
-            with self._connect() as db:
-                db.execute(
-                    "UPDATE placements SET lease_owner = NULL, lease_until = 0 "
-                    "WHERE checkout_id = ? AND lease_owner = ?",
-                    (checkout_id, owner),
-                )
+            self._let_go(checkout_id, owner)
 
     def get(self, checkout_id: str) -> Placement:
         """Return the checkout's placement (empty if it was never placed)."""
-        with self._connect() as db:
+        raise NotImplementedError
+
+    def _acquire(self, checkout_id: str, owner: str) -> bool:
+        raise NotImplementedError
+
+    def _let_go(self, checkout_id: str, owner: str) -> None:
+        raise NotImplementedError
+
+
+class OrderLedger(LeaseWaiting):
+    """Leases and order ids per checkout in SQLite, safe across threads and processes."""
+
+    def __init__(self, path: Path, lease_seconds: float = 120.0) -> None:
+        self._path = path
+        # Longer than the slowest placement (each upstream call is bounded by its timeout).
+        self._lease_seconds = lease_seconds
+        prepare_sqlite(path, SCHEMA)
+
+    def get(self, checkout_id: str) -> Placement:
+        """Return the checkout's placement (empty if it was never placed)."""
+        with connect_sqlite(self._path, transaction=True) as db:
             row = db.execute(
                 "SELECT order_id, state_key, paid FROM placements WHERE checkout_id = ?",
                 (checkout_id,),
@@ -84,7 +93,7 @@ class OrderLedger:
 
     def record_order(self, checkout_id: str, order_id: int, state_key: str) -> None:
         """Remember the order made from the checkout in this state."""
-        with self._connect() as db:
+        with connect_sqlite(self._path, transaction=True) as db:
             db.execute(
                 "UPDATE placements SET order_id = ?, state_key = ?, paid = 0 WHERE checkout_id = ?",
                 (order_id, state_key, checkout_id),
@@ -92,12 +101,20 @@ class OrderLedger:
 
     def mark_paid(self, checkout_id: str) -> None:
         """Remember that the checkout's order is paid: nothing may charge it again."""
-        with self._connect() as db:
+        with connect_sqlite(self._path, transaction=True) as db:
             db.execute("UPDATE placements SET paid = 1 WHERE checkout_id = ?", (checkout_id,))
+
+    def _let_go(self, checkout_id: str, owner: str) -> None:
+        with connect_sqlite(self._path, transaction=True) as db:
+            db.execute(
+                "UPDATE placements SET lease_owner = NULL, lease_until = 0 "
+                "WHERE checkout_id = ? AND lease_owner = ?",
+                (checkout_id, owner),
+            )
 
     def _acquire(self, checkout_id: str, owner: str) -> bool:
         now = time.time()
-        with self._connect() as db:
+        with connect_sqlite(self._path, transaction=True) as db:
             db.execute("INSERT OR IGNORE INTO placements (checkout_id) VALUES (?)", (checkout_id,))
             taken = db.execute(
                 "UPDATE placements SET lease_owner = ?, lease_until = ? "
@@ -105,17 +122,3 @@ class OrderLedger:
                 (owner, now + self._lease_seconds, checkout_id, now),
             )
             return taken.rowcount == 1
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # One short connection per operation: SQLite serialises writers across processes.
-        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()

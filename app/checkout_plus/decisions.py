@@ -8,13 +8,11 @@ price and the modes. One row per order, written when the order is paid.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.storage import connect_sqlite
 from app.storage import prepare_sqlite
 
 SCHEMA = """
@@ -65,7 +63,7 @@ class DecisionLog:
 
     def record(self, decision: Decision) -> None:
         """Record an order's decision once (a retried placement keeps the first)."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             db.execute(
                 "INSERT OR IGNORE INTO offer_decisions "
                 "(order_id, decided_at, accepted, session_id, amount, currency, mode) "
@@ -83,23 +81,15 @@ class DecisionLog:
 
     def for_order(self, order_id: int) -> Decision | None:
         """Return an order's decision, if it was shown an offer."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             row = db.execute(SELECT + " WHERE order_id = ?", (order_id,)).fetchone()
         return _decision(row) if row else None
 
     def recent(self, limit: int = 50) -> list[Decision]:
         """Return the latest decisions, newest first."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             rows = db.execute(SELECT + " ORDER BY decided_at DESC LIMIT ?", (limit,)).fetchall()
         return [_decision(row) for row in rows]
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
 
 
 def decision_now(

@@ -35,6 +35,15 @@ def build_session(pool_size: int = 16) -> requests.Session:
     return session
 
 
+def check_client_settings(api_key: str, timeout: float) -> None:
+    """Refuse a bad key or timeout when a client is built, not on its first call."""
+    if not timeout > 0:
+        raise ValueError("timeout must be a positive number of seconds")
+    # Checked here because requests would quote a bad header value in its exception.
+    if not api_key or any(char.isspace() or not char.isprintable() for char in api_key):
+        raise ValueError("api_key is empty or holds whitespace or control characters")
+
+
 def encode_json(body: Any) -> str:
     """Encode a request body; Decimal goes on the wire as a JSON number, exactly."""
     return simplejson.dumps(body, use_decimal=True)

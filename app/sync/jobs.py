@@ -9,15 +9,13 @@ one (the worker re-queues every pending job when it starts). A job that keeps fa
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.storage import connect_sqlite
 from app.storage import prepare_sqlite
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -59,7 +57,7 @@ class SyncJobs:
     def add(self, order_id: int, payload: dict[str, Any]) -> SyncJob:
         """Record the job for an order (once: adding it again returns the first)."""
         now = time.time()
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             db.execute(
                 "INSERT OR IGNORE INTO sync_jobs "
                 "(id, order_id, payload, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -79,13 +77,13 @@ class SyncJobs:
 
     def in_state(self, state: str) -> list[SyncJob]:
         """Return every job in a state, oldest first."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             rows = db.execute(SELECT + " WHERE state = ? ORDER BY created_at", (state,)).fetchall()
         return [_job(row) for row in rows]
 
     def attempt(self, job_id: str, error: str | None = None) -> int:
         """Count one more attempt (with the error that ended it, if any); return the count."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             db.execute(
                 "UPDATE sync_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? "
                 "WHERE id = ?",
@@ -103,7 +101,7 @@ class SyncJobs:
         values: tuple = (state, error, time.time(), job_id)
         if revision is not None:
             query, values = query + " AND revision = ?", (*values, revision)
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             return db.execute(query, values).rowcount == 1
 
     def resync(self, order_id: int) -> SyncJob | None:
@@ -112,42 +110,31 @@ class SyncJobs:
         A pending job is not queued again: the run in progress sees the new revision and
         queues itself. A failed job waits for ``retry``: it needs a person, not every update.
         """
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with connect_sqlite(self._path, transaction=True) as db:
             row = db.execute(
                 "SELECT state FROM sync_jobs WHERE order_id = ?", (order_id,)
             ).fetchone()
             if row is None or row[0] == FAILED:
-                db.execute("COMMIT")
                 return None
             db.execute(
                 "UPDATE sync_jobs SET revision = revision + 1, state = ?, updated_at = ? "
                 "WHERE order_id = ?",
                 (PENDING, time.time(), order_id),
             )
-            db.execute("COMMIT")
         return self.for_order(order_id) if row[0] == DONE else None
 
     def retry(self, job_id: str) -> None:
         """Put a failed job back to pending, with its attempts counted afresh."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             db.execute(
                 "UPDATE sync_jobs SET state = ?, attempts = 0, updated_at = ? WHERE id = ?",
                 (PENDING, time.time(), job_id),
             )
 
     def _one(self, query: str, value: Any) -> SyncJob | None:
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             row = db.execute(query, (value,)).fetchone()
         return _job(row) if row else None
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
 
 
 # A fixed query; only values are ever bound into it.

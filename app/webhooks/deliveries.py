@@ -6,12 +6,10 @@ same ``hash``. Hashes are kept for three days, longer than BigCommerce's retries
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from app.storage import connect_sqlite
 from app.storage import prepare_sqlite
 
 KEEP_SECONDS = 3 * 24 * 3600
@@ -34,7 +32,7 @@ class WebhookDeliveries:
     def first_time(self, delivery_hash: str) -> bool:
         """Remember a delivery; say whether it is new (False for a replay)."""
         now = time.time()
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             db.execute(
                 "DELETE FROM webhook_deliveries WHERE received_at < ?", (now - KEEP_SECONDS,)
             )
@@ -46,13 +44,5 @@ class WebhookDeliveries:
 
     def forget(self, delivery_hash: str) -> None:
         """Forget a delivery that could not be handled, so BigCommerce's retry is not dropped."""
-        with self._connect() as db:
+        with connect_sqlite(self._path) as db:
             db.execute("DELETE FROM webhook_deliveries WHERE hash = ?", (delivery_hash,))
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()

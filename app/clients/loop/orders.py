@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from app.clients.http import build_session
+from app.clients.http import check_client_settings
 from app.clients.http import decode_json
 from app.clients.http import encode_json
 from app.clients.loop.client import _retry_after
@@ -54,11 +55,7 @@ class LoopOrdersClient:
         timeout: float,
         session: requests.Session | None = None,
     ) -> None:
-        if not timeout > 0:
-            raise ValueError("timeout must be a positive number of seconds")
-        # Checked here because requests would quote a bad header value in its exception.
-        if not api_key or any(char.isspace() or not char.isprintable() for char in api_key):
-            raise ValueError("api_key is empty or holds whitespace or control characters")
+        check_client_settings(api_key, timeout)
         self._url = base_url.rstrip("/") + ORDERS_PATH
         self._key = api_key
         self._timeout = timeout
