@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 
+from app import create_app
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
 from app.sync.queue import MAX_ATTEMPTS
 from app.webhooks.registration import SECRET_HEADER
+from tests.conftest import sandbox_config
 from tests.support.queue import drain
 from tests.test_checkout_plus_metafields import add_metafield
 from tests.test_checkout_plus_metafields import by_key
@@ -142,10 +145,15 @@ def connector_record(sandbox, order_id: int):
     return connector.records(order_id)[-1]
 
 
-def test_every_failure_at_once_still_ends_with_exactly_the_right_block(app, client, raw, sandbox):
+@pytest.mark.parametrize("fee_name", [None, "Loop order protection"])
+def test_every_failure_at_once_still_ends_with_exactly_the_right_block(
+    raw, sandbox, tmp_path, fee_name
+):
+    extra = {"CHECKOUT_PLUS_FEE_NAME": fee_name} if fee_name else {}
+    app = create_app(sandbox_config(sandbox, INSTANCE_PATH=str(tmp_path / "i"), **extra))
     queue = app.extensions["sync_queue"]
     queue.first_retry_seconds = 0.05
-    order_id = opted_in_order(client, raw)
+    order_id = opted_in_order(app.test_client(), raw)
     add_metafield(raw, order_id, "session_id", "lop_" + "W" * 20)  # a wrong value already there
     # A short rate-limit window keeps the test quick; the 429 still says when it resets.
     limiter(sandbox).configure(150, 1200)
@@ -157,7 +165,8 @@ def test_every_failure_at_once_still_ends_with_exactly_the_right_block(app, clie
 
     job = queue.jobs.for_order(order_id)
     assert (job.state, job.attempts) == (DONE, 4)  # 429, 503, 503, then written
-    assert by_key(raw, order_id) == accepted_values(sandbox)
+    wanted = accepted_values(sandbox) | ({"fee_name": fee_name} if fee_name else {})
+    assert by_key(raw, order_id) == wanted  # four keys, or five with a fee name; one of each
     limited = next(e for e in sandbox.bigcommerce.log.entries() if e.status == 429)
     reset = int(limited.response_headers["X-Rate-Limit-Time-Reset-Ms"]) / 1000
     # The connector reads the order meanwhile; the worker's next write shows when it came back.

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         done = register_order_webhooks(app.extensions["bigcommerce"], args.url, secret)
     except BigCommerceError as error:
-        print(f"webhooks error: BigCommerce refused: {error}", file=sys.stderr)
+        print(f"webhooks error: {error}", file=sys.stderr)
         return 1
     for hook in done:
         print(f"{hook.action} {hook.scope} (webhook {hook.webhook_id})")
