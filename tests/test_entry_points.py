@@ -181,6 +181,9 @@ def test_the_run_commands_worker_reports_a_protected_order(tmp_path):
         while len(store.call("GET", path).json()["data"]) < 4:  # the in-process worker writes
             assert time.monotonic() < deadline, "the worker never wrote the block"
             time.sleep(0.2)
+        # The store delivers its metafield events to the connector after the writes land.
+        delivered = f"http://127.0.0.1:{bigcommerce}/__sandbox/webhook-deliveries?wait=10"
+        assert requests.get(delivered, timeout=15).json()["idle"]
         connector = requests.get(f"http://127.0.0.1:{loop}/__sandbox/connector", timeout=10)
         assert connector.json()["data"][-1]["protected"] is True
     finally:
