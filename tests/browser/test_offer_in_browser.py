@@ -184,3 +184,28 @@ def test_without_javascript_the_shopper_opts_in_and_changes_quantity(
         expect(fee).to_have_attribute("data-amount", "598")
     finally:
         context.close()
+
+
+def test_a_cart_change_landing_just_after_the_opt_in_still_refreshes_the_offer(
+    watched, sandbox, store
+):
+    page, record = watched
+    open_checkout(page, store, [(JACKET, 1)])
+    held: dict[str, object] = {}
+    # Hold both answers, then let them land back to back: the cart change's event arrives
+    # while the offer the opt-in answered is still being swapped in.
+    page.route("**/checkout/protection", lambda route: held.setdefault("opt_in", route))
+    page.route("**/checkout/lines/*", lambda route: held.setdefault("lines", route))
+    checkbox(page).check()
+    field = page.get_by_label("Quantity of Waterproof Shell Jacket")
+    field.fill("11")  # 11 × $189.99 is over the $2,000 Checkout+ maximum
+    field.press("Enter")
+    deadline = 50
+    while len(held) < 2 and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert set(held) == {"opt_in", "lines"}
+    held["opt_in"].continue_()
+    held["lines"].continue_()
+    expect(page.locator("#checkout-plus-offer")).to_have_attribute("data-state", "hidden")
+    assert any(url.endswith("/checkout/offer") for url in record["urls"])
