@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask import Flask
@@ -10,6 +11,9 @@ from app.locales import shopper_locale
 from app.money import format_amount
 from app.money import format_minor
 from app.money import to_minor
+
+# A valid floating-point number in HTML's sense (what a number field's value may be).
+NUMBER_FIELD_VALUE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def money(amount: Decimal | int, currency: str) -> str:
@@ -27,8 +31,14 @@ def minor_units(amount: Decimal | int, currency: str) -> int:
     return to_minor(amount, currency)
 
 
+def fits_number_field(text: str) -> bool:
+    """Tell whether an ``<input type=number>`` may hold this text (empty, or a decimal number)."""
+    return text == "" or NUMBER_FIELD_VALUE.fullmatch(text) is not None
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
     app.add_template_filter(money)
     app.add_template_filter(minor_money)
     app.add_template_filter(minor_units)
+    app.add_template_filter(fits_number_field)

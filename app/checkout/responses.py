@@ -67,7 +67,8 @@ def checkout_page(view: CheckoutView, status: int = 200, **extra) -> Response:
 def offer_fragment(view: CheckoutView) -> Response:
     """The offer component, and the totals out of band since the fee follows the quote."""
     context = template_context(view)
-    body = render_template("components/checkout_plus_offer.html", **context)
+    # The live region beside the offer reads the new price and cover out to screen readers.
+    body = render_template("components/checkout_plus_offer.html", announce=True, **context)
     body += render_template("components/order_totals.html", oob=True, **context)
     return vary_on_htmx(Response(body))
 

@@ -115,7 +115,10 @@ def change_line(line_id: str):
         shopper.forget_cart()
         return reload_checkout()
     if is_htmx_request():
-        fragment = render_template("components/order_summary.html", **template_context(view))
+        removed = all(item.id != line_id for item in view.summary.items)
+        fragment = render_template(
+            "components/order_summary.html", line_removed=removed, **template_context(view)
+        )
         return trigger_event(vary_on_htmx(Response(fragment)), CART_CHANGED)
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))
 

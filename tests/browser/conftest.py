@@ -55,22 +55,46 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 900}}
 
 
-@pytest.fixture(scope="session")
-def live_server(sandbox_services, tmp_path_factory):
-    """Serve the app on a free loopback port; it keeps no state, so one serves every test.
+class LiveApp:
+    """The WSGI app the live server serves: each test's own app, swapped in before it runs."""
 
-    Tests take the ``sandbox`` fixture too, which resets the upstream state before each test.
-    """
-    instance = tmp_path_factory.mktemp("instance")
-    app = create_app(sandbox_config(sandbox_services, INSTANCE_PATH=str(instance)))
-    # The sync worker runs beside the server on the same queue, as `python -m app` runs it.
-    worker = start_in_process(app.extensions["sync_queue"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    def __init__(self) -> None:
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_app() -> LiveApp:
+    """The live server's slot for the current test's app."""
+    return LiveApp()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: LiveApp):
+    """Serve the current test's app (see ``fresh_live_app``) on a free loopback port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def fresh_live_app(live_app: LiveApp, sandbox_services, tmp_path):
+    """Give each test an app of its own, with its own instance folder and sync worker.
+
+    The ``sandbox`` fixture resets the upstream state before each test, and the sandbox store
+    numbers orders from 100 again; an app kept for the whole run would still hold the last
+    test's order ledger and sync jobs (keyed by order id), and skip or misreport the new ones.
+    """
+    app = create_app(sandbox_config(sandbox_services, INSTANCE_PATH=str(tmp_path / "live")))
+    # The sync worker runs beside the server on the same queue, as `python -m app` runs it.
+    worker = start_in_process(app.extensions["sync_queue"])
+    live_app.app = app
+    yield app
     worker.stop(graceful=True)
 
 
