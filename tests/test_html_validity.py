@@ -36,6 +36,7 @@ from tests.sandbox_bigcommerce.client import BigCommerceClient
 from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.sandbox_loop.helpers import default_rules
 from tests.sandbox_loop.helpers import rules_with
+from tests.support.addresses import OHIO as OHIO_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "tests/node/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -53,15 +54,7 @@ FRAGMENT_TAIL = "</body></html>\n"
 HTMX = {"HX-Request": "true"}
 SNEAKERS, MAP_PDF, SUNGLASSES = 101, 104, 105
 RETURNS, SHIPPING = "returnCoverage", "shippingProtection"
-OHIO = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "address1": "1 Main St",
-    "city": "Columbus",
-    "state_or_province": "OH",
-    "postal_code": "43004",
-    "country_code": "US",
-}
+OHIO = {**OHIO_FIELDS, "country_code": "US"}
 CARD = {
     "cardholder_name": "Ada Lovelace",
     "card_number": "4111 1111 1111 1111",

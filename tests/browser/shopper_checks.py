@@ -19,14 +19,6 @@ RESULTS = ROOT / "test-results"
 SNEAKERS, SOCKS, JACKET, SUNGLASSES, TENT = 101, 102, 103, 105, 106
 SNEAKERS_NAME = "Trail Runner Sneakers"
 SOCKS_NAME = "Merino Wool Socks (3-pack)"
-OHIO = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "address1": "1 Main St",
-    "city": "Columbus",
-    "state_or_province": "OH",
-    "postal_code": "43004",
-}
 CARD = {
     "cardholder_name": "Ada Lovelace",
     "card_number": "4111 1111 1111 1111",

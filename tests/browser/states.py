@@ -27,19 +27,11 @@ from tests.sandbox_bigcommerce.client import BigCommerceClient
 from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.sandbox_loop.helpers import default_rules
 from tests.sandbox_loop.helpers import rules_with
+from tests.support.addresses import OHIO
 
 SNEAKERS, SOCKS, JACKET, SUNGLASSES = 101, 102, 103, 105
 SNEAKERS_NAME = "Trail Runner Sneakers"
 RETURNS, SHIPPING = "returnCoverage", "shippingProtection"
-# What a shopper types into the shipping address form.
-OHIO = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "address1": "1 Main St",
-    "city": "Columbus",
-    "state_or_province": "OH",
-    "postal_code": "43004",
-}
 GOOD_CARD = "4111 1111 1111 1111"
 DECLINED_CARD = "4000 0000 0000 0002"
 

@@ -8,17 +8,9 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.browser.test_offer_in_browser import open_checkout
+from tests.support.addresses import OHIO
 
 SNEAKERS = 101
-# What a shopper types into the shipping address form.
-OHIO = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "address1": "1 Main St",
-    "city": "Columbus",
-    "state_or_province": "OH",
-    "postal_code": "43004",
-}
 
 
 def analyses(sandbox) -> int:

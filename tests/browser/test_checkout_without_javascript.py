@@ -15,11 +15,11 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.browser.shopper_checks import CARD
-from tests.browser.shopper_checks import OHIO
 from tests.browser.shopper_checks import SNEAKERS
 from tests.browser.shopper_checks import offer
 from tests.browser.shopper_checks import open_checkout
 from tests.browser.shopper_checks import screenshot
+from tests.support.addresses import OHIO
 from tests.test_place_order import order_fees
 from tests.test_place_order import orders
 from tests.test_place_order import payments

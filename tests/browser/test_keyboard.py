@@ -17,7 +17,6 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.browser.shopper_checks import CARD
-from tests.browser.shopper_checks import OHIO
 from tests.browser.shopper_checks import SNEAKERS
 from tests.browser.shopper_checks import SNEAKERS_NAME
 from tests.browser.shopper_checks import SOCKS
@@ -26,6 +25,7 @@ from tests.browser.shopper_checks import offer
 from tests.browser.shopper_checks import open_checkout
 from tests.browser.shopper_checks import screenshot
 from tests.browser.shopper_checks import settle
+from tests.support.addresses import OHIO
 from tests.test_place_order import order_fees
 from tests.test_place_order import orders
 
