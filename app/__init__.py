@@ -175,11 +175,13 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
 
 
 def _register_web_plumbing(app: Flask, settings: Settings) -> None:
+    from app.assets import register_assets
     from app.errors import register_error_handlers
     from app.filters import register_filters
     from app.security import register_security_headers
 
     register_error_handlers(app)
+    register_assets(app)
     register_filters(app)
     register_security_headers(app, https_only=not settings.sandbox)
 
