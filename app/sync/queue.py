@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from typing import Protocol
@@ -175,13 +176,7 @@ def _block_data(block: ProtectionBlock | None) -> dict[str, Any] | None:
     """The block as JSON data, read back by ``_block``."""
     if block is None:
         return None
-    return {
-        "session_id": block.session_id,
-        "mode": list(block.mode),
-        "amount": block.amount,
-        "currency": block.currency,
-        "fee_name": block.fee_name,
-    }
+    return {**asdict(block), "mode": list(block.mode)}
 
 
 def _block(payload: dict[str, Any]) -> ProtectionBlock | None:

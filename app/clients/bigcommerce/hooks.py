@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.clients.bigcommerce.errors import BigCommerceInvalidResponse
+from app.clients.bigcommerce.models import _field
 
 
 @dataclass(frozen=True)
@@ -20,11 +20,10 @@ class Webhook:
     @classmethod
     def parse(cls, data: Any) -> Webhook:
         """Read one subscription, or raise BigCommerceInvalidResponse."""
-        if not isinstance(data, dict):
-            raise BigCommerceInvalidResponse("webhook is not an object")
-        hook_id, scope, destination = data.get("id"), data.get("scope"), data.get("destination")
-        if not isinstance(hook_id, int) or isinstance(hook_id, bool):
-            raise BigCommerceInvalidResponse("webhook.id is not an integer")
-        if not isinstance(scope, str) or not isinstance(destination, str):
-            raise BigCommerceInvalidResponse("webhook.scope or destination is not a string")
-        return cls(hook_id, scope, destination, data.get("is_active") is True)
+        where = "webhook"
+        return cls(
+            id=_field(data, "id", int, where),
+            scope=_field(data, "scope", str, where),
+            destination=_field(data, "destination", str, where),
+            is_active=data.get("is_active") is True,
+        )

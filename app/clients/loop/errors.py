@@ -7,8 +7,8 @@ Every error carries the HTTP ``status`` (None when no response arrived) and Loop
 from __future__ import annotations
 
 
-class LoopError(Exception):
-    """Something went wrong talking to Loop's Checkout+ API."""
+class LoopFailure(Exception):
+    """What every Loop error carries: the HTTP status and Loop's X-Request-Id."""
 
     def __init__(
         self, message: str, status: int | None = None, request_id: str | None = None
@@ -16,6 +16,10 @@ class LoopError(Exception):
         super().__init__(message)
         self.status = status
         self.request_id = request_id
+
+
+class LoopError(LoopFailure):
+    """Something went wrong talking to Loop's Checkout+ API."""
 
 
 class LoopUnavailable(LoopError):
@@ -76,19 +80,12 @@ class LoopRequestTooLarge(LoopError):
     """The analyze body stays over the size limit even with line titles trimmed."""
 
 
-class LoopOrdersError(Exception):
+class LoopOrdersError(LoopFailure):
     """Something went wrong pushing an order to Loop's Orders API (the direct sync path).
 
     Apart from the Checkout+ errors above: a push runs in the background worker, whose queue
     only needs to know whether sending the same order again may succeed.
     """
-
-    def __init__(
-        self, message: str, status: int | None = None, request_id: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.request_id = request_id
 
 
 class LoopOrdersUnavailable(LoopOrdersError):
