@@ -73,6 +73,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.checkout.placement import FeeSettings
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
+    from app.checkout.snapshots import CheckoutSnapshots
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
@@ -101,6 +102,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop
     app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
+    app.extensions["checkout_snapshots"] = CheckoutSnapshots()
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     # Redis when several machines share the work, else SQLite files in the instance folder.

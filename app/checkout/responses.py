@@ -18,6 +18,7 @@ from app.checkout import shopper
 from app.checkout.service import CartNotFound
 from app.checkout.service import CheckoutService
 from app.checkout.service import CheckoutView
+from app.clients.bigcommerce import Checkout
 from app.errors import error_page
 from app.htmx import is_htmx_request
 from app.htmx import refresh_page
@@ -36,14 +37,22 @@ def shopper_language() -> str:
     return language_tag(shopper_locale())
 
 
-def show_checkout(cart_id: str, render: Callable[[CheckoutView], Response]) -> Response:
-    """Read the checkout with a current offer, remember the offer, and render it."""
+def show_checkout(
+    cart_id: str, render: Callable[[CheckoutView], Response], seen: Checkout | None = None
+) -> Response:
+    """Read the checkout (or start from ``seen``) with a current offer, remember both, render."""
     try:
-        view = checkout_service().view(cart_id, shopper.offer_state(), shopper_language())
+        view = checkout_service().view(cart_id, shopper.offer_state(), shopper_language(), seen)
     except CartNotFound:
         return cart_gone()
-    shopper.save_offer_state(view.offer)
+    remember_view(view)
     return render(view)
+
+
+def remember_view(view: CheckoutView) -> None:
+    """Keep the offer state and the checkout this request showed, for the next request."""
+    shopper.save_offer_state(view.offer)
+    shopper.remember_checkout(view.checkout)
 
 
 def template_context(view: CheckoutView, **extra) -> dict:

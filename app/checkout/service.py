@@ -49,9 +49,15 @@ class CheckoutService:
         """Return the lines and totals of a cart's checkout, without the offer."""
         return summarize(self._checkout(cart_id))
 
-    def view(self, cart_id: str, offer: OfferState, locale: str | None) -> CheckoutView:
-        """Read the checkout and bring the offer up to date for it (at most one Loop call)."""
-        checkout = self._checkout(cart_id)
+    def view(
+        self, cart_id: str, offer: OfferState, locale: str | None, seen: Checkout | None = None
+    ) -> CheckoutView:
+        """Read the checkout and bring the offer up to date for it (at most one Loop call).
+
+        ``seen`` is the checkout as the shopper's last request left it; when given, it is
+        used instead of reading BigCommerce again (the offer refresh right after a change).
+        """
+        checkout = self._checkout(cart_id, seen)
         offer = self._offers.refresh(checkout, offer, locale)
         return CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
 
@@ -62,39 +68,54 @@ class CheckoutService:
         locale: str | None,
         opt_in: bool,
         seen_quote: str | None,
+        seen: Checkout | None = None,
     ) -> CheckoutView:
         """Record the shopper's Checkout+ choice against the current quote for their cart."""
-        checkout = self._checkout(cart_id)
+        checkout = self._checkout(cart_id, seen)
         offer = self._offers.refresh(checkout, offer, locale)
         offer = self._offers.choose(offer, opt_in, seen_quote)
         return CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
 
     def set_quantity(
-        self, cart_id: str, line_id: str, quantity: int, offer: OfferState
+        self,
+        cart_id: str,
+        line_id: str,
+        quantity: int,
+        offer: OfferState,
+        seen: Checkout | None = None,
     ) -> CheckoutView | None:
         """Change a line's quantity (0 removes it); None when that emptied the cart.
 
         The offer is not re-analyzed here: the page asks for it separately, so the summary
         never waits on Loop. Until then an opted-in fee is shown as being updated.
         """
-        checkout = self._checkout(cart_id)
+        checkout = self._checkout(cart_id, seen)
         line = next((item for item in checkout.line_items if item.id == line_id), None)
-        if line is None:
-            raise LineNotFound(line_id)
         try:
+            if line is None:
+                raise LineNotFound(line_id)
             if quantity == 0:
                 if self._bigcommerce.delete_cart_item(cart_id, line_id) is None:
                     return None
-            elif quantity != line.quantity:
+            elif quantity != line.quantity or checkout is seen:
+                # An equal quantity in what the shopper last saw may be out of date: send it.
                 self._bigcommerce.update_cart_item(cart_id, line, quantity)
-        except BigCommerceNotFound as error:
+        except (LineNotFound, BigCommerceNotFound) as error:
+            if checkout is seen:
+                # What the shopper last saw is out of date (another tab): decide on the cart
+                # as BigCommerce has it now.
+                return self.set_quantity(cart_id, line_id, quantity, offer)
+            if isinstance(error, LineNotFound):
+                raise
             raise CartNotFound(cart_id) from error
         except BigCommerceRejected as error:
             raise QuantityRejected(_quantity_problem(error)) from error
         checkout = self._checkout(cart_id)
         return CheckoutView(checkout, summarize(checkout, offer.accepted, pending=True), offer)
 
-    def _checkout(self, cart_id: str) -> Checkout:
+    def _checkout(self, cart_id: str, seen: Checkout | None = None) -> Checkout:
+        if seen is not None and seen.id == cart_id:
+            return seen
         try:
             return self._bigcommerce.get_checkout(cart_id)
         except BigCommerceNotFound as error:

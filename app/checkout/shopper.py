@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask import session
 
+from app.checkout.snapshots import CheckoutSnapshots
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
+from app.clients.bigcommerce import Checkout
 
 CHECKOUT_KEY = "checkout"
 # BigCommerce cart (and checkout) ids are UUIDs.
@@ -45,7 +48,32 @@ def bind_cart(cart_id: str) -> None:
 
 def forget_cart() -> None:
     """Drop the cart and everything kept for it (it was checked out or no longer exists)."""
+    cart_id = bound_cart_id()
+    if cart_id is not None:
+        _snapshots().forget(cart_id)
     session.pop(CHECKOUT_KEY, None)
+
+
+def _snapshots() -> CheckoutSnapshots:
+    return current_app.extensions["checkout_snapshots"]
+
+
+def seen_checkout() -> Checkout | None:
+    """Return the checkout as this session's last request left it, if this process kept it."""
+    cart_id = bound_cart_id()
+    if cart_id is None:
+        return None
+    return _snapshots().recall(cart_id, _state().get("seen"))
+
+
+def remember_checkout(checkout: Checkout) -> None:
+    """Keep the checkout this request read or changed, for the session's next request."""
+    current = _state()
+    if current.get("cart_id") != checkout.id:
+        return
+    token = _snapshots().keep(checkout)
+    if current.get("seen") != token:
+        session[CHECKOUT_KEY] = {**current, "seen": token}
 
 
 def offer_state() -> OfferState:

@@ -30,6 +30,7 @@ from app.checkout.responses import cart_gone
 from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
 from app.checkout.responses import no_cart
+from app.checkout.responses import remember_view
 from app.checkout.responses import shopper_language
 from app.checkout.responses import template_context
 from app.checkout.service import CartNotFound
@@ -196,7 +197,9 @@ def contact():
     return _step(
         "contact",
         form,
-        lambda steps, cart_id: steps.set_email(cart_id, form.email.data, default_country()),
+        lambda steps, cart_id, seen: steps.set_email(
+            cart_id, form.email.data, default_country(), seen=seen
+        ),
     )
 
 
@@ -207,7 +210,7 @@ def save_shipping_address():
     return _step(
         "shipping",
         form,
-        lambda steps, cart_id: steps.set_shipping_address(cart_id, form.address()),
+        lambda steps, cart_id, seen: steps.set_shipping_address(cart_id, form.address(), seen=seen),
         form_key="shipping_address",
     )
 
@@ -219,7 +222,9 @@ def delivery_method():
     return _step(
         "shipping",
         form,
-        lambda steps, cart_id: steps.choose_delivery(cart_id, form.pickup_method_id),
+        lambda steps, cart_id, seen: steps.choose_delivery(
+            cart_id, form.pickup_method_id, seen=seen
+        ),
         form_key="delivery",
     )
 
@@ -231,7 +236,9 @@ def shipping_option():
     return _step(
         "shipping",
         form,
-        lambda steps, cart_id: steps.choose_shipping_option(cart_id, form.option_id.data),
+        lambda steps, cart_id, seen: steps.choose_shipping_option(
+            cart_id, form.option_id.data, seen=seen
+        ),
         form_key="shipping_option",
     )
 
@@ -243,8 +250,8 @@ def save_billing_address():
     return _step(
         "billing",
         form,
-        lambda steps, cart_id: steps.set_billing_address(
-            cart_id, None if form.same_as_shipping.data else form.address()
+        lambda steps, cart_id, seen: steps.set_billing_address(
+            cart_id, None if form.same_as_shipping.data else form.address(), seen=seen
         ),
     )
 
@@ -253,7 +260,11 @@ def save_billing_address():
 def apply_coupon():
     """Apply a coupon code."""
     form = CouponForm()
-    return _step("coupon", form, lambda steps, cart_id: steps.apply_coupon(cart_id, form.code.data))
+    return _step(
+        "coupon",
+        form,
+        lambda steps, cart_id, seen: steps.apply_coupon(cart_id, form.code.data, seen=seen),
+    )
 
 
 @bp.post("/checkout/coupons/remove")
@@ -264,7 +275,7 @@ def remove_coupon():
     return _step(
         "coupon",
         form,
-        lambda steps, cart_id: steps.remove_coupon(cart_id, form.code.data),
+        lambda steps, cart_id, seen: steps.remove_coupon(cart_id, form.code.data, seen=seen),
         shown=CouponForm(formdata=None),
     )
 
@@ -274,14 +285,16 @@ def comment():
     """Save the shopper's note for the order."""
     form = CommentForm()
     return _step(
-        "comment", form, lambda steps, cart_id: steps.set_comment(cart_id, form.message.data or "")
+        "comment",
+        form,
+        lambda steps, cart_id, seen: steps.set_comment(cart_id, form.message.data or "", seen=seen),
     )
 
 
 def _step(
     section: str,
     form: StepForm,
-    change: Callable[[StepService, str], StepResult],
+    change: Callable[[StepService, str, Checkout | None], StepResult],
     form_key: str | None = None,
     shown: StepForm | None = None,
 ) -> Response:
@@ -297,12 +310,13 @@ def _step(
                 shown.form_errors.extend(message for field in form for message in field.errors)
             return _rejected(cart_id, section, forms, None)
         try:
-            result = change(step_service(), cart_id)
+            result = change(step_service(), cart_id, shopper.seen_checkout())
         except StepRejected as error:
             shown.reject(error)
             return _rejected(cart_id, section, forms, error.checkout)
     except CartNotFound:
         return cart_gone()
+    shopper.remember_checkout(result.checkout)
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
     return _updated(section, result)
@@ -314,13 +328,14 @@ def _rejected(
     """Show the problem next to the field, with what the shopper typed (422)."""
     offer = shopper.offer_state()
     if is_htmx_request():
-        checkout = checkout or step_service().checkout(cart_id)
+        checkout = checkout or shopper.seen_checkout() or step_service().checkout(cart_id)
+        shopper.remember_checkout(checkout)
         view = CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
         context = template_context(view, steps=build_steps(checkout, forms))
         body = render_template(SECTION_TEMPLATES[section], **context)
         return vary_on_htmx(Response(body, status=422))
-    view = checkout_service().view(cart_id, offer, shopper_language())
-    shopper.save_offer_state(view.offer)
+    view = checkout_service().view(cart_id, offer, shopper_language(), checkout)
+    remember_view(view)
     return checkout_page(view, status=422, steps=build_steps(view.checkout, forms))
 
 

@@ -1,9 +1,10 @@
 """The checkout's steps as use cases: email, delivery, billing, coupons and the order note.
 
-Each use case reads the checkout, makes the change on BigCommerce and returns the checkout
-before and after, and whether Loop would now price the cart differently (then the offer must
-be analyzed again). BigCommerce's refusals come back as ``StepRejected``, worded for the
-shopper and tied to the form field that caused them. No Flask here: the views translate HTTP.
+Each use case starts from the checkout (as the shopper last saw it, or read afresh), makes the
+change on BigCommerce and returns the checkout before and after, and whether Loop would now
+price the cart differently (then the offer must be analyzed again). BigCommerce's refusals
+come back as ``StepRejected``, worded for the shopper and tied to the form field that caused
+them. No Flask here: the views translate HTTP.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ log = logging.getLogger(__name__)
 PICKUP_METHODS_FRESH_SECONDS = 300.0
 # After a failed read the page goes on without pickup, and asks again soon.
 PICKUP_FAILURE_FRESH_SECONDS = 30.0
+
+OPTIONS_KEY = "available_shipping_options"
+# A consignment is offered the same options while these stay the same.
+SAME_OPTIONS_WHEN = ("address", "line_item_ids", "pickup_option")
 
 # How BigCommerce names each field in its 422 errors, and what the shopper reads.
 FIELD_LABELS = {
@@ -149,13 +154,20 @@ class StepService:
             self._pickup, self._pickup_until = methods, self._clock() + fresh
         return methods
 
-    def set_email(self, cart_id: str, email: str, default_country: str) -> StepResult:
+    def set_email(
+        self, cart_id: str, email: str, default_country: str, seen: Checkout | None = None
+    ) -> StepResult:
         """Set the shopper's email, which BigCommerce keeps on the billing address.
 
         A checkout without a billing address gets one holding just the email and a country
         (BigCommerce requires one): the shipping country, else the store's default.
         """
-        before = self.checkout(cart_id)
+        return self._run(
+            cart_id, seen, lambda before: self._set_email(before, email, default_country)
+        )
+
+    def _set_email(self, before: Checkout, email: str, default_country: str) -> StepResult:
+        cart_id = before.id
         if before.email == email:
             return StepResult.unchanged(before)
         address_id, billing = billing_of(before)
@@ -169,15 +181,20 @@ class StepService:
             lambda: self._bigcommerce.set_billing_address(cart_id, body, address_id),
             known=("email",),
         )
-        return self._result(before, self._complete(after))
+        return self._result(before, self._complete(after, options_from=before))
 
-    def set_shipping_address(self, cart_id: str, address: Address) -> StepResult:
+    def set_shipping_address(
+        self, cart_id: str, address: Address, seen: Checkout | None = None
+    ) -> StepResult:
         """Ship every physical item to this address (one consignment), keeping what follows it.
 
         The shipping option chosen before is chosen again if the new address still offers it,
         and a billing address that was the shipping address (or not given yet) follows along.
         """
-        before = self.checkout(cart_id)
+        return self._run(cart_id, seen, lambda before: self._set_shipping_address(before, address))
+
+    def _set_shipping_address(self, before: Checkout, address: Address) -> StepResult:
+        cart_id = before.id
         email = self._email_first(before)
         lines = physical_lines(before)
         if not lines:
@@ -204,12 +221,20 @@ class StepService:
             )
         after = self._keep_option(cart_id, delivery.selected_option_id, after)
         if billing_follows_shipping(before):
-            after = self._follow_shipping(cart_id, after, body)
+            # The billing write's answer lacks the options the consignment write just listed.
+            after = self._complete(self._follow_shipping(cart_id, after, body), options_from=after)
         return self._result(before, self._complete(after))
 
-    def choose_shipping_option(self, cart_id: str, option_id: str) -> StepResult:
+    def choose_shipping_option(
+        self, cart_id: str, option_id: str, seen: Checkout | None = None
+    ) -> StepResult:
         """Choose one of the options BigCommerce offers for the shipping address."""
-        before = self.checkout(cart_id)
+        return self._run(
+            cart_id, seen, lambda before: self._choose_shipping_option(before, option_id)
+        )
+
+    def _choose_shipping_option(self, before: Checkout, option_id: str) -> StepResult:
+        cart_id = before.id
         delivery = delivery_of(before)
         if delivery.consignment_id is None or delivery.address is None:
             raise StepRejected("Enter your shipping address first.", checkout=before)
@@ -229,9 +254,16 @@ class StepService:
         )
         return self._result(before, self._complete(after))
 
-    def choose_delivery(self, cart_id: str, pickup_method_id: int | None) -> StepResult:
+    def choose_delivery(
+        self, cart_id: str, pickup_method_id: int | None, seen: Checkout | None = None
+    ) -> StepResult:
         """Pick up in store with a method (all physical items), or ship (None)."""
-        before = self.checkout(cart_id)
+        return self._run(
+            cart_id, seen, lambda before: self._choose_delivery(before, pickup_method_id)
+        )
+
+    def _choose_delivery(self, before: Checkout, pickup_method_id: int | None) -> StepResult:
+        cart_id = before.id
         delivery = delivery_of(before)
         if pickup_method_id is None:
             if delivery.pickup_method_id is None or delivery.consignment_id is None:
@@ -276,9 +308,14 @@ class StepService:
             )
         return self._result(before, self._complete(after))
 
-    def set_billing_address(self, cart_id: str, address: Address | None) -> StepResult:
+    def set_billing_address(
+        self, cart_id: str, address: Address | None, seen: Checkout | None = None
+    ) -> StepResult:
         """Set the billing address; None makes it the shipping address."""
-        before = self.checkout(cart_id)
+        return self._run(cart_id, seen, lambda before: self._set_billing_address(before, address))
+
+    def _set_billing_address(self, before: Checkout, address: Address | None) -> StepResult:
+        cart_id = before.id
         email = self._email_first(before)
         if address is None:
             address = shipping_address(before)
@@ -299,11 +336,14 @@ class StepService:
             lambda: self._bigcommerce.set_billing_address(cart_id, body, address_id),
             known=ADDRESS_FIELDS,
         )
-        return self._result(before, self._complete(after))
+        return self._result(before, self._complete(after, options_from=before))
 
-    def apply_coupon(self, cart_id: str, code: str) -> StepResult:
+    def apply_coupon(self, cart_id: str, code: str, seen: Checkout | None = None) -> StepResult:
         """Apply a coupon code; a code BigCommerce refuses is explained next to the field."""
-        before = self.checkout(cart_id)
+        return self._run(cart_id, seen, lambda before: self._apply_coupon(before, code))
+
+    def _apply_coupon(self, before: Checkout, code: str) -> StepResult:
+        cart_id = before.id
         if code.casefold() in {coupon.code.casefold() for coupon in before.coupons}:
             return StepResult.unchanged(before)
         try:
@@ -315,9 +355,12 @@ class StepService:
             raise StepRejected(OTHER_WINDOW, checkout=self.checkout(cart_id)) from error
         return self._result(before, self._complete(after))
 
-    def remove_coupon(self, cart_id: str, code: str) -> StepResult:
+    def remove_coupon(self, cart_id: str, code: str, seen: Checkout | None = None) -> StepResult:
         """Take a coupon off the checkout; one already gone is not an error."""
-        before = self.checkout(cart_id)
+        return self._run(cart_id, seen, lambda before: self._remove_coupon(before, code))
+
+    def _remove_coupon(self, before: Checkout, code: str) -> StepResult:
+        cart_id = before.id
         applied = next(
             (c.code for c in before.coupons if c.code.casefold() == code.casefold()), None
         )
@@ -331,9 +374,12 @@ class StepService:
             raise StepRejected(_problem(error), checkout=before) from error
         return self._result(before, self._complete(after))
 
-    def set_comment(self, cart_id: str, message: str) -> StepResult:
+    def set_comment(self, cart_id: str, message: str, seen: Checkout | None = None) -> StepResult:
         """Keep the shopper's note for the order (``customer_message``)."""
-        before = self.checkout(cart_id)
+        return self._run(cart_id, seen, lambda before: self._set_comment(before, message))
+
+    def _set_comment(self, before: Checkout, message: str) -> StepResult:
+        cart_id = before.id
         if before.customer_message == message:
             return StepResult.unchanged(before)
         after = self._change(
@@ -342,7 +388,7 @@ class StepService:
             known=("message",),
             rename={"customer_message": "message"},
         )
-        return self._result(before, self._complete(after))
+        return self._result(before, self._complete(after, options_from=before))
 
     def _result(self, before: Checkout, after: Checkout) -> StepResult:
         return StepResult.of(before, after, self._default_region)
@@ -394,17 +440,72 @@ class StepService:
             log.info("Billing address did not follow the shipping address: %s", error)
             return after
 
-    def _complete(self, checkout: Checkout) -> Checkout:
-        """Return the checkout with its shipping options, read again if the write left them out."""
-        # Only the consignment writes accept the include that lists the options.
-        for consignment in checkout.consignments:
+    def _complete(self, checkout: Checkout, options_from: Checkout | None = None) -> Checkout:
+        """Return the checkout with its shipping options, read again if the write left them out.
+
+        Only the consignment writes accept the include that lists the options. A write that
+        cannot change them (billing address, note) passes the checkout it started from in
+        ``options_from``: its options serve for each unchanged consignment.
+        """
+        if not _lacks_options(checkout):
+            return checkout
+        if options_from is not None:
+            carried = _with_options_of(checkout, options_from)
+            if carried is not None:
+                return carried
+        return self.checkout(checkout.id)
+
+    def _run(
+        self, cart_id: str, seen: Checkout | None, step: Callable[[Checkout], StepResult]
+    ) -> StepResult:
+        """Run a step from the checkout the shopper last saw, else from BigCommerce's.
+
+        If the answer shows the cart's lines changed meanwhile (edited in another tab of the
+        store), the step started from an old picture: it runs again from BigCommerce's.
+        """
+        if seen is None or seen.id != cart_id:
+            return step(self.checkout(cart_id))
+        result = step(seen)
+        if _lines(result.checkout) == _lines(seen):
+            return result
+        again = step(self.checkout(cart_id))
+        return self._result(seen, again.checkout)
+
+
+def _lines(checkout: Checkout) -> list[tuple[str, int]]:
+    """The cart's lines as the steps see them: which items, how many."""
+    return [(item.id, item.quantity) for item in checkout.line_items]
+
+
+def _lacks_options(checkout: Checkout) -> bool:
+    """Tell whether a consignment with an address came back without its shipping options."""
+    return any(
+        isinstance(consignment, dict)
+        and consignment.get("address")
+        and OPTIONS_KEY not in consignment
+        for consignment in checkout.consignments
+    )
+
+
+def _with_options_of(checkout: Checkout, source: Checkout) -> Checkout | None:
+    """Copy each consignment's options from ``source`` where it has the same address and lines.
+
+    None when one is missing there or differs: then only a fresh read says what is offered.
+    """
+    sources = {c.get("id"): c for c in source.consignments if isinstance(c, dict)}
+    consignments = []
+    for consignment in checkout.consignments:
+        if isinstance(consignment, dict) and OPTIONS_KEY not in consignment:
+            known = sources.get(consignment.get("id"))
             if (
-                isinstance(consignment, dict)
-                and consignment.get("address")
-                and "available_shipping_options" not in consignment
+                known is None
+                or OPTIONS_KEY not in known
+                or any(known.get(key) != consignment.get(key) for key in SAME_OPTIONS_WHEN)
             ):
-                return self.checkout(checkout.id)
-        return checkout
+                return None
+            consignment = {**consignment, OPTIONS_KEY: known[OPTIONS_KEY]}
+        consignments.append(consignment)
+    return replace(checkout, consignments=tuple(consignments))
 
 
 def _rejection(

@@ -19,6 +19,7 @@ from app.checkout.responses import checkout_service
 from app.checkout.responses import no_cart
 from app.checkout.responses import offer_fragment
 from app.checkout.responses import reload_checkout
+from app.checkout.responses import remember_view
 from app.checkout.responses import shopper_language
 from app.checkout.responses import show_checkout
 from app.checkout.responses import template_context
@@ -57,7 +58,8 @@ def offer():
     cart_id = shopper.bound_cart_id()
     if cart_id is None:
         return vary_on_htmx(refresh_page(Response(status=204)))
-    return show_checkout(cart_id, offer_fragment)
+    # Asked for right after a change: start from the checkout that change left.
+    return show_checkout(cart_id, offer_fragment, seen=shopper.seen_checkout())
 
 
 @bp.post("/checkout/protection")
@@ -76,10 +78,11 @@ def protection():
             shopper_language(),
             opt_in=bool(form.checkout_plus.data),
             seen_quote=form.quote.data or None,
+            seen=shopper.seen_checkout(),
         )
     except CartNotFound:
         return cart_gone()
-    shopper.save_offer_state(view.offer)
+    remember_view(view)
     if is_htmx_request():
         return offer_fragment(view)
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))
@@ -93,18 +96,19 @@ def change_line(line_id: str):
         return no_cart()
     form = LineQuantityForm()
     offer = shopper.offer_state()
+    seen = shopper.seen_checkout()
     service = checkout_service()
     try:
         if not form.validate():
             problem = next(iter(form.quantity.errors), "Enter a quantity.")
             return _line_error(
-                service.view(cart_id, offer, shopper_language()), line_id, form, problem
+                service.view(cart_id, offer, shopper_language(), seen), line_id, form, problem
             )
         try:
-            view = service.set_quantity(cart_id, line_id, form.quantity.data, offer)
+            view = service.set_quantity(cart_id, line_id, form.quantity.data, offer, seen)
         except QuantityRejected as error:
             return _line_error(
-                service.view(cart_id, offer, shopper_language()), line_id, form, str(error)
+                service.view(cart_id, offer, shopper_language(), seen), line_id, form, str(error)
             )
     except CartNotFound:
         return cart_gone()
@@ -114,6 +118,7 @@ def change_line(line_id: str):
     if view is None:
         shopper.forget_cart()
         return reload_checkout()
+    shopper.remember_checkout(view.checkout)
     if is_htmx_request():
         removed = all(item.id != line_id for item in view.summary.items)
         fragment = render_template(
@@ -138,7 +143,7 @@ def _handoff(values: list[str]):
 
 def _line_error(view: CheckoutView, line_id: str, form: LineQuantityForm, problem: str):
     """Show the problem next to the line's quantity, keeping what the shopper typed."""
-    shopper.save_offer_state(view.offer)
+    remember_view(view)
     errors = {line_id: (problem, form.typed_quantity)}
     if is_htmx_request():
         body = render_template(
