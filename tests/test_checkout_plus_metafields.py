@@ -256,6 +256,41 @@ def test_a_clean_write_puts_the_block_and_the_connector_protects_the_order(
     assert record.problems == []
 
 
+def test_a_first_write_is_one_call_without_reading_first(sandbox, raw, writer, order_id):
+    sandbox.bigcommerce.log.clear()
+    writer.write(order_id, block(), first_write=True)
+    calls = [(e.method, e.path) for e in sandbox.bigcommerce.log.entries(path=METAFIELD_PATHS)]
+    assert calls == [("POST", "/stores/sandbox/v3/orders/metafields")]
+    assert by_key(raw, order_id) == FOUR
+    assert checked_traffic(sandbox) == []
+    assert connector_sync(sandbox, order_id).protected
+
+
+def test_a_first_write_that_meets_a_key_already_there_still_ends_exact(
+    sandbox, raw, writer, order_id
+):
+    # A worker killed after writing one key leaves a job that looks untried.
+    wrong_session = add_metafield(raw, order_id, "session_id", "lop_ZZZZZZZZZZZZZZZZZZZZ")
+    writer.write(order_id, block(), first_write=True)
+    fields = {field["key"]: field for field in stored(raw, order_id)}
+    assert {key: field["value"] for key, field in fields.items()} == FOUR
+    assert fields["session_id"]["id"] == wrong_session
+    assert checked_traffic(sandbox) == []
+
+
+def test_a_first_write_refused_in_part_is_undone(sandbox, raw, writer, order_id):
+    fill_metafields(raw, order_id, 248)
+    with pytest.raises(BlockNotWritten, match="fee_amount"):
+        writer.write(order_id, block(), first_write=True)
+    assert stored(raw, order_id) == []
+
+
+def test_a_first_write_to_a_missing_order_is_refused_for_good(writer):
+    # The batch call refuses each key because the order does not exist.
+    with pytest.raises(BlockNotWritten, match="does not exist"):
+        writer.write(999_999, block(), first_write=True)
+
+
 def test_mode_order_reaches_the_order_verbatim(raw, writer, order_id):
     writer.write(order_id, block(mode=["shippingProtection", "returnCoverage"]))
     stored_mode = by_key(raw, order_id)["accepted_offer_mode"]

@@ -453,7 +453,7 @@ class RecordingTarget:
     def __init__(self) -> None:
         self.written: list[tuple[int, Any]] = []
 
-    def write(self, order_id: int, block: Any) -> None:
+    def write(self, order_id: int, block: Any, first_write: bool = False) -> None:
         self.written.append((order_id, block))
 
     def give_up(self, order_id: int) -> None:

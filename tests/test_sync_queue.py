@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from app import create_app
+from app.clients.http import USER_AGENT
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
@@ -52,6 +53,26 @@ def test_placing_an_order_stores_the_job_before_the_confirmation(app, client, ra
     }
     record = sandbox.loop.service.app.extensions["loop_state"].connector.sync(order_id, "test")
     assert record.protected
+
+
+def our_metafield_calls(sandbox) -> list[str]:
+    """The metafield calls our client made (Loop's connector reads them too, as itself)."""
+    entries = sandbox.bigcommerce.log.entries(path="/stores/*/v3/orders/*metafields*")
+    return [e.method for e in entries if e.headers.get("User-Agent") == USER_AGENT]
+
+
+def test_a_new_orders_block_is_one_call_and_a_resync_reads_first(app, client, raw, sandbox):
+    queue = app.extensions["sync_queue"]
+    order_id = opted_in_order(client, raw)
+    sandbox.bigcommerce.log.clear()
+    drain(queue)
+    assert our_metafield_calls(sandbox) == ["POST"]
+    # A webhook's resync may meet the block already there: it reads, finds it right, stops.
+    sandbox.bigcommerce.log.clear()
+    assert queue.resync(order_id)
+    drain(queue)
+    assert our_metafield_calls(sandbox) == ["GET"]
+    assert len(metafields(raw, order_id)) == 4
 
 
 def test_transient_failures_are_retried_until_the_block_is_written(app, client, raw, sandbox):

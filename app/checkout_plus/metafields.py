@@ -121,12 +121,22 @@ class BlockWriter:
         self._bigcommerce = bigcommerce
         self._permission_set = permission_set
 
-    def write(self, order_id: int, block: ProtectionBlock) -> None:
-        """Make the order carry exactly the block's values, one metafield per key."""
+    def write(self, order_id: int, block: ProtectionBlock, first_write: bool = False) -> None:
+        """Make the order carry exactly the block's values, one metafield per key.
+
+        ``first_write``: nothing has tried to write this order's block yet (a new order), so
+        it is created in one call without reading first; any key already there makes that
+        call a conflict, and the order is then read and corrected as on every other write.
+        """
         # BigCommerceUnavailable (429, 5xx, timeout) propagates as it is: the job queue runs
         # write() again, which is safe from any point. Only a refusal for good removes the block.
         wanted = block.values()
         try:
+            if first_write and self._create(order_id, wanted):
+                log.info(
+                    "Checkout+ block written on order %s (session %s)", order_id, block.session_id
+                )
+                return
             for _ in range(MAX_ROUNDS):
                 if self._round(order_id, wanted):
                     log.info(

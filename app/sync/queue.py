@@ -130,7 +130,9 @@ class SyncQueue:
         if job is None or job.state != PENDING:
             return  # done already (a duplicate message after a restart), or failed
         try:
-            self._target.write(job.order_id, _block(job.payload))
+            # A job never tried before writes to an order nothing else has written to yet.
+            first_write = job.attempts == 0 and job.revision == 0
+            self._target.write(job.order_id, _block(job.payload), first_write)
         except (InvalidBlock, SyncRefused) as error:
             self._fail(job, str(error))
             return

@@ -46,13 +46,15 @@ class ConnectorTarget:
     def __init__(self, writer: BlockWriter) -> None:
         self._writer = writer
 
-    def write(self, order_id: int, block: ProtectionBlock | None) -> None:
+    def write(
+        self, order_id: int, block: ProtectionBlock | None, first_write: bool = False
+    ) -> None:
         """Make the order carry the block (which also repairs one that was changed)."""
         if block is None:
             return
         with _bigcommerce_outcomes():
             try:
-                self._writer.write(order_id, block)
+                self._writer.write(order_id, block, first_write)
             except (InvalidBlock, BlockNotWritten) as error:
                 raise SyncRefused(str(error)) from error
 
@@ -77,7 +79,9 @@ class DirectTarget:
         self._pusher = pusher
         self._writer = writer
 
-    def write(self, order_id: int, block: ProtectionBlock | None) -> None:
+    def write(
+        self, order_id: int, block: ProtectionBlock | None, first_write: bool = False
+    ) -> None:
         """Push the order as BigCommerce has it now, with its block when it has one."""
         with _bigcommerce_outcomes():
             try:
