@@ -4,7 +4,8 @@
 are and a changed file gets a new URL at once. A request that names the current version may
 be cached for a year (``immutable``); any other is revalidated with its ETag. Text assets go
 out gzip-compressed to browsers that accept it. Hashes and compressed copies are made once
-per file version (size and modification time), not per request.
+per file version (size and modification time), not per request; outside debug (when Flask
+does not reload templates either) a file is not even looked at again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import gzip
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,10 @@ SMALLEST_WORTH_COMPRESSING = 512
 class AssetVersions:
     """Content hashes and gzip copies of the files in the static folder, by file version."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, watch: Callable[[], bool] = lambda: True) -> None:
         self._folder = Path(folder).resolve()
+        # Whether a file may change while the app runs; when not, a version is never re-checked.
+        self._watch = watch
         self._cache: dict[str, tuple[tuple[int, int], str, bytes]] = {}
         self._lock = threading.Lock()
 
@@ -45,6 +49,11 @@ class AssetVersions:
         return entry[2] if entry else None
 
     def _entry(self, filename: str) -> tuple[tuple[int, int], str, bytes] | None:
+        if not self._watch():
+            with self._lock:
+                cached = self._cache.get(filename)
+            if cached:
+                return cached
         path = (self._folder / filename).resolve()
         if not path.is_relative_to(self._folder) or not path.is_file():
             return None
@@ -63,7 +72,12 @@ class AssetVersions:
 
 def register_assets(app: Flask) -> None:
     """Version static URLs, and cache and compress static answers."""
-    assets = AssetVersions(app.static_folder or os.fspath(Path(app.root_path) / "static"))
+    # Files are re-checked on each use exactly when templates are (debug or
+    # TEMPLATES_AUTO_RELOAD); otherwise each version is worked out once, on first use.
+    assets = AssetVersions(
+        app.static_folder or os.fspath(Path(app.root_path) / "static"),
+        watch=lambda: bool(app.jinja_env.auto_reload),
+    )
 
     @app.url_defaults
     def add_version(endpoint: str, values: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal
 from decimal import InvalidOperation
 from functools import cache
+from functools import lru_cache
 
 from babel.core import UnknownLocaleError
 from babel.numbers import format_currency
@@ -41,11 +42,13 @@ def check_currency(code: str) -> str:
     return code
 
 
+@lru_cache(maxsize=512)
 def exponent(currency: str) -> int:
     """Return how many decimal places the currency's minor unit has (USD 2, JPY 0, KWD 3)."""
     return get_currency_precision(check_currency(currency))
 
 
+@lru_cache(maxsize=512)
 def quantum(currency: str) -> Decimal:
     """Return the smallest amount of the currency in major units (0.01 for USD, 1 for JPY)."""
     return Decimal(1).scaleb(-exponent(currency))
@@ -84,10 +87,17 @@ def to_major(minor: int, currency: str) -> Decimal:
 
 def format_amount(amount: Decimal | int | str, currency: str, locale: str = "en_US") -> str:
     """Format major units for people, e.g. ``$24.50``, ``¥3,600``, ``KWD 7.525``."""
+    # Keyed by the text, not the Decimal: -0.00 == 0.00, yet they are written differently.
+    return _formatted(str(round_major(to_decimal(amount), currency)), currency, locale)
+
+
+# A page shows the same few amounts again and again; Babel's formatting is the costly part.
+@lru_cache(maxsize=4096)
+def _formatted(rounded: str, currency: str, locale: str) -> str:
     try:
-        return format_currency(round_major(to_decimal(amount), currency), currency, locale=locale)
+        return format_currency(Decimal(rounded), currency, locale=locale)
     except UnknownLocaleError:
-        return format_currency(round_major(to_decimal(amount), currency), currency, locale="en_US")
+        return format_currency(Decimal(rounded), currency, locale="en_US")
 
 
 def format_minor(minor: int, currency: str, locale: str = "en_US") -> str:

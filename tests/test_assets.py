@@ -41,6 +41,17 @@ def test_the_version_follows_the_content(tmp_path):
     assert versions.version("../secret.txt") is None
 
 
+def test_without_reloading_a_version_is_worked_out_once(tmp_path):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    sheet = static / "css" / "checkout.css"
+    sheet.write_text("body { color: black; }")
+    versions = AssetVersions(str(static), watch=lambda: False)
+    first = versions.version("css/checkout.css")
+    sheet.write_text("body { color: navy; }")
+    assert versions.version("css/checkout.css") == first  # as templates: a restart shows it
+
+
 def test_an_unversioned_or_stale_url_is_revalidated(client):
     for url in (CSS, CSS + "?v=000000000000"):
         response = client.get(url)

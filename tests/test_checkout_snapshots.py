@@ -96,6 +96,27 @@ def test_keeping_the_same_checkout_again_does_not_make_it_younger(sandbox, store
     assert snapshots.recall(checkout.id, token) is None
 
 
+def test_reading_an_unchanged_checkout_again_keeps_the_token_and_renews_it(sandbox, store):
+    clock = Clock()
+    snapshots = CheckoutSnapshots(reuse_seconds=60, clock=clock)
+    checkout = a_checkout(sandbox, store)
+    token = snapshots.keep(checkout)
+    clock.now += 50
+    read_again = type(checkout)(**checkout.__dict__)
+    assert read_again is not checkout
+    assert snapshots.keep(read_again) == token
+    clock.now += 50
+    assert snapshots.recall(checkout.id, token) is read_again
+
+
+def test_a_page_reload_of_an_unchanged_cart_sets_no_cookie(client, store, sandbox):
+    cart_id = store.create_cart([(SNEAKERS, 1)])
+    open_checkout(client, cart_id)
+    again = client.get("/checkout")
+    assert again.status_code == 200
+    assert "Set-Cookie" not in again.headers
+
+
 def test_the_least_recently_kept_carts_go_first_and_forget_drops_one(sandbox, store):
     snapshots = CheckoutSnapshots(capacity=2)
     checkouts = [a_checkout(sandbox, store) for _ in range(3)]

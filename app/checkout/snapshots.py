@@ -58,7 +58,10 @@ class CheckoutSnapshots:
             current = self._by_cart.get(checkout.id)
             if current is not None and current.checkout is checkout:
                 return current.token  # recalled and shown again: still as old as it was
-            snapshot = _Snapshot(secrets.token_urlsafe(12), checkout, self._clock())
+            token = secrets.token_urlsafe(12)
+            if current is not None and current.checkout == checkout:
+                token = current.token  # read again unchanged: the cookie need not change
+            snapshot = _Snapshot(token, checkout, self._clock())
             self._by_cart[checkout.id] = snapshot
             self._by_cart.move_to_end(checkout.id)
             while len(self._by_cart) > self._capacity:

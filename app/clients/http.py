@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import simplejson
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 from urllib3.util.retry import Retry
 
 USER_AGENT = "checkout-plus-bigcommerce/0.1"
 
 
+class UpstreamSession(requests.Session):
+    """A session that reads proxy and CA settings from the environment once per origin.
+
+    With ``trust_env`` requests reads the proxy variables (and stats ~/.netrc) on every
+    request; a server calling the same few origins all day does that once. The settings
+    are the same: HTTP(S)_PROXY with NO_PROXY, and REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE.
+    Our credentials travel in headers, so ~/.netrc is not read at all.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False
+        self._proxies_by_origin: dict[tuple[str, str], dict[str, str]] = {}
+        self._ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        """Add the environment's proxies for this origin and its CA bundle, then the session's."""
+        origin = tuple(urlsplit(url)[:2])
+        found = self._proxies_by_origin.get(origin)
+        if found is None:
+            found = self._proxies_by_origin.setdefault(origin, get_environ_proxies(url))
+        proxies = {**found, **(proxies or {})}
+        if (verify is True or verify is None) and self._ca_bundle:
+            verify = self._ca_bundle
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
+
+
 def build_session(pool_size: int = 16) -> requests.Session:
     """Return a keep-alive session whose pool suits a threaded web worker."""
-    session = requests.Session()
+    session = UpstreamSession()
     # Retry only a failed connect: the request never reached the server, so even a POST is
     # safe to send again. Anything later is the caller's decision, so a 429 or 503 comes back
     # as the answer it is (not a RetryError) and a read timeout as a Timeout.
