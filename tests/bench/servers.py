@@ -1,17 +1,21 @@
 """The processes the benchmark measures: the sandboxes, the app and a bare Flask app, each under
-the production server settings, started as subprocesses and always stopped (process groups)."""
+gunicorn, started as subprocesses and always stopped (process groups)."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from contextlib import contextmanager
 from contextlib import suppress
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 
 import requests
@@ -21,6 +25,12 @@ SECRET_KEY = "bench-secret-key-" + "0" * 32
 # The production settings of ``python -m app`` in live mode (app/__main__.py).
 WEB_CONCURRENCY = 2
 WEB_THREADS = 8
+# Each sandbox keeps its state in memory, so it runs one worker; its threads answer the
+# app's concurrent calls. Idle connections stay open longer than any pause between measures,
+# so the app's pooled connections are re-used as they are with the real services.
+SANDBOX_THREADS = 8
+SANDBOX_KEEP_ALIVE_SECONDS = 75
+PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -44,27 +54,43 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
     raise RuntimeError(f"{url} did not answer within {seconds:g} s")
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if the benchmark dies, even by SIGKILL (Linux only)."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @contextmanager
 def process_group(args: list[str], env: dict[str, str], ready_url: str):
     """Run ``args`` in a process group of its own; stop the whole group on exit."""
-    process = subprocess.Popen(
-        args,
-        env=env,
-        cwd=PROJECT_ROOT,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(ready_url, process)
-        yield process
-    finally:
-        _stop_group(process)
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            args,
+            env=env,
+            cwd=PROJECT_ROOT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        try:
+            try:
+                wait_until_up(ready_url, process)
+            except RuntimeError as error:
+                errors.seek(0)
+                tail = errors.read().decode("utf-8", "replace")[-2000:]
+                raise RuntimeError(f"{error}; its stderr ends with:\n{tail}") from None
+            yield process
+        finally:
+            _stop_group(process)
 
 
 def _stop_group(process: subprocess.Popen) -> None:
+    """Stop a process group: SIGINT, then SIGKILL if it is still there after 10 s."""
+    # SIGINT is gunicorn's quick shutdown: SIGTERM's graceful one lets each gthread worker
+    # sleep out its 1 s poll first, and nothing here needs to finish its requests.
     try:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGINT)
     except ProcessLookupError:
         return
     try:
@@ -81,11 +107,13 @@ class Sandboxes:
 
     bigcommerce: str
     loop: str
+    # Control calls go over kept-alive connections too, so they cost the measures little.
+    http: requests.Session = field(default_factory=requests.Session, repr=False)
 
     def set_delays(self, bigcommerce: float, loop: float) -> None:
         """Replace every fault with fixed delays on the API routes (0: no delay)."""
         for origin in (self.bigcommerce, self.loop):
-            requests.delete(f"{origin}/__sandbox/faults", timeout=5).raise_for_status()
+            self.http.delete(f"{origin}/__sandbox/faults", timeout=5).raise_for_status()
         if bigcommerce:
             self._fault(self.bigcommerce, f"* /stores/* delay={bigcommerce}")
         if loop:
@@ -93,41 +121,43 @@ class Sandboxes:
             self._fault(self.loop, f"* /api/v1/* delay={loop}")
 
     def _fault(self, origin: str, spec: str) -> None:
-        requests.post(
+        """Add one fault, in its text form, to a service."""
+        self.http.post(
             f"{origin}/__sandbox/faults", json={"spec": spec}, timeout=5
         ).raise_for_status()
 
     def clear_logs(self) -> None:
         """Forget the requests both services logged."""
         for origin in (self.bigcommerce, self.loop):
-            requests.delete(f"{origin}/__sandbox/requests", timeout=5).raise_for_status()
+            self.http.delete(f"{origin}/__sandbox/requests", timeout=5).raise_for_status()
 
     def log(self, origin: str) -> list[dict]:
         """Return the requests one service logged (``GET /__sandbox/requests``)."""
-        response = requests.get(f"{origin}/__sandbox/requests", timeout=30)
+        response = self.http.get(f"{origin}/__sandbox/requests", timeout=30)
         response.raise_for_status()
         return response.json()["data"]
 
 
 @contextmanager
 def sandboxes():
-    """Start both sandboxes in their own process (no rate limit, no connector)."""
-    bigcommerce_port, loop_port = free_port(), free_port()
-    args = [sys.executable, "-m", "tests.bench.sandboxes", str(bigcommerce_port), str(loop_port)]
-    ready = f"http://127.0.0.1:{loop_port}/__sandbox/health"
-    with process_group(args, dict(os.environ), ready):
-        wait_until_up(f"http://127.0.0.1:{bigcommerce_port}/__sandbox/health", _Alive())
-        yield Sandboxes(f"http://127.0.0.1:{bigcommerce_port}", f"http://127.0.0.1:{loop_port}")
-
-
-class _Alive:
-    """Stands in for a process that is known to be running."""
-
-    args = "sandboxes"
-    returncode = None
-
-    def poll(self) -> None:
-        return None
+    """Serve each sandbox under gunicorn, one process each; yield their ``Sandboxes``."""
+    with ExitStack() as stack:
+        origins = [
+            stack.enter_context(
+                gunicorn(
+                    f"tests.bench.sandboxes:{factory}()",
+                    {},
+                    workers=1,
+                    threads=SANDBOX_THREADS,
+                    ready="/__sandbox/health",
+                    keep_alive=SANDBOX_KEEP_ALIVE_SECONDS,
+                )
+            )[0]
+            for factory in ("bigcommerce_app", "loop_app")
+        ]
+        sandbox = Sandboxes(*origins)
+        stack.callback(sandbox.http.close)
+        yield sandbox
 
 
 def app_environment(sandbox: Sandboxes, instance_path: str) -> dict[str, str]:
@@ -145,9 +175,17 @@ def app_environment(sandbox: Sandboxes, instance_path: str) -> dict[str, str]:
 
 @contextmanager
 def gunicorn(
-    app_spec: str, env: dict[str, str], workers: int = WEB_CONCURRENCY, ready: str = "/healthz"
+    app_spec: str,
+    env: dict[str, str],
+    workers: int = WEB_CONCURRENCY,
+    ready: str = "/healthz",
+    threads: int = WEB_THREADS,
+    keep_alive: int | None = None,
 ):
-    """Serve ``app_spec`` under gunicorn with the production settings; yield (origin, process)."""
+    """Serve ``app_spec`` under gunicorn (gthread; by default the production settings).
+
+    Yields (origin, the master's process). ``keep_alive`` None keeps gunicorn's default.
+    """
     port = free_port()
     args = [
         sys.executable,
@@ -161,8 +199,10 @@ def gunicorn(
         "--worker-class",
         "gthread",
         "--threads",
-        str(WEB_THREADS),
+        str(threads),
     ]
+    if keep_alive is not None:
+        args += ["--keep-alive", str(keep_alive)]
     full_env = {**os.environ, **env}
     # The benchmark's own settings win over a .env file in the project (read_environment).
     origin = f"http://127.0.0.1:{port}"
