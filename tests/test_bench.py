@@ -16,13 +16,19 @@ from tests.bench.servers import sandboxes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_ROWS = {
+    "hello_latency_p50",
+    "hello_latency_p99",
     "sandbox_get_checkout_p50",
+    "sandbox_analyze_p50",
     "offer_fresh_p50",
     "offer_fresh_p99",
     "offer_cached_p50",
     "offer_cached_p99",
     "page_p50",
     "page_p99",
+    "offer_fresh_app_p50",
+    "offer_cached_app_p50",
+    "page_app_p50",
     "assets_raw",
     "assets_gzip",
     "sdk_raw",
@@ -46,6 +52,8 @@ EXPECTED_ROWS = {
 }
 NPM_ROWS = {"sdk_raw", "sdk_gzip", "sdk_ratio"}
 BROWSER_ROWS = {"browser_time_to_offer_p50", "browser_time_to_offer_p95"}
+# A difference of p50s: below zero would say the subtracted parts over-count, not a crash.
+SHARE_ROWS = {"offer_fresh_app_p50", "offer_cached_app_p50", "page_app_p50"}
 QUICK_REQUESTS = 20
 QUICK_CLICKS = 3
 
@@ -85,7 +93,7 @@ def test_the_quick_benchmark_reports_every_row_with_a_number(quick_run):
         else:
             assert row["status"] == "ok", row
             assert isinstance(row["value"], int | float), row
-            assert row["value"] >= 0 or key in BROWSER_ROWS, row
+            assert row["value"] >= 0 or key in BROWSER_ROWS | SHARE_ROWS, row
         if row["met"] is not None:
             assert isinstance(row["met"], bool)
     # The table is printed once, with the targets beside the figures.
@@ -108,6 +116,23 @@ def test_each_timed_offer_and_page_is_counted_on_its_own(quick_run):
     assert "after a change" in rows["offer_fresh_p50"]["measure"]
     assert "calls per request" in rows["offer_fresh_p50"]["note"]
     assert "calls per request" in rows["offer_cached_p50"]["note"]
+
+
+def test_the_overheads_are_broken_down_by_their_own_figures(quick_run):
+    _, rows, details = quick_run
+    assert details["hello_latency"]["requests"] == QUICK_REQUESTS
+    assert rows["hello_latency_p50"]["value"] <= rows["hello_latency_p99"]["value"]
+    hello = rows["hello_latency_p50"]["value"]
+    own = {
+        "bigcommerce_calls_per_request": rows["sandbox_get_checkout_p50"]["value"],
+        "loop_calls_per_request": rows["sandbox_analyze_p50"]["value"],
+    }
+    for key in ("offer_fresh", "offer_cached", "page"):
+        upstream = sum(details[key][calls] * ms for calls, ms in own.items())
+        share = rows[f"{key}_app_p50"]
+        assert share["value"] == pytest.approx(rows[f"{key}_p50"]["value"] - hello - upstream)
+        assert (share["target"], share["met"]) == ("", None), share
+        assert "hello p50 - " in share["note"], share
 
 
 def test_the_journey_floor_is_the_sum_of_its_steps(quick_run):

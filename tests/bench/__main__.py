@@ -2,8 +2,8 @@
 
 Starts the sandboxes (each under gunicorn, connections kept alive, fixed latencies set as
 sandbox faults) and the app under gunicorn with the production settings (gthread, 2 workers x
-8 threads), plus a bare Flask "hello" app under the same settings, and prints one table (also
-written as JSON).
+8 threads), plus a bare Flask "hello" app under the same settings (the floor of every request,
+timed beside the overheads), and prints one table (also written as JSON).
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.bench.breakdown import hello_latency
+from tests.bench.breakdown import sandbox_own_times
+from tests.bench.breakdown import server_share
 from tests.bench.browser import time_to_offer
 from tests.bench.journey import journey
 from tests.bench.latency import offer_overhead
@@ -73,15 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="checkout-bench-") as tmp, sandboxes() as sandbox:
         env = app_environment(sandbox, str(Path(tmp) / "instance"))
-        with gunicorn("app:create_app()", env) as (origin, app_server):
+        with (
+            gunicorn("app:create_app()", env) as (origin, app_server),
+            gunicorn("tests.bench.hello:create_app()", {}, ready="/") as (hello, hello_server),
+        ):
+            rows += hello_latency(hello, requests_n, details)
+            rows += sandbox_own_times(sandbox, origin, requests_n, details)
             rows += offer_overhead(sandbox, origin, requests_n, details)
             rows += page_overhead(sandbox, origin, requests_n, details)
+            rows += server_share(rows, details)
             rows += page_bytes(origin, not args.no_npm, details)
             rows += journey(sandbox, origin, env, details)
             rows += time_to_offer(sandbox, origin, clicks, not args.no_browser, details)
-            with gunicorn("tests.bench.hello:create_app()", {}, ready="/") as (hello, server):
-                servers = {"app": (origin, app_server.pid), "hello": (hello, server.pid)}
-                rows += throughput(sandbox, servers, duration, details)
+            servers = {"app": (origin, app_server.pid), "hello": (hello, hello_server.pid)}
+            rows += throughput(sandbox, servers, duration, details)
         with gunicorn("app:create_app()", env, workers=1) as (origin, master):
             rows += worker_memory(sandbox, origin, master.pid, memory_n, details)
     print_table(rows)

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 
 import requests
 
-from app.sandbox import credentials
 from tests.bench.common import HTMX
 from tests.bench.common import LATENCY
 from tests.bench.common import bound_session
 from tests.bench.common import change_quantity
-from tests.bench.common import create_cart
 from tests.bench.common import open_checkout
 from tests.bench.common import route_of
 from tests.bench.common import timed
@@ -143,10 +141,10 @@ def offer_overhead(sandbox: Sandboxes, origin: str, n: int, details: dict) -> li
     """GET /checkout/offer (htmx) minus Loop's latency per Loop call: after a change, cached.
 
     Only Loop is delayed (BigCommerce answers at loopback speed, so its own sandbox time
-    counts as overhead; the first row shows how much that is).
+    counts as overhead; the sandbox rows of breakdown.py show how much that is).
     """
     sandbox.set_delays(bigcommerce=0, loop=LATENCY)
-    rows: list[Row] = [sandbox_baseline(sandbox, min(n, 200), details)]
+    rows: list[Row] = []
     for mode, samples in (
         ("fresh", _offers_after_a_change(sandbox, origin, n)),
         ("cached", _offers_unchanged(sandbox, origin, n)),
@@ -194,34 +192,6 @@ def _offers_unchanged(sandbox: Sandboxes, origin: str, n: int) -> list[Sample]:
     for _ in range(WARM_UP):
         timed(session, f"{origin}/checkout/offer", HTMX)
     return [counted(sandbox, session, f"{origin}/checkout/offer", HTMX) for _ in range(n)]
-
-
-def sandbox_baseline(sandbox: Sandboxes, n: int, details: dict) -> Row:
-    """Time the sandbox's own GET checkout from here: part of every overhead figure below."""
-    cart_id = create_cart(sandbox)
-    session = requests.Session()
-    session.headers.update(
-        {"X-Auth-Token": credentials.BIGCOMMERCE_ACCESS_TOKEN, "Accept": "application/json"}
-    )
-    url = (
-        f"{sandbox.bigcommerce}/stores/{credentials.BIGCOMMERCE_STORE_HASH}/v3/checkouts/{cart_id}"
-    )
-    for _ in range(WARM_UP):
-        timed(session, url)
-    latencies = [timed(session, url) * 1000 for _ in range(n)]
-    p50 = percentile(latencies, 50)
-    details["sandbox_get_checkout_p50_ms"] = p50
-    return Row(
-        "sandbox_get_checkout_p50",
-        "sandbox GET checkout, no delay, p50",
-        p50,
-        "ms",
-        note=(
-            "the sandbox BigCommerce's own time per call on loopback (a requests session "
-            "straight to the sandbox, connection kept alive, as the app's pool does); it is "
-            "inside every overhead below, which subtracts configured latencies only"
-        ),
-    )
 
 
 # 2. Checkout page overhead
