@@ -10,6 +10,7 @@ from tests.conftest import open_checkout
 from tests.conftest import parse
 from tests.conftest import sandbox_config
 from tests.test_checkout_steps import OHIO
+from tests.test_checkout_steps import given_email
 from tests.test_checkout_steps import post
 from tests.test_checkout_steps import prefixed
 from tests.test_offer import SNEAKERS
@@ -158,11 +159,7 @@ def test_opting_in_after_the_page_reads_nothing_from_bigcommerce(client, store, 
 
 def test_a_shipping_address_costs_two_writes_and_still_lists_the_options(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
-    store.data(
-        "POST",
-        f"/v3/checkouts/{cart_id}/billing-address",
-        json={"email": "ada@example.com", "country_code": "US"},
-    )
+    given_email(store, cart_id)
     page = open_checkout(client, cart_id)
     sandbox.bigcommerce.log.clear()
     response = post(
@@ -184,11 +181,7 @@ def test_a_shipping_address_costs_two_writes_and_still_lists_the_options(client,
 
 def test_an_email_change_after_the_address_keeps_the_options_without_a_read(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
-    store.data(
-        "POST",
-        f"/v3/checkouts/{cart_id}/billing-address",
-        json={"email": "ada@example.com", "country_code": "US"},
-    )
+    given_email(store, cart_id)
     page = open_checkout(client, cart_id)
     post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO), htmx=True)
     sandbox.bigcommerce.log.clear()
@@ -209,11 +202,7 @@ def test_an_email_change_after_the_address_keeps_the_options_without_a_read(clie
 
 def test_a_line_added_in_another_tab_is_shipped_too(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
-    store.data(
-        "POST",
-        f"/v3/checkouts/{cart_id}/billing-address",
-        json={"email": "ada@example.com", "country_code": "US"},
-    )
+    given_email(store, cart_id)
     page = open_checkout(client, cart_id)
     # The storefront, in another tab, adds socks after the checkout page was read.
     store.data(
