@@ -66,6 +66,7 @@ def test_a_snapshot_is_recalled_only_by_its_token_and_only_while_fresh(sandbox, 
     assert snapshots.recall(checkout.id, token) is checkout
     assert snapshots.recall(checkout.id, token + "x") is None
     assert snapshots.recall(checkout.id, None) is None
+    assert snapshots.recall(checkout.id, 12345) is None  # not a token we could have written
     assert snapshots.recall("another-cart", token) is None
     clock.now += 59.9
     assert snapshots.recall(checkout.id, token) is checkout

@@ -90,23 +90,23 @@ class CheckoutService:
         never waits on Loop. Until then an opted-in fee is shown as being updated.
         """
         checkout = self._checkout(cart_id, seen)
+        from_seen = checkout is seen
         line = next((item for item in checkout.line_items if item.id == line_id), None)
+        if line is None and from_seen:
+            # What the shopper last saw may be out of date (another tab): ask BigCommerce.
+            return self.set_quantity(cart_id, line_id, quantity, offer)
+        if line is None:
+            raise LineNotFound(line_id)
         try:
-            if line is None:
-                raise LineNotFound(line_id)
             if quantity == 0:
                 if self._bigcommerce.delete_cart_item(cart_id, line_id) is None:
                     return None
-            elif quantity != line.quantity or checkout is seen:
+            elif quantity != line.quantity or from_seen:
                 # An equal quantity in what the shopper last saw may be out of date: send it.
                 self._bigcommerce.update_cart_item(cart_id, line, quantity)
-        except (LineNotFound, BigCommerceNotFound) as error:
-            if checkout is seen:
-                # What the shopper last saw is out of date (another tab): decide on the cart
-                # as BigCommerce has it now.
+        except BigCommerceNotFound as error:
+            if from_seen:  # the line went meanwhile, or the cart: decide on the cart as it is
                 return self.set_quantity(cart_id, line_id, quantity, offer)
-            if isinstance(error, LineNotFound):
-                raise
             raise CartNotFound(cart_id) from error
         except BigCommerceRejected as error:
             raise QuantityRejected(_quantity_problem(error)) from error

@@ -68,9 +68,9 @@ class CheckoutSnapshots:
                 self._by_cart.popitem(last=False)
             return snapshot.token
 
-    def recall(self, cart_id: str, token: str | None) -> Checkout | None:
+    def recall(self, cart_id: str, token: object) -> Checkout | None:
         """Return the cart's checkout kept under ``token``, if it is still the latest and fresh."""
-        if not token:
+        if not isinstance(token, str) or not token:
             return None
         with self._lock:
             snapshot = self._by_cart.get(cart_id)
