@@ -479,11 +479,15 @@ def _lines(checkout: Checkout) -> list[tuple[str, int]]:
 
 def _lacks_options(checkout: Checkout) -> bool:
     """Tell whether a consignment with an address came back without its shipping options."""
-    return any(
+    return any(_missing_options(consignment) for consignment in checkout.consignments)
+
+
+def _missing_options(consignment: object) -> bool:
+    """A consignment shipping to an address whose answer did not list its options."""
+    return (
         isinstance(consignment, dict)
-        and consignment.get("address")
+        and bool(consignment.get("address"))
         and OPTIONS_KEY not in consignment
-        for consignment in checkout.consignments
     )
 
 
@@ -495,7 +499,7 @@ def _with_options_of(checkout: Checkout, source: Checkout) -> Checkout | None:
     sources = {c.get("id"): c for c in source.consignments if isinstance(c, dict)}
     consignments = []
     for consignment in checkout.consignments:
-        if isinstance(consignment, dict) and OPTIONS_KEY not in consignment:
+        if _missing_options(consignment):
             known = sources.get(consignment.get("id"))
             if (
                 known is None
