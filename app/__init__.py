@@ -13,6 +13,7 @@ from flask import Flask
 from app.config import SETTING_NAMES
 from app.config import Settings
 from app.config import read_environment
+from app.rate_limits import register_rate_limits
 
 # Designers edit templates/ and static/ at the top of the project, outside this package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_NAME="checkout_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Live: always. The sandbox adds it whenever it is reached other than on loopback.
         SESSION_COOKIE_SECURE=not settings.sandbox,
         # A checkout tab can stay open a long while; the token lives as long as the session.
         WTF_CSRF_TIME_LIMIT=None,
@@ -60,6 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_services(app, settings)
     _register_blueprints(app, settings)
     _register_web_plumbing(app, settings)
+    # After the blueprints: it limits the views they registered.
+    register_rate_limits(app, settings)
     return app
 
 
@@ -180,12 +184,14 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
     from app.assets import register_assets
     from app.errors import register_error_handlers
     from app.filters import register_filters
+    from app.security import SessionCookie
     from app.security import register_security_headers
 
     register_error_handlers(app)
     register_assets(app)
     register_filters(app)
     register_security_headers(app, https_only=not settings.sandbox)
+    app.session_interface = SessionCookie()
 
     @app.context_processor
     def inject_store() -> dict[str, Any]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from babel import Locale
 from babel import UnknownLocaleError
 from dotenv import dotenv_values
+from limits import parse_many
 
 from app.sandbox import credentials as sandbox
 
@@ -29,6 +30,12 @@ DEFAULT_ANALYZE_TIMEOUT = 1.5
 MAX_ANALYZE_TIMEOUT = 10.0
 MIN_SECRET_KEY_LENGTH = 32
 MAX_FEE_DISPLAY_NAME = 200  # BaseFee.display_name in checkouts.v3.yml
+# Per shopper session. BigCommerce's quota is per store and shared by every app (150 calls per
+# 30 s on Standard) and a cart change costs about two calls, so one session at the default
+# change limit spends at most a fifth of it, while no person edits a cart 30 times a minute.
+DEFAULT_CART_CHANGE_LIMIT = "30/minute;300/hour"
+# Room for a double click and a few retries after a declined card.
+DEFAULT_PLACE_ORDER_LIMIT = "10/minute;60/hour"
 SYNC_PATHS = ("connector", "direct")
 
 # The four values that switch the app from the sandbox to a live store.
@@ -58,6 +65,8 @@ SETTING_NAMES = (
     "CHECKOUT_PLUS_FEE_NAME",
     "BIGCOMMERCE_WEBHOOK_SECRET",
     "CHECKOUT_INSTANCE_PATH",
+    "CHECKOUT_RATE_LIMIT_CART_CHANGES",
+    "CHECKOUT_RATE_LIMIT_PLACE_ORDER",
 )
 STORE_HASH_PATTERN = re.compile(r"^[A-Za-z0-9]{1,32}$")
 REGION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -98,6 +107,8 @@ class Settings:
     fee_name: str | None = None
     webhook_secret: str | None = None  # None in the sandbox: one is made in the instance folder
     instance_path: str | None = None
+    cart_change_limit: str = DEFAULT_CART_CHANGE_LIMIT
+    place_order_limit: str = DEFAULT_PLACE_ORDER_LIMIT
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -126,6 +137,12 @@ class Settings:
             "checkout_plus_sync": sync,
             "webhook_secret": _webhook_secret(env.get("BIGCOMMERCE_WEBHOOK_SECRET")),
             "instance_path": env.get("CHECKOUT_INSTANCE_PATH"),
+            "cart_change_limit": _rate_limit(
+                env, "CHECKOUT_RATE_LIMIT_CART_CHANGES", DEFAULT_CART_CHANGE_LIMIT
+            ),
+            "place_order_limit": _rate_limit(
+                env, "CHECKOUT_RATE_LIMIT_PLACE_ORDER", DEFAULT_PLACE_ORDER_LIMIT
+            ),
             **_shopper_defaults(env),
             **_fee_settings(env),
         }
@@ -291,6 +308,20 @@ def _webhook_secret(raw: str | None) -> str | None:
             'without spaces (python -c "import secrets; print(secrets.token_hex(32))")',
         )
     return raw
+
+
+def _rate_limit(env: dict[str, str], name: str, default: str) -> str:
+    """Check a rate limit such as ``30/minute;300/hour`` (the limits library's notation)."""
+    value = env.get(name, default)
+    try:
+        usable = all(limit.amount >= 1 for limit in parse_many(value))
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ConfigError(
+            name, f"must be limits such as {default!r} (count/second, minute, hour or day)"
+        )
+    return value
 
 
 def _timeout(raw: str | None) -> float:

@@ -6,7 +6,9 @@ import logging
 
 from flask import Flask
 from flask import Response
+from flask import flash
 from flask import render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
@@ -26,7 +28,12 @@ MESSAGES = {
     ),
     404: ("We couldn't find that page", "Check the address, or go back to the store."),
     405: ("That action isn't available here", "Go back and use the buttons on the page."),
-    413: ("That request was too large", "Go back and try again with less."),
+    413: ("That request was too large", "Shorten what you typed and try again."),
+    429: (
+        "Too many changes in a short time",
+        "To keep the store fast for everyone, please wait a minute, then try again. "
+        "What you saved before is kept.",
+    ),
     500: ("Something went wrong on our side", "Please try again in a moment."),
     503: (
         "Checkout is briefly unavailable",
@@ -50,6 +57,19 @@ def error_page(status: int, title: str | None = None, message: str | None = None
     return vary_on_htmx(response)
 
 
+def refusal(status: int) -> Response:
+    """Refuse a whole request: the error page, or for htmx a reload that shows the message.
+
+    htmx swaps no 4xx but 422, so its answer would show nothing: the reloaded page carries the
+    message at the top instead.
+    """
+    if not is_htmx_request():
+        return error_page(status)
+    title, message = MESSAGES[status]
+    flash(f"{title}. {message}")
+    return vary_on_htmx(refresh_page(Response(status=status)))
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer HTTP errors, CSRF failures and upstream outages with pages."""
 
@@ -64,10 +84,16 @@ def register_error_handlers(app: Flask) -> None:
         # htmx cannot swap a fresh token in; a full reload fetches one.
         return refresh_page(response) if is_htmx_request() else response
 
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded) -> Response:
+        response = refusal(429)
+        response.headers["Retry-After"] = str(error.limit.limit.get_expiry())
+        return response
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        return error_page(status)
+        return refusal(status) if status == 413 else error_page(status)
 
     @app.errorhandler(BigCommerceError)
     def bigcommerce_failed(error: BigCommerceError) -> Response:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 from flask import Response
 from flask import request
+from flask.sessions import SecureCookieSessionInterface
+
+from app.config import is_loopback
 
 # No inline script or style anywhere: templates must stay CSP-clean (see templates/README.md).
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -41,3 +46,19 @@ def register_security_headers(app: Flask, https_only: bool) -> None:
             # Carts, prices and offers change under the shopper: never serve a stored copy.
             headers["Cache-Control"] = "no-store"
         return response
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """The signed session cookie, marked ``Secure`` everywhere but on this machine's loopback.
+
+    Live mode always sets ``SESSION_COOKIE_SECURE``. A sandbox reached by a name or address
+    other than loopback (a demo on a shared host) gets ``Secure`` too, so the cookie never
+    travels over plain HTTP beyond this machine.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Tell whether the cookie set in this response is marked Secure."""
+        if app.config["SESSION_COOKIE_SECURE"]:
+            return True
+        host = urlsplit(f"//{request.host}").hostname
+        return not (is_loopback(host) or (host or "").endswith(".localhost"))

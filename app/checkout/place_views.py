@@ -8,6 +8,7 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 
+from app import rate_limits
 from app.checkout import shopper
 from app.checkout.forms import PaymentForm
 from app.checkout.ledger import PlacementBusy
@@ -44,6 +45,7 @@ def _placement() -> PlacementService:
 
 
 @bp.post("/checkout/place")
+@rate_limits.place_order
 def place():
     """Place and pay the order, then show the confirmation (PRG)."""
     cart_id = shopper.bound_cart_id()

@@ -7,6 +7,7 @@ nothing else the cookie holds (the demo storefront's own cart, flashed messages)
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import current_app
 from flask import session
@@ -17,6 +18,8 @@ from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Checkout
 
 CHECKOUT_KEY = "checkout"
+IDENTITY_KEY = "shopper"
+IDENTITY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 # BigCommerce cart (and checkout) ids are UUIDs.
 CART_ID_PATTERN = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I
@@ -26,6 +29,15 @@ CART_ID_PATTERN = re.compile(
 def is_cart_id(value: str) -> bool:
     """Tell whether a value has the shape of a BigCommerce cart id."""
     return bool(CART_ID_PATTERN.match(value))
+
+
+def identity() -> str:
+    """Return this browser session's random id, made on first use (rate limits count by it)."""
+    value = session.get(IDENTITY_KEY)
+    if not (isinstance(value, str) and IDENTITY_PATTERN.match(value)):
+        value = secrets.token_hex(16)
+        session[IDENTITY_KEY] = value
+    return value
 
 
 def _state() -> dict:

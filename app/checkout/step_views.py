@@ -19,6 +19,7 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 
+from app import rate_limits
 from app.checkout import shopper
 from app.checkout.delivery import Delivery
 from app.checkout.delivery import billing_follows_shipping
@@ -191,6 +192,7 @@ def checkout_steps(checkout: Checkout) -> Steps:
 
 
 @bp.post("/checkout/contact")
+@rate_limits.cart_change
 def contact():
     """Save the shopper's email (BigCommerce keeps it on the billing address)."""
     form = ContactForm()
@@ -204,6 +206,7 @@ def contact():
 
 
 @bp.post("/checkout/shipping-address", endpoint="shipping_address")
+@rate_limits.cart_change
 def save_shipping_address():
     """Ship every physical item to the address typed."""
     form = ShippingAddressForm()
@@ -216,6 +219,7 @@ def save_shipping_address():
 
 
 @bp.post("/checkout/delivery-method")
+@rate_limits.cart_change
 def delivery_method():
     """Choose between shipping to an address and picking up in store."""
     form = DeliveryForm()
@@ -230,6 +234,7 @@ def delivery_method():
 
 
 @bp.post("/checkout/shipping-option")
+@rate_limits.cart_change
 def shipping_option():
     """Choose one of the shipping methods offered for the address."""
     form = ShippingOptionForm()
@@ -244,6 +249,7 @@ def shipping_option():
 
 
 @bp.post("/checkout/billing-address", endpoint="billing_address")
+@rate_limits.cart_change
 def save_billing_address():
     """Save the billing address: the shipping address, or the one typed."""
     form = BillingAddressForm()
@@ -257,6 +263,7 @@ def save_billing_address():
 
 
 @bp.post("/checkout/coupons")
+@rate_limits.cart_change
 def apply_coupon():
     """Apply a coupon code."""
     form = CouponForm()
@@ -268,6 +275,7 @@ def apply_coupon():
 
 
 @bp.post("/checkout/coupons/remove")
+@rate_limits.cart_change
 def remove_coupon():
     """Take an applied coupon off."""
     form = RemoveCouponForm()
@@ -281,6 +289,7 @@ def remove_coupon():
 
 
 @bp.post("/checkout/comment")
+@rate_limits.cart_change
 def comment():
     """Save the shopper's note for the order."""
     form = CommentForm()

@@ -10,6 +10,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from app import rate_limits
 from app.checkout import shopper
 from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import ProtectionForm
@@ -63,6 +64,7 @@ def offer():
 
 
 @bp.post("/checkout/protection")
+@rate_limits.cart_change
 def protection():
     """Opt in to or out of Checkout+ at the price the page showed."""
     cart_id = shopper.bound_cart_id()
@@ -89,6 +91,7 @@ def protection():
 
 
 @bp.post("/checkout/lines/<line_id>")
+@rate_limits.cart_change
 def change_line(line_id: str):
     """Set a line's quantity (0 removes it); the offer follows in its own request."""
     cart_id = shopper.bound_cart_id()

@@ -10,6 +10,7 @@ from flask import render_template
 from flask import session
 from flask import url_for
 
+from app import rate_limits
 from app.checkout.service import CartNotFound
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceRejected
@@ -43,6 +44,7 @@ def catalog():
 
 
 @bp.post("/cart/items")
+@rate_limits.cart_change
 def add_item():
     """Add a product to the cart and show the cart."""
     form = AddToCartForm()
@@ -78,6 +80,7 @@ def cart():
 
 
 @bp.post("/cart/currency")
+@rate_limits.cart_change
 def choose_currency():
     """Price new carts in another currency; the current cart is left behind."""
     form = CurrencyForm()

@@ -170,6 +170,9 @@ def app_environment(sandbox: Sandboxes, instance_path: str) -> dict[str, str]:
         "LOOP_CHECKOUT_PLUS_URL": sandbox.loop,
         "LOOP_ORDERS_API_URL": f"{sandbox.loop}/api/v1",
         "CHECKOUT_INSTANCE_PATH": instance_path,
+        # The measures replay hundreds of changes from one session; a shopper makes a few.
+        "CHECKOUT_RATE_LIMIT_CART_CHANGES": "1000000/minute",
+        "CHECKOUT_RATE_LIMIT_PLACE_ORDER": "1000000/minute",
     }
 
 

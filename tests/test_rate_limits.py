@@ -1,0 +1,131 @@
+"""Per-session rate limits on every route that changes the cart or places the order."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError
+from app.rate_limits import CART_CHANGES
+from app.rate_limits import PLACE_ORDER
+from app.rate_limits import scope_of
+from tests.conftest import csrf_token
+from tests.conftest import parse
+from tests.conftest import sandbox_config
+from tests.test_place_order import card
+from tests.test_place_order import orders
+from tests.test_place_order import start
+from tests.test_security import our_writes
+from tests.test_security import post_routes
+
+# Each POST route that has no per-session limit, and why.
+UNLIMITED = {
+    # BigCommerce's own deliveries: no shopper session, authenticated by the shared secret,
+    # answered without an upstream call (the job runs later, at the worker's pace).
+    "webhooks.bigcommerce_webhook": None,
+}
+PLACE_ROUTES = {"checkout.place"}
+
+
+@pytest.fixture
+def tight_app(sandbox, tmp_path):
+    """The app with limits small enough to reach in a test."""
+    return create_app(
+        sandbox_config(
+            sandbox,
+            INSTANCE_PATH=str(tmp_path / "instance"),
+            CHECKOUT_RATE_LIMIT_CART_CHANGES="3/minute",
+            CHECKOUT_RATE_LIMIT_PLACE_ORDER="2/minute",
+        )
+    )
+
+
+def test_every_post_route_is_limited_per_session_or_exempt_for_a_reason(app):
+    for endpoint, _ in post_routes(app):
+        scope = scope_of(app.view_functions[endpoint])
+        if endpoint in UNLIMITED:
+            assert scope is None, f"{endpoint} is limited; take it out of UNLIMITED"
+        elif endpoint in PLACE_ROUTES:
+            assert scope == PLACE_ORDER, f"{endpoint} must count against the place-order limit"
+        else:
+            assert scope == CART_CHANGES, (
+                f"{endpoint} is a new POST route: mark it @rate_limits.cart_change (or "
+                "place_order), or add it to UNLIMITED with the reason"
+            )
+
+
+def test_cart_changes_share_one_limit_and_the_next_is_refused_with_a_message(
+    tight_app, raw, sandbox
+):
+    client = tight_app.test_client()
+    _cart_id, page = start(client, raw)
+    token = csrf_token(parse(page))
+
+    def post(path: str, **fields):
+        return client.post(path, data={"csrf_token": token, **fields})
+
+    assert post("/checkout/comment", **{"comment-message": "Ring twice."}).status_code == 303
+    assert post("/checkout/coupons", **{"coupon-code": "SAVE10"}).status_code == 303
+    assert post("/checkout/contact", **{"contact-email": "jane@example.com"}).status_code == 303
+    sandbox.bigcommerce.log.clear()
+    sandbox.loop.log.clear()
+    refused = post("/checkout/comment", **{"comment-message": "Knock."})
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    text = parse(refused).get_text(" ", strip=True)
+    assert "Too many changes in a short time" in text
+    assert "wait a minute, then try again" in text
+    assert our_writes(sandbox) == []  # the refused change never reached BigCommerce
+    # Another shopper is not held back by this one.
+    other = tight_app.test_client()
+    _other_cart, other_page = start(other, raw)
+    answer = other.post(
+        "/checkout/comment",
+        data={"csrf_token": csrf_token(parse(other_page)), "comment-message": "Hi."},
+    )
+    assert answer.status_code == 303
+
+
+def test_under_htmx_a_refused_change_reloads_the_page_which_says_why(tight_app, raw, sandbox):
+    client = tight_app.test_client()
+    _cart_id, page = start(client, raw)
+    token = csrf_token(parse(page))
+    htmx = {"HX-Request": "true"}
+    for _ in range(3):
+        client.post("/checkout/comment", data={"csrf_token": token, "comment-message": "a"})
+    refused = client.post(
+        "/checkout/comment", data={"csrf_token": token, "comment-message": "b"}, headers=htmx
+    )
+    assert refused.status_code == 429
+    assert refused.headers["HX-Refresh"] == "true"
+    assert "HX-Request" in refused.headers["Vary"]
+    flash = parse(client.get("/checkout")).select_one(".flash[role=status]")
+    assert flash is not None
+    assert "wait a minute, then try again" in flash.get_text()
+
+
+def test_placing_has_its_own_limit_and_a_refusal_places_nothing(tight_app, raw, sandbox):
+    client = tight_app.test_client()
+    _cart_id, page = start(client, raw)
+    token = csrf_token(parse(page))
+    declined = {"csrf_token": token, **card("4000 0000 0000 0002")}
+    for _ in range(2):
+        assert client.post("/checkout/place", data=declined).status_code == 422
+    refused = client.post("/checkout/place", data={"csrf_token": token, **card()})
+    assert refused.status_code == 429
+    assert "Too many changes" in parse(refused).get_text()
+    assert [order["status_id"] for order in orders(raw)] == [0]  # the declined one, unpaid
+    # Changing the cart still works: the two limits are counted apart.
+    comment = client.post("/checkout/comment", data={"csrf_token": token, "comment-message": "x"})
+    assert comment.status_code == 303
+
+
+@pytest.mark.parametrize("value", ["lots", "0/minute", "30/fortnight", "30/minute;"])
+def test_a_limit_that_cannot_be_read_stops_start_up_naming_the_variable(sandbox, tmp_path, value):
+    config = sandbox_config(
+        sandbox, INSTANCE_PATH=str(tmp_path), CHECKOUT_RATE_LIMIT_PLACE_ORDER=value
+    )
+    with pytest.raises(ConfigError) as error:
+        create_app(config)
+    assert error.value.variable == "CHECKOUT_RATE_LIMIT_PLACE_ORDER"
+    assert "such as '10/minute;60/hour'" in str(error.value)
