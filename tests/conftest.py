@@ -6,6 +6,7 @@ import pytest
 import requests
 import simplejson
 from bs4 import BeautifulSoup
+from flask import got_request_exception
 
 from app import create_app
 from app.clients.http import build_session
@@ -27,6 +28,24 @@ def sandbox_config(sandbox: Sandbox, **overrides) -> dict:
         "TESTING": True,
         **overrides,
     }
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(request):
+    """Fail any test in which one of our apps met an unhandled error (a 500), on any thread.
+
+    A test that means to cause one says so with ``@pytest.mark.server_error_expected``.
+    """
+    seen: list[str] = []
+
+    def record(sender, exception, **extra) -> None:
+        seen.append(f"{sender.name}: {exception!r}")
+
+    got_request_exception.connect(record)
+    yield
+    got_request_exception.disconnect(record)
+    if seen and request.node.get_closest_marker("server_error_expected") is None:
+        pytest.fail("the app answered 500 for: " + "; ".join(seen))
 
 
 @pytest.fixture(scope="session")

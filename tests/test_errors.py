@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from app import create_app
 from tests.conftest import parse
 from tests.conftest import sandbox_config
 from tests.test_entry_points import free_port
 
 
+@pytest.mark.server_error_expected
 def test_an_unexpected_error_is_a_500_page_that_reveals_nothing(sandbox, tmp_path, caplog):
     app = create_app(
         sandbox_config(
