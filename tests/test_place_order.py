@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app import create_app
+from app.checkout.placement import ACCEPTED_QUOTE_MAX_AGE_SECONDS
 from app.clients.bigcommerce.payments import BigCommercePayments
 from app.config import ConfigError
 from app.sandbox import credentials
+from app.sync.jobs import PENDING
 from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.conftest import sandbox_config
@@ -403,3 +405,101 @@ def test_a_payment_whose_answer_is_lost_is_found_and_finished_on_retry(app, clie
     assert payments(sandbox) == 1
     assert len(orders(raw)) == 1
     assert app.extensions["sync_queue"].jobs.for_order(order["id"]) is not None
+
+
+# Loop failing at place, as the sandbox makes it fail: 5xx, 429, a body that is not JSON, and
+# an answer slower than the app's analyze budget.
+LOOP_FAILURES_AT_PLACE = {
+    "5xx": "loop POST /v1/analyze status=503",
+    "429": "loop POST /v1/analyze status=429",
+    "malformed": "loop POST /v1/analyze malformed",
+    "timeout": "loop POST /v1/analyze delay=0.8",
+}
+
+
+def quick_loop_app(sandbox, tmp_path):
+    """The app with a short analyze budget, so a slow Loop costs the test little."""
+    return create_app(
+        sandbox_config(
+            sandbox, INSTANCE_PATH=str(tmp_path / "instance"), LOOP_ANALYZE_TIMEOUT="0.3"
+        )
+    )
+
+
+def opted_in_page(client, raw):
+    """Start a checkout and opt in at Loop's quote; return the cart id and the ticked page."""
+    cart_id, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    page = client.get("/checkout")
+    assert offer_of(page).select_one("input[name=checkout_plus]").has_attr("checked")
+    return cart_id, page
+
+
+@pytest.mark.parametrize("fault", LOOP_FAILURES_AT_PLACE.values(), ids=LOOP_FAILURES_AT_PLACE)
+def test_a_loop_failure_at_place_keeps_the_accepted_quote_of_an_unchanged_cart(
+    sandbox, raw, tmp_path, fault
+):
+    app = quick_loop_app(sandbox, tmp_path)
+    client = app.test_client()
+    _, page = opted_in_page(client, raw)
+    [priced] = analyses(sandbox)
+    sandbox.set_faults(fault)
+    response = place(client, page)
+    assert response.status_code == 303
+    assert analyses(sandbox)[-1].fault is not None  # Loop was asked at place, and failed
+    [order] = orders(raw)
+    assert order["status_id"] == 11
+    [fee] = order_fees(raw, order["id"])
+    assert fee["cost_ex_tax"].startswith("2.98")
+    queue = app.extensions["sync_queue"]
+    assert queue.jobs.for_order(order["id"]) is not None
+    assert metafields(raw, order["id"], queue) == {
+        "session_id": priced.response_json["sessionId"],
+        "accepted_offer_mode": '["returnCoverage","shippingProtection"]',
+        "fee_amount": "298",
+        "fee_currency": "USD",
+    }
+    assert payments(sandbox) == 1
+
+
+def test_loop_answering_ineligible_at_place_still_stops_an_opted_in_order(
+    app, client, raw, sandbox
+):
+    cart_id, page = opted_in_page(client, raw)
+    set_rules(sandbox, enabled=False)  # Loop's real answer: not offered any more
+    response = place(client, page)
+    assert response.status_code == 409
+    assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
+    assert orders(raw) == []
+    assert raw.call("GET", f"/v3/checkouts/{cart_id}").json()["data"]["fees"] == []
+    assert app.extensions["sync_queue"].jobs.in_state(PENDING) == []
+
+
+def test_a_loop_failure_at_place_stops_a_cart_changed_since_loop_priced_it(sandbox, raw, tmp_path):
+    app = quick_loop_app(sandbox, tmp_path)
+    client = app.test_client()
+    cart_id, page = opted_in_page(client, raw)
+    # Another tab adds socks: the accepted quote priced a cart that is no longer there.
+    socks = {"line_items": [{"product_id": 102, "quantity": 1}]}
+    assert raw.call("POST", f"/v3/carts/{cart_id}/items", socks).status_code == 201
+    sandbox.set_faults(LOOP_FAILURES_AT_PLACE["5xx"])
+    response = place(client, page)
+    assert response.status_code == 409
+    assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
+    assert orders(raw) == []
+
+
+def test_a_loop_failure_at_place_stops_a_quote_accepted_too_long_ago(
+    sandbox, raw, tmp_path, monkeypatch
+):
+    app = quick_loop_app(sandbox, tmp_path)
+    client = app.test_client()
+    _, page = opted_in_page(client, raw)
+    offers = app.extensions["placement_service"]._offers
+    later = time.time() + ACCEPTED_QUOTE_MAX_AGE_SECONDS + 60
+    monkeypatch.setattr(offers, "_clock", lambda: later)
+    sandbox.set_faults(LOOP_FAILURES_AT_PLACE["5xx"])
+    response = place(client, page)
+    assert response.status_code == 409
+    assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
+    assert orders(raw) == []

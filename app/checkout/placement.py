@@ -2,7 +2,9 @@
 
 Each step is safe to repeat. A double click, a refresh or a second tab waits for the first
 placement and then finds its order; a retry after a decline pays the same order; an order an
-earlier attempt already charged is never charged again.
+earlier attempt already charged is never charged again. A Loop failure at place does not stop
+an opted-in shopper whose cart is unchanged since Loop priced it: Loop's last quote for that
+cart is the one they accepted.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ MAX_CHECKOUT_FEES = 5
 FEE_INTERNAL_NAME = "loop_checkout_plus"
 INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
 ALREADY_PAID = 30101  # Payments API: the order is no longer Incomplete
+# How long after Loop priced an unchanged cart its quote may stand in for a failed fresh one
+# at place; a tab left open longer is asked to look at the offer again.
+ACCEPTED_QUOTE_MAX_AGE_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,17 @@ class PlacementService:
         fresh = self._offers.refresh(checkout, offer, locale, force=True)
         if accepted is None:
             return None, fresh.opt_out()
+        latest = fresh.analysis
+        standing = offer.still_accepted(latest, ACCEPTED_QUOTE_MAX_AGE_SECONDS)
+        if standing is not None and latest is not None:
+            # A Loop outage must not block checkout, nor take away cover the shopper chose:
+            # for this unchanged cart, Loop's last quote is the one they accepted.
+            log.warning(
+                "Loop failed at place (%s); cart %s is placed with the quote accepted for it",
+                latest.reason,
+                checkout.id,
+            )
+            return standing, offer
         quote = fresh.quote
         unchanged = (
             quote is not None

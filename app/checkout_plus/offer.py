@@ -17,6 +17,18 @@ from app.money import is_currency
 
 SESSION_ID = re.compile(r"^lop_[A-Za-z0-9]{20}$")
 ELIGIBLE = "eligible"
+# The reasons an analysis gives when Loop did not answer about the cart at all (the offer
+# service sets them). Unlike Loop's own reasons they say nothing about the cart, so an
+# acceptance of Loop's last quote for the same cart may outlive them (see ``still_accepted``).
+TIMEOUT = "timeout"
+UNAVAILABLE = "unavailable"
+RATE_LIMITED = "rate_limited"
+UNAUTHORIZED = "unauthorized"
+INVALID_RESPONSE = "invalid_response"
+LOOP_ERROR = "loop_error"
+LOOP_FAILURES = frozenset(
+    {TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHORIZED, INVALID_RESPONSE, LOOP_ERROR}
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,11 @@ class Analysis:
     def offered(self) -> bool:
         """Tell whether the shopper is shown the offer."""
         return self.quote is not None
+
+    @property
+    def loop_failed(self) -> bool:
+        """Tell whether Loop gave no answer about the cart (timeout, outage, bad reply...)."""
+        return self.reason in LOOP_FAILURES
 
     def reusable_for(self, fingerprint: str, now: float) -> bool:
         """Tell whether this outcome still answers for a cart with this fingerprint."""
@@ -147,6 +164,21 @@ class OfferState:
         if self.accepted.same_coverage(quote):
             return OfferState(analysis, session_id, accepted=quote, reconfirm=False)
         return OfferState(analysis, session_id, accepted=None, reconfirm=True)
+
+    def still_accepted(self, fresh: Analysis | None, max_age: float) -> Quote | None:
+        """Return the accepted quote when a fresh analysis failed for the very cart it priced.
+
+        Loop's last word on an unchanged cart is the quote the shopper saw and accepted; a
+        Loop failure since (``fresh.loop_failed``) is no new word, so that quote still holds
+        for up to ``max_age`` seconds after Loop gave it. Anything else returns None.
+        """
+        accepted, priced = self.accepted, self.analysis
+        if accepted is None or priced is None or priced.quote != accepted:
+            return None
+        if fresh is None or not fresh.loop_failed or fresh.fingerprint != priced.fingerprint:
+            return None
+        age = fresh.analyzed_at - priced.analyzed_at
+        return accepted if 0 <= age <= max_age else None
 
     def with_loop_session(self, session_id: str | None) -> OfferState:
         """Return the state with the Loop session to re-use next time."""

@@ -15,6 +15,12 @@ from dataclasses import replace
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
 from app.checkout_plus.offer import ELIGIBLE
+from app.checkout_plus.offer import INVALID_RESPONSE
+from app.checkout_plus.offer import LOOP_ERROR
+from app.checkout_plus.offer import RATE_LIMITED
+from app.checkout_plus.offer import TIMEOUT
+from app.checkout_plus.offer import UNAUTHORIZED
+from app.checkout_plus.offer import UNAVAILABLE
 from app.checkout_plus.offer import Analysis
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
@@ -116,19 +122,18 @@ class OfferService:
             wait = min(
                 max(error.retry_after or 0, FAILURE_FRESH_SECONDS), MAX_RATE_LIMIT_WAIT_SECONDS
             )
-            return outcome("rate_limited", wait), None
+            return outcome(RATE_LIMITED, wait), None
         except LoopUnavailable as error:
-            return outcome(
-                "timeout" if error.timed_out else "unavailable", FAILURE_FRESH_SECONDS
-            ), None
+            return outcome(TIMEOUT if error.timed_out else UNAVAILABLE, FAILURE_FRESH_SECONDS), None
         except LoopUnauthorized:
-            return outcome("unauthorized", FAILURE_FRESH_SECONDS), None
+            return outcome(UNAUTHORIZED, FAILURE_FRESH_SECONDS), None
         except LoopRequestTooLarge:
+            # Loop's size limit is about this cart, so it is an answer, not a failure.
             return outcome("request_too_large", ANALYSIS_FRESH_SECONDS), None
         except LoopInvalidResponse:
-            return outcome("invalid_response", FAILURE_FRESH_SECONDS), None
+            return outcome(INVALID_RESPONSE, FAILURE_FRESH_SECONDS), None
         except LoopError:
-            return outcome("loop_error", FAILURE_FRESH_SECONDS), None
+            return outcome(LOOP_ERROR, FAILURE_FRESH_SECONDS), None
         reason, quote = _judge(offer, currency)
         return outcome(reason, ANALYSIS_FRESH_SECONDS, quote), offer.session_id
 
