@@ -132,6 +132,27 @@ def test_an_order_update_pushes_the_block_again_once_per_delivery(direct_app, ra
     assert len(upserts(sandbox)) == 2
 
 
+def test_a_webhook_marks_the_job_pending_before_answering_so_a_crash_loses_nothing(
+    direct_app, raw, sandbox
+):
+    client = direct_app.test_client()
+    queue = direct_app.extensions["sync_queue"]
+    order_id = place_order(client, raw, opt_in=True)
+    drain(queue)
+    assert queue.jobs.for_order(order_id).state == DONE
+    answer = deliver(
+        client, webhook(order_id, "delivery-crash"), direct_app.extensions["webhook_secret"]
+    )
+    assert answer.get_json() == {"status": "queued"}
+    # Recorded in the web request itself, not by a queued message a killed worker could drop.
+    assert queue.jobs.for_order(order_id).state == PENDING
+    queue.huey.flush()  # every queued message lost, as if the worker died holding them
+    assert queue.requeue_pending() == 1  # what a restarted worker does first
+    drain(queue)
+    assert queue.jobs.for_order(order_id).state == DONE
+    assert len(upserts(sandbox)) == 2
+
+
 def test_a_webhook_without_the_secret_is_refused_and_queues_nothing(direct_app, raw, sandbox):
     client = direct_app.test_client()
     queue = direct_app.extensions["sync_queue"]

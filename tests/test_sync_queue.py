@@ -275,3 +275,30 @@ def test_an_order_webhook_repairs_a_damaged_block(app, client, raw, sandbox):
     drain(queue)
     assert metafields(raw, order_id) == accepted_values(sandbox)
     assert connector_record(sandbox, order_id).protected is True
+
+
+def run_queued(queue) -> None:
+    """Run every queued message now, as the worker's threads do; a retry moves to the schedule."""
+    while (task := queue.huey.dequeue()) is not None:
+        queue.huey.execute(task)
+
+
+def test_a_restart_while_a_retry_waits_keeps_one_retry_per_job(app, client, raw, sandbox):
+    queue = app.extensions["sync_queue"]
+    order_id = opted_in_order(client, raw)
+    sandbox.set_faults(f"bigcommerce {BATCH} status=503")  # a metafields outage
+    run_queued(queue)  # fails: attempt 1, its retry scheduled
+    assert queue.requeue_pending() == 1  # the worker restarts while the retry waits
+    run_queued(queue)  # the restart's run fails too: attempt 2, its own retry scheduled
+    assert queue.jobs.for_order(order_id).attempts == 2
+    [first, second] = sorted(queue.huey.scheduled(), key=lambda task: task.eta)
+    posts = sandbox.bigcommerce.log.count(*BATCH.split())
+    queue.huey.execute(first, first.eta)  # due: the job was tried since, so it stops
+    assert queue.jobs.for_order(order_id).attempts == 2
+    assert sandbox.bigcommerce.log.count(*BATCH.split()) == posts
+    assert queue.huey.pending_count() == 0  # and schedules nothing
+    sandbox.bigcommerce.faults.clear()
+    queue.huey.execute(second, second.eta)
+    job = queue.jobs.for_order(order_id)
+    assert (job.state, job.attempts) == (DONE, 3)
+    assert metafields(raw, order_id) == accepted_values(sandbox)

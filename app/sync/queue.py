@@ -1,9 +1,10 @@
 """The job queue: huey on SQLite under the instance folder, or on Redis when REDIS_URL is set.
 
-The queue carries job ids only; the job table (``app.sync.jobs``) holds the work and its
-state. Transient failures are retried with exponential back-off and jitter, never sooner than
-an upstream's rate-limit reset asks; after ``MAX_ATTEMPTS`` a job is failed, visibly, and
-whatever part of its block was written is removed.
+The queue carries job ids (and the attempts each job had when its message was sent); the job
+table (``app.sync.jobs``) holds the work and its state. Transient failures are retried with
+exponential back-off and jitter, never sooner than an upstream's rate-limit reset asks; after
+``MAX_ATTEMPTS`` a job is failed, visibly, and whatever part of its block was written is
+removed. A job has one retry at a time, however often a restart queues it again.
 """
 
 from __future__ import annotations
@@ -83,12 +84,20 @@ class SyncQueue:
         if block is None and not self._target.reports_declined:
             return None
         job = self.jobs.add(order_id, {"block": _block_data(block)})
-        self._task(job.id)
+        self._send(job.id, job.attempts)
         return job
 
     def request_resync(self, order_id: int) -> None:
-        """Queue a resync for the worker (a webhook handler must answer at once)."""
-        self._resync_task(order_id)
+        """Record that an order changed and queue its report (a webhook must answer at once).
+
+        An order placed here has a job: marking it pending again is a local write, so the
+        change survives a worker killed before the report runs (a restart queues pending
+        jobs). An order with no job here needs the worker to read it first.
+        """
+        if self.jobs.for_order(order_id) is None:
+            self._resync_task(order_id)
+            return
+        self.resync(order_id)
 
     def resync(self, order_id: int) -> bool:
         """Report an order again (it changed); say whether anything will be sent."""
@@ -106,14 +115,18 @@ class SyncQueue:
             return True
         again = self.jobs.resync(order_id)
         if again is not None:
-            self._task(again.id)
+            self._send(again.id, again.attempts)
         return job.state != FAILED
 
     def requeue_pending(self) -> int:
-        """Queue every pending job again (a worker was killed, or a message lost)."""
+        """Queue every pending job again (a worker was killed, or a message lost).
+
+        A job whose retry is still scheduled runs now; the scheduled message then finds
+        the job tried since it was sent, and leaves it to the retry of this run.
+        """
         pending = self.jobs.in_state(PENDING)
         for job in pending:
-            self._task(job.id)
+            self._send(job.id, job.attempts)
         return len(pending)
 
     def retry_failed(self) -> int:
@@ -121,14 +134,21 @@ class SyncQueue:
         failed = self.jobs.in_state(FAILED)
         for job in failed:
             self.jobs.retry(job.id)
-            self._task(job.id)
+            self._send(job.id, 0)
         return len(failed)
 
-    def run(self, job_id: str) -> None:
-        """Report one order; reschedule on a transient failure, fail a permanent one."""
+    def run(self, job_id: str, attempts: int | None = None) -> None:
+        """Report one order; reschedule on a transient failure, fail a permanent one.
+
+        ``attempts`` is how many the job had when this message was sent (None: a message
+        from before messages carried it); if another run has tried since, this message is a
+        duplicate (a restart queued the job again) and the other run's retry carries on.
+        """
         job = self.jobs.get(job_id)
         if job is None or job.state != PENDING:
             return  # done already (a duplicate message after a restart), or failed
+        if attempts is not None and job.attempts != attempts:
+            return  # one retry chain per job: a second would count each failure twice
         try:
             # A job never tried before writes to an order nothing else has written to yet.
             first_write = job.attempts == 0 and job.revision == 0
@@ -139,10 +159,10 @@ class SyncQueue:
         except SyncRetry as error:
             self._later(job, error)
             return
-        self.jobs.attempt(job_id)
+        tried = self.jobs.attempt(job_id)
         if not self.jobs.finish(job_id, DONE, revision=job.revision):
             # The order changed while it was being sent (a webhook): send it once more.
-            self._task(job_id)
+            self._send(job_id, tried)
             return
         log.info("Checkout+ sync for order %s done", job.order_id)
 
@@ -171,7 +191,11 @@ class SyncQueue:
             error,
             delay,
         )
-        self._task.schedule((job.id,), delay=delay)
+        self._task.schedule((job.id, attempts), delay=delay)
+
+    def _send(self, job_id: str, attempts: int) -> None:
+        """Queue a run of the job, stamped with the attempts it has had so far."""
+        self._task(job_id, attempts)
 
 
 def _block_data(block: ProtectionBlock | None) -> dict[str, Any] | None:
