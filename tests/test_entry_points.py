@@ -124,7 +124,14 @@ def test_faults_can_be_set_from_the_environment_for_demos(tmp_path):
         while not faults["data"] and time.monotonic() < deadline:
             faults = requests.get(f"http://127.0.0.1:{loop}/__sandbox/faults", timeout=5).json()
         assert faults["data"] == [
-            {"method": "POST", "path": "/v1/analyze", "kind": "status", "value": 503, "times": 1}
+            {
+                "method": "POST",
+                "path": "/v1/analyze",
+                "kind": "status",
+                "value": 503,
+                "times": 1,
+                "probability": None,
+            }
         ]
     finally:
         stop(process)

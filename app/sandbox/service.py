@@ -5,6 +5,7 @@ module wraps such an app so that tests and demos can
 
 * read every request it received (``RequestLog``; secret headers are redacted),
 * make it misbehave on demand (``Faults``: latency, timeouts, error statuses, bad JSON),
+  every time, the next N times, or at random with a probability, and count what it injected,
 * drive both through ``/__sandbox/...`` control endpoints or directly from Python,
 * serve it on a loopback port in a background thread (``LoopbackServer``).
 """
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -36,7 +39,7 @@ SECRET_HEADERS = frozenset({"x-auth-token", "x-authorization", "authorization", 
 REDACTED = "<redacted>"
 # Request bodies larger than this are logged by size only, to keep the log small.
 LOGGED_BODY_LIMIT = 256 * 1024
-# The longest a "timeout" fault holds a request before answering 504.
+# How long a "timeout" fault holds a request before answering 504, unless it says (timeout=S).
 TIMEOUT_FAULT_HOLD_SECONDS = 30.0
 CONTROL_PREFIX = "/__sandbox"
 
@@ -176,8 +179,9 @@ class Fault:
     method: str
     path: str
     kind: str
-    value: float | int | None = None
+    value: float | int | None = None  # delay or timeout hold in seconds; the status code
     times: int | None = None  # None: every matching request; N: the next N only
+    probability: float | None = None  # None: always; P: each matching request with chance P
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()
@@ -189,18 +193,30 @@ class Fault:
             raise ValueError("a delay fault needs a number of seconds, e.g. delay=2.5")
         if self.kind == "status" and not (self.value and 400 <= int(self.value) <= 599):
             raise ValueError("a status fault needs a 4xx or 5xx code, e.g. status=503")
+        if self.kind == "timeout" and self.value is not None and float(self.value) < 0:
+            raise ValueError("a timeout fault holds for a number of seconds, e.g. timeout=2")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be a positive count")
+        if self.probability is not None:
+            self.probability = float(self.probability)
+            if not 0 < self.probability <= 1:
+                raise ValueError("probability must be above 0 and at most 1, e.g. probability=0.05")
 
     def matches(self, method: str, path: str) -> bool:
         """Tell whether this fault applies to a request."""
         return self.method in ("*", method) and fnmatch.fnmatchcase(path, self.path)
 
+    @property
+    def name(self) -> str:
+        """Return what the fault does and to which requests, without how often."""
+        value = "" if self.value is None else f"={self.value}"
+        return f"{self.method} {self.path} {self.kind}{value}"
+
     def describe(self) -> str:
         """Return the fault in the same text form the environment variable uses."""
-        value = "" if self.value is None else f"={self.value}"
         times = "" if self.times is None else f" times={self.times}"
-        return f"{self.method} {self.path} {self.kind}{value}{times}"
+        chance = "" if self.probability is None else f" probability={self.probability}"
+        return f"{self.name}{times}{chance}"
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly dict of this fault."""
@@ -210,28 +226,49 @@ class Fault:
             "kind": self.kind,
             "value": self.value,
             "times": self.times,
+            "probability": self.probability,
         }
 
 
 def parse_fault(text: str) -> Fault:
-    """Parse ``METHOD PATH-GLOB KIND[=VALUE] [times=N]``, e.g. ``POST /v1/analyze delay=2``."""
+    """Parse ``METHOD PATH-GLOB KIND[=VALUE] [times=N] [probability=P]``.
+
+    For example ``POST /v1/analyze delay=2`` or ``* /stores/* status=503 probability=0.05``.
+    """
     parts = text.split()
-    if len(parts) not in (3, 4):
+    if not 3 <= len(parts) <= 5:
         raise ValueError(
-            f"cannot read fault {text!r}: expected 'METHOD PATH KIND[=VALUE] [times=N]'"
+            f"cannot read fault {text!r}: expected "
+            "'METHOD PATH KIND[=VALUE] [times=N] [probability=P]'"
         )
     method, path, kind_part = parts[:3]
     kind, _, raw_value = kind_part.partition("=")
     value: float | int | None = None
     if raw_value:
         value = int(raw_value) if kind == "status" else float(raw_value)
-    times = None
-    if len(parts) == 4:
-        name, _, raw_times = parts[3].partition("=")
-        if name != "times" or not raw_times.isdigit():
-            raise ValueError(f"cannot read {parts[3]!r} in fault {text!r}: expected times=N")
-        times = int(raw_times)
-    return Fault(method=method, path=path, kind=kind, value=value, times=times)
+    options: dict[str, str] = {}
+    for part in parts[3:]:
+        option, _, raw = part.partition("=")
+        if option not in ("times", "probability") or option in options or not raw:
+            raise ValueError(
+                f"cannot read {part!r} in fault {text!r}: expected times=N or probability=P"
+            )
+        options[option] = raw
+    times = options.get("times")
+    if times is not None and not times.isdigit():
+        raise ValueError(f"cannot read times={times!r} in fault {text!r}: expected a count")
+    try:
+        probability = float(options["probability"]) if "probability" in options else None
+    except ValueError:
+        raise ValueError(f"cannot read the probability in fault {text!r}") from None
+    return Fault(
+        method=method,
+        path=path,
+        kind=kind,
+        value=value,
+        times=int(times) if times is not None else None,
+        probability=probability,
+    )
 
 
 def parse_faults_env(text: str) -> dict[str, list[Fault]]:
@@ -246,15 +283,26 @@ def parse_faults_env(text: str) -> dict[str, list[Fault]]:
 class Faults:
     """The faults currently set on one sandbox service."""
 
-    def __init__(self) -> None:
+    def __init__(self, chance: Callable[[], float] = random.random) -> None:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        self._chance = chance
+        # How many requests each fault (by name) has hit; kept when faults are cleared.
+        self._injected: Counter[tuple[str, str, str, float | int | None]] = Counter()
         # Set on clear/stop so that requests held by a "timeout" fault let go at once.
         self.release = threading.Event()
 
-    def add(self, method: str, path: str, kind: str, value=None, times: int | None = None) -> Fault:
-        """Add a fault; the newest matching fault wins."""
-        fault = Fault(method=method, path=path, kind=kind, value=value, times=times)
+    def add(
+        self,
+        method: str,
+        path: str,
+        kind: str,
+        value=None,
+        times: int | None = None,
+        probability: float | None = None,
+    ) -> Fault:
+        """Add a fault; the newest matching fault that fires wins."""
+        fault = Fault(method, path, kind, value, times, probability)
         self.add_fault(fault)
         return fault
 
@@ -265,16 +313,38 @@ class Faults:
             self.release.clear()
 
     def take(self, method: str, path: str) -> Fault | None:
-        """Return the fault for this request, spending one of its ``times``."""
+        """Return the fault for this request, spending one of its ``times``.
+
+        A fault with a probability that does not fire this time lets the next older
+        matching fault have its chance.
+        """
         with self._lock:
             for fault in reversed(self._faults):
-                if fault.matches(method, path):
-                    if fault.times is not None:
-                        fault.times -= 1
-                        if fault.times == 0:
-                            self._faults.remove(fault)
-                    return fault
+                if not fault.matches(method, path):
+                    continue
+                if fault.probability is not None and self._chance() >= fault.probability:
+                    continue
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._faults.remove(fault)
+                self._injected[(fault.method, fault.path, fault.kind, fault.value)] += 1
+                return fault
         return None
+
+    def injected(self) -> list[dict[str, Any]]:
+        """Return how many requests each fault hit since the last reset, most first."""
+        with self._lock:
+            counts = self._injected.most_common()
+        return [
+            {"method": method, "path": path, "kind": kind, "value": value, "count": count}
+            for (method, path, kind, value), count in counts
+        ]
+
+    def forget_injected(self) -> None:
+        """Start counting injected faults afresh."""
+        with self._lock:
+            self._injected.clear()
 
     def all(self) -> list[Fault]:
         """Return the faults currently set."""
@@ -319,8 +389,9 @@ class SandboxService:
         self.app.register_blueprint(self._control_blueprint())
 
     def reset(self) -> None:
-        """Return the service to its seeded state, with no log and no faults."""
+        """Return the service to its seeded state, with no log, no faults and no fault counts."""
         self.faults.clear()
+        self.faults.forget_injected()
         self._reset_state()
         self.log.clear()
 
@@ -354,7 +425,8 @@ class SandboxService:
             time.sleep(float(fault.value or 0))
             return None
         if fault.kind == "timeout":
-            self.faults.release.wait(TIMEOUT_FAULT_HOLD_SECONDS)
+            hold = TIMEOUT_FAULT_HOLD_SECONDS if fault.value is None else float(fault.value)
+            self.faults.release.wait(hold)
             return self._error_response(504)
         if fault.kind == "status":
             return self._error_response(int(fault.value or 500))
@@ -405,6 +477,7 @@ class SandboxService:
                         kind=str(body.get("kind", "")),
                         value=body.get("value"),
                         times=body.get("times"),
+                        probability=body.get("probability"),
                     )
             except (TypeError, ValueError) as error:
                 return {"error": "invalid_fault", "message": str(error)}, 422
@@ -415,6 +488,11 @@ class SandboxService:
         def clear_faults():
             self.faults.clear()
             return "", 204
+
+        @bp.get("/faults/injected")
+        def injected_faults():
+            # Counts outlive DELETE /faults, so a run can clear its faults and then count them.
+            return {"data": self.faults.injected()}
 
         @bp.post("/reset")
         def reset():

@@ -43,6 +43,23 @@ def set_rate_limit() -> tuple[dict[str, Any], int]:
     return read_rate_limit(), 200
 
 
+@bp.get("/orders")
+def list_orders() -> dict[str, Any]:
+    """List every order with its cart and status, for a test that audits the whole store.
+
+    BigCommerce's own list (``GET /v2/orders``) is not part of the sandbox; each order's
+    details are read through the API.
+    """
+    with store().lock:
+        orders = sorted(store().orders.values(), key=lambda order: order.id)
+        return {
+            "data": [
+                {"id": order.id, "cart_id": order.cart_id, "status_id": order.status_id}
+                for order in orders
+            ]
+        }
+
+
 @bp.get("/webhook-deliveries")
 def webhook_deliveries() -> dict[str, Any]:
     """List webhook delivery attempts; ``?wait=S`` first waits up to S seconds for idle."""
