@@ -86,19 +86,19 @@ def process_group(args: list[str], env: dict[str, str], ready_url: str):
 
 
 def _stop_group(process: subprocess.Popen) -> None:
-    """Stop a process group: SIGINT, then SIGKILL if it is still there after 10 s."""
+    """Stop a process group: SIGINT to its leader, then SIGKILL to all if it is still there."""
     # SIGINT is gunicorn's quick shutdown: SIGTERM's graceful one lets each gthread worker
-    # sleep out its 1 s poll first, and nothing here needs to finish its requests.
-    try:
-        os.killpg(process.pid, signal.SIGINT)
-    except ProcessLookupError:
-        return
-    try:
+    # sleep out its 1 s poll first, and nothing here needs to finish its requests. Only the
+    # master gets it: a worker sent SIGINT as well as the master's SIGQUIT can re-enter its
+    # quit handler and wait forever on the lock the first call holds (gunicorn 23-27).
+    with suppress(ProcessLookupError):
+        process.send_signal(signal.SIGINT)
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+    # Whatever is left of the group (a stuck worker, or the master itself) goes now.
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=5)
 
 
 @dataclass

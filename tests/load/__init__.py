@@ -1,0 +1,1 @@
+"""``python -m tests.load``: wrk against the checkout page and the offer fragment (issue 8)."""
