@@ -18,6 +18,7 @@ import random
 import threading
 import time
 from collections import Counter
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -106,11 +107,16 @@ class LoggedRequest:
         }
 
 
-class RequestLog:
-    """A thread-safe record of the requests a sandbox service handled."""
+# The newest requests a log keeps: far more than any test makes between clears, and a bound
+# on the memory of a long soak or benchmark (each entry holds bodies of up to 64 KB).
+LOG_CAPACITY = 20_000
 
-    def __init__(self) -> None:
-        self._entries: list[LoggedRequest] = []
+
+class RequestLog:
+    """A thread-safe record of the latest requests a sandbox service handled."""
+
+    def __init__(self, capacity: int = LOG_CAPACITY) -> None:
+        self._entries: deque[LoggedRequest] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
 

@@ -142,3 +142,13 @@ def test_requests_are_logged_with_the_token_redacted(bigcommerce, client):
     assert entry.status == 201
     assert entry.headers["X-Auth-Token"] == "<redacted>"
     assert entry.json["line_items"][0]["product_id"] == 101
+
+
+def test_the_request_log_keeps_only_the_newest_requests():
+    from app.sandbox.service import RequestLog
+
+    log = RequestLog(capacity=3)
+    for number in range(5):
+        log.record("GET", f"/thing/{number}", {}, {}, None)
+    assert [entry.path for entry in log.entries()] == ["/thing/2", "/thing/3", "/thing/4"]
+    assert log.count("GET") == 3
