@@ -172,6 +172,6 @@ def _line(item: LineItem, currency: str) -> dict[str, Any]:
         "unitPrice": to_minor(item.sale_price, currency),
         "originalTotalPrice": to_minor(item.extended_list_price, currency),
         "totalPrice": max(0, after_coupons),
-        # Loop rejects an empty title; a nameless line is still a product worth protecting.
-        "title": item.name.strip() or item.sku or str(item.product_id),
+        # Loop rejects a blank title; a nameless line is still a product worth protecting.
+        "title": item.name.strip() or item.sku.strip() or str(item.product_id),
     }
