@@ -43,6 +43,9 @@ def scope_of(view: Callable) -> str | None:
 def register_rate_limits(app: Flask, settings: Settings) -> None:
     """Apply the configured limits to every marked view of the app."""
     limiter = build_limiter(app, settings.redis_url)
+    # The app holds its limiter: the limits below refer to it weakly, and a disabled limiter
+    # (RATELIMIT_ENABLED off) does not register itself anywhere that would keep it.
+    app.extensions["checkout_limiter"] = limiter
     limits = {CART_CHANGES: settings.cart_change_limit, PLACE_ORDER: settings.place_order_limit}
     for endpoint, view in list(app.view_functions.items()):
         scope = scope_of(view)

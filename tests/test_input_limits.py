@@ -120,12 +120,13 @@ def test_a_body_over_the_cap_is_a_413_with_a_message(client, store, sandbox, htm
     "line_id",
     ["x" * 2000, "..", "%00", "💥", "1;DROP", "-1"],
 )
+@pytest.mark.parametrize("quantity", ["2", ""], ids=["good quantity", "bad quantity"])
 def test_a_line_id_that_is_not_the_carts_changes_nothing_and_says_so(
-    client, store, sandbox, line_id
+    client, store, sandbox, line_id, quantity
 ):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     page = open_checkout(client, cart_id)
-    data = {"csrf_token": csrf_token(parse(page)), "quantity": "2"}
+    data = {"csrf_token": csrf_token(parse(page)), "quantity": quantity}
     sandbox.bigcommerce.log.clear()
     sandbox.loop.log.clear()
     plain = client.post(f"/checkout/lines/{line_id}", data=data)
@@ -151,3 +152,29 @@ def test_a_line_path_that_climbs_out_is_a_404_page(client, store, sandbox):
     assert response.status_code == 404
     assert "We couldn't find that page" in parse(response).select_one("h1").get_text()
     assert our_writes(sandbox) == []
+
+
+@pytest.mark.parametrize(
+    ("route", "fields"),
+    [
+        ("/checkout/shipping-address", {}),
+        ("/checkout/shipping-option", {"shipping-option-option_id": ""}),
+        ("/checkout/delivery-method", {"delivery-method": "nowhere"}),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+def test_a_delivery_form_for_a_cart_with_nothing_to_deliver_says_so(
+    client, store, sandbox, route, fields, htmx
+):
+    # A second tab still showing delivery after the physical items went in the first.
+    cart_id = store.create_cart([(104, 1)])  # the PDF map pack: digital only
+    given_email(store, cart_id)
+    page = open_checkout(client, cart_id)
+    response = post(client, page, route, fields, htmx)
+    if htmx:
+        assert response.status_code == 204
+        assert response.headers["HX-Refresh"] == "true"
+    else:
+        assert response.status_code == 303
+    flash = parse(client.get("/checkout")).select_one(".flash").get_text()
+    assert "Nothing in your cart needs delivering any more" in flash

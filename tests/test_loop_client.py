@@ -596,6 +596,15 @@ def test_a_zero_amount_is_an_offer(canned, canned_loop):
     assert canned_loop.analyze(analyze_body()).amount == 0
 
 
+def test_an_amount_no_fee_could_be_is_invalid_not_a_crash_later(canned, canned_loop):
+    canned.answer(offer_body(chargeInstructions=_charge(amount=10**15)))
+
+    with pytest.raises(LoopInvalidResponse, match="within reason"):
+        canned_loop.analyze(analyze_body())
+    canned.answer(offer_body(chargeInstructions=_charge(amount=10**15 - 1)))
+    assert canned_loop.analyze(analyze_body()).amount == 10**15 - 1
+
+
 # The 1 MB limit
 
 

@@ -129,3 +129,16 @@ def test_a_limit_that_cannot_be_read_stops_start_up_naming_the_variable(sandbox,
         create_app(config)
     assert error.value.variable == "CHECKOUT_RATE_LIMIT_PLACE_ORDER"
     assert "such as '10/minute;60/hour'" in str(error.value)
+
+
+def test_limits_switched_off_leave_every_route_working(sandbox, tmp_path, raw):
+    # RATELIMIT_ENABLED is flask-limiter's own switch (e.g. for a load test of one session).
+    app = create_app(sandbox_config(sandbox, INSTANCE_PATH=str(tmp_path), RATELIMIT_ENABLED=False))
+    client = app.test_client()
+    _cart_id, page = start(client, raw)
+    token = csrf_token(parse(page))
+    for _ in range(35):
+        answer = client.post(
+            "/checkout/comment", data={"csrf_token": token, "comment-message": "x"}
+        )
+        assert answer.status_code == 303

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Response
 from flask import current_app
+from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -31,6 +32,7 @@ from app.checkout.responses import cart_gone
 from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
 from app.checkout.responses import no_cart
+from app.checkout.responses import reload_checkout
 from app.checkout.responses import remember_view
 from app.checkout.responses import shopper_language
 from app.checkout.responses import template_context
@@ -339,13 +341,24 @@ def _rejected(
     if is_htmx_request():
         checkout = checkout or shopper.seen_checkout() or step_service().checkout(cart_id)
         shopper.remember_checkout(checkout)
+        steps = build_steps(checkout, forms)
+        if getattr(steps, section) is None:
+            return _section_gone()
         view = CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
-        context = template_context(view, steps=build_steps(checkout, forms))
-        body = render_template(SECTION_TEMPLATES[section], **context)
+        body = render_template(SECTION_TEMPLATES[section], **template_context(view, steps=steps))
         return vary_on_htmx(Response(body, status=422))
     view = checkout_service().view(cart_id, offer, shopper_language(), checkout)
     remember_view(view)
-    return checkout_page(view, status=422, steps=build_steps(view.checkout, forms))
+    steps = build_steps(view.checkout, forms)
+    if getattr(steps, section) is None:
+        return _section_gone()
+    return checkout_page(view, status=422, steps=steps)
+
+
+def _section_gone() -> Response:
+    """Answer a form whose section the checkout no longer shows (e.g. from an older tab)."""
+    flash("Nothing in your cart needs delivering any more, so nothing was changed.")
+    return reload_checkout()
 
 
 def _updated(section: str, result: StepResult) -> Response:

@@ -116,8 +116,7 @@ def change_line(line_id: str):
     except CartNotFound:
         return cart_gone()
     except LineNotFound:
-        flash("That item had already been removed from your cart.")
-        return reload_checkout()
+        return _line_gone()
     if view is None:
         shopper.forget_cart()
         return reload_checkout()
@@ -129,6 +128,12 @@ def change_line(line_id: str):
         )
         return trigger_event(vary_on_htmx(Response(fragment)), CART_CHANGED)
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))
+
+
+def _line_gone() -> Response:
+    """Answer a change to a line the cart no longer has."""
+    flash("That item had already been removed from your cart.")
+    return reload_checkout()
 
 
 def _handoff(values: list[str]):
@@ -147,6 +152,8 @@ def _handoff(values: list[str]):
 def _line_error(view: CheckoutView, line_id: str, form: LineQuantityForm, problem: str):
     """Show the problem next to the line's quantity, keeping what the shopper typed."""
     remember_view(view)
+    if all(item.id != line_id for item in view.summary.items):
+        return _line_gone()  # no line to show the problem beside
     errors = {line_id: (problem, form.typed_quantity)}
     if is_htmx_request():
         body = render_template(

@@ -18,6 +18,10 @@ from app.money import is_currency
 
 SESSION_ID = re.compile(r"lop_[A-Za-z0-9]{20}")
 
+# No protection fee comes near this (10^13 in major units of a two-decimal currency); an answer
+# that does is broken, and would not survive money formatting's 28 digits anyway.
+MAX_FEE_MINOR_UNITS = 10**15
+
 
 def is_session_id(value: object) -> bool:
     """Tell whether a value is a well-formed Checkout+ session id (``^lop_[A-Za-z0-9]{20}$``)."""
@@ -105,8 +109,10 @@ def _charge(value: Any) -> tuple[int, str, str]:
     if not isinstance(value, dict):
         raise LoopInvalidResponse("chargeInstructions is missing or not an object")
     amount = value.get("amount")
-    if not _is_int(amount) or amount < 0:
-        raise LoopInvalidResponse("chargeInstructions.amount is not a whole number of minor units")
+    if not _is_int(amount) or not 0 <= amount < MAX_FEE_MINOR_UNITS:
+        raise LoopInvalidResponse(
+            "chargeInstructions.amount is not a whole number of minor units within reason"
+        )
     currency = value.get("currencyCode")
     if not is_currency(currency):
         raise LoopInvalidResponse("chargeInstructions.currencyCode is not an ISO 4217 code")
