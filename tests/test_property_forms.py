@@ -31,6 +31,9 @@ from tests.conftest import StoreApi
 from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.conftest import sandbox_config
+from tests.sandbox_bigcommerce.client import CA_ADDRESS
+from tests.test_checkout_steps import OHIO
+from tests.test_checkout_steps import prefixed
 from tests.test_offer import choose
 from tests.test_offer import offer_of
 
@@ -44,17 +47,8 @@ HTMX = {"HX-Request": "true"}
 MAX_UPSTREAM_CALLS = {"checkout.place": 9}
 MAX_CHANGE_CALLS = 4
 PRODUCTS = (101, 102, 103, 104, 105, 106)  # 104 is digital
-ADDRESS = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "email": "jane@example.com",
-    "address1": "1 Market St",
-    "city": "San Francisco",
-    "state_or_province": "California",
-    "state_or_province_code": "CA",
-    "country_code": "US",
-    "postal_code": "94105",
-}
+# The storefront's address: the contract tests' Californian, without a phone.
+ADDRESS = {key: value for key, value in CA_ADDRESS.items() if key != "phone"}
 
 # --- what a hostile or careless client posts --------------------------------------------
 
@@ -123,11 +117,6 @@ def fields(**strategies: st.SearchStrategy) -> st.SearchStrategy[dict]:
     return st.fixed_dictionaries(strategies)
 
 
-def prefixed(prefix: str, address: dict[str, str]) -> dict[str, str]:
-    """Name an address's fields the way a section posts them."""
-    return {f"{prefix}-{name}": value for name, value in address.items()}
-
-
 # Complete addresses as a shopper types them, one per kind of country the form handles.
 ADDRESSES = [
     {"country_code": "US", "state_or_province": "ohio", "postal_code": "43004"},
@@ -136,14 +125,11 @@ ADDRESSES = [
     {"country_code": "JP", "state_or_province": "Tokyo", "postal_code": "100-0001"},
     {"country_code": "KW", "state_or_province": "", "postal_code": ""},
 ]
+# The Ohio shopper of the step tests, whose place each example draws afresh.
 PERSON = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "company": "",
-    "address1": "1 Main St",
-    "address2": "",
-    "city": "Columbus",
-    "phone": "(614) 555-0100",
+    key: value
+    for key, value in OHIO.items()
+    if key not in ("country_code", "state_or_province", "postal_code")
 }
 ADDRESS_ODD = {
     "country_code": ["ZZ", "EU", "us", "USA", ""],
