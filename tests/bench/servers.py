@@ -160,6 +160,17 @@ def sandboxes():
         yield sandbox
 
 
+# Settings a developer's or CI's shell may hold that must not reach the servers measured: a
+# REDIS_URL would put their queue and records beside other runs' (order ids repeat).
+NOT_INHERITED = ("REDIS_URL",)
+
+
+def child_environment(env: dict[str, str]) -> dict[str, str]:
+    """This process's environment without NOT_INHERITED, with ``env`` on top."""
+    inherited = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    return {**inherited, **env}
+
+
 def app_environment(sandbox: Sandboxes, instance_path: str) -> dict[str, str]:
     """The variables that point the app at the benchmark's sandboxes."""
     return {
@@ -206,7 +217,7 @@ def gunicorn(
     ]
     if keep_alive is not None:
         args += ["--keep-alive", str(keep_alive)]
-    full_env = {**os.environ, **env}
+    full_env = child_environment(env)
     # The benchmark's own settings win over a .env file in the project (read_environment).
     origin = f"http://127.0.0.1:{port}"
     with process_group(args, full_env, origin + ready) as process:

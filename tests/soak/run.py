@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from app.sync.queue import build_huey
 from app.webhooks.registration import register_order_webhooks
 from tests.bench.servers import Sandboxes
 from tests.bench.servers import app_environment
+from tests.bench.servers import child_environment
 from tests.bench.servers import gunicorn
 from tests.bench.servers import sandboxes
 from tests.soak import faults
@@ -68,7 +68,7 @@ def soak(settings: SoakSettings, progress: bool = False) -> Report:
         env = _app_environment(sandbox, folder)
         with gunicorn("app:create_app()", env) as (origin, _):
             _subscribe(sandbox, origin)
-            worker = SyncWorker({**os.environ, **env}, instance / "worker.log")
+            worker = SyncWorker(child_environment(env), instance / "worker.log")
             stores = build_stores(None, instance)
             queue = build_huey(None, folder)
             try:
