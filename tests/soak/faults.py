@@ -3,6 +3,9 @@
 Each fault fires at random on a share of the calls it matches (the sandboxes' ``probability``
 option), for the whole run. The shares keep a shopper's few retries enough to get through a
 BigCommerce failure, while every kind of failure still happens many times in 500 checkouts.
+Each kind of failure also fires once for certain, on the first call to each service's first
+target, so that even a small run meets every kind (at random alone, a 24-checkout run now and
+then drew no Loop 5xx at all).
 """
 
 from __future__ import annotations
@@ -69,9 +72,20 @@ def inject(sandboxes: Sandboxes, rate: float = 1.0) -> None:
                 "value": value,
                 "probability": min(1.0, PROBABILITY[target.service] * rate),
             }
-            origin = _origin(sandboxes, target.service)
-            answer = sandboxes.http.post(f"{origin}/__sandbox/faults", json=fault, timeout=5)
-            answer.raise_for_status()
+            _add(sandboxes, target.service, fault)
+    for service, plan in KINDS.items():
+        first = next(target for target in TARGETS if target.service == service)
+        for _, kind, value in plan:
+            # Added last, so checked first: the service's first matching calls meet each kind.
+            fault = {"method": first.method, "path": first.path, "kind": kind, "value": value}
+            _add(sandboxes, service, {**fault, "times": 1})
+
+
+def _add(sandboxes: Sandboxes, service: str, fault: dict) -> None:
+    """Set one fault on one service's sandbox."""
+    origin = _origin(sandboxes, service)
+    answer = sandboxes.http.post(f"{origin}/__sandbox/faults", json=fault, timeout=5)
+    answer.raise_for_status()
 
 
 def clear(sandboxes: Sandboxes) -> None:
