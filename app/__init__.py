@@ -31,8 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        # A merchant's designers may keep their own copy of both folders elsewhere.
+        template_folder=settings.templates_dir or str(PROJECT_ROOT / "templates"),
+        static_folder=settings.static_dir or str(PROJECT_ROOT / "static"),
         instance_path=str(
             overrides.get("INSTANCE_PATH") or settings.instance_path or PROJECT_ROOT / "instance"
         ),
@@ -173,11 +174,26 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     # BigCommerce authenticates with the shared secret header; it has no CSRF token.
     csrf.exempt(webhooks_bp)
     app.register_blueprint(webhooks_bp)
+    if settings.admin_password:
+        from app.admin import bp as admin_bp
+
+        app.register_blueprint(admin_bp)
+    if styleguide_enabled(app, settings):
+        from app.styleguide import bp as styleguide_bp
+
+        app.register_blueprint(styleguide_bp)
     if settings.sandbox:
         # The demo store stands in for the merchant's storefront, which live mode does not have.
         from app.storefront import bp as storefront_bp
 
         app.register_blueprint(storefront_bp)
+
+
+def styleguide_enabled(app: Flask, settings: Settings) -> bool:
+    """Tell whether /styleguide is served: as configured, else in the sandbox and in debug."""
+    if settings.styleguide is not None:
+        return settings.styleguide
+    return settings.sandbox or app.debug
 
 
 def _register_web_plumbing(app: Flask, settings: Settings) -> None:
@@ -195,7 +211,11 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
 
     @app.context_processor
     def inject_store() -> dict[str, Any]:
-        return {"store_name": app.config["STORE_NAME"], "sandbox": settings.sandbox}
+        return {
+            "store_name": app.config["STORE_NAME"],
+            "sandbox": settings.sandbox,
+            "fee_display_name": settings.fee_display_name,
+        }
 
 
 def _instance_secret(app: Flask, name: str) -> str:

@@ -29,6 +29,9 @@ DEFAULT_ANALYZE_TIMEOUT = 1.5
 # Checkout must never wait on Loop for long; a larger budget is a mistake, not a choice.
 MAX_ANALYZE_TIMEOUT = 10.0
 MIN_SECRET_KEY_LENGTH = 32
+# A person types it into the browser's sign-in prompt, so shorter than a key; still out of
+# reach of guessing over HTTP.
+MIN_ADMIN_PASSWORD_LENGTH = 16
 MAX_FEE_DISPLAY_NAME = 200  # BaseFee.display_name in checkouts.v3.yml
 # Per shopper session. BigCommerce's quota is per store and shared by every app (150 calls per
 # 30 s on Standard) and a cart change costs about two calls, so one session at the default
@@ -67,6 +70,10 @@ SETTING_NAMES = (
     "CHECKOUT_INSTANCE_PATH",
     "CHECKOUT_RATE_LIMIT_CART_CHANGES",
     "CHECKOUT_RATE_LIMIT_PLACE_ORDER",
+    "CHECKOUT_ADMIN_PASSWORD",
+    "CHECKOUT_STYLEGUIDE",
+    "CHECKOUT_TEMPLATES_DIR",
+    "CHECKOUT_STATIC_DIR",
 )
 STORE_HASH_PATTERN = re.compile(r"^[A-Za-z0-9]{1,32}$")
 REGION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
@@ -109,6 +116,10 @@ class Settings:
     instance_path: str | None = None
     cart_change_limit: str = DEFAULT_CART_CHANGE_LIMIT
     place_order_limit: str = DEFAULT_PLACE_ORDER_LIMIT
+    admin_password: str | None = None  # None: no admin page
+    styleguide: bool | None = None  # None: on in the sandbox and in debug, else off
+    templates_dir: str | None = None  # None: templates/ in the project
+    static_dir: str | None = None  # None: static/ in the project
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -118,6 +129,7 @@ class Settings:
             self.loop_cart_api_key,
             self.loop_orders_api_key,
             self.webhook_secret,
+            self.admin_password,
         )
         return tuple(value for value in values if value)
 
@@ -145,6 +157,7 @@ class Settings:
             ),
             **_shopper_defaults(env),
             **_fee_settings(env),
+            **_merchant_tools(env),
         }
         if sandbox_mode:
             return cls._sandbox(env, **common)
@@ -293,6 +306,35 @@ def _fee_settings(env: dict[str, str]) -> dict:
             "CHECKOUT_PLUS_FEE_NAME", f"must be at most {MAX_FEE_DISPLAY_NAME} characters"
         )
     return {"fee_display_name": display_name, "fee_tax_class_id": tax_class, "fee_name": fee_name}
+
+
+def _merchant_tools(env: dict[str, str]) -> dict:
+    """Read the admin password, the styleguide switch and the designers' own folders."""
+    password = env.get("CHECKOUT_ADMIN_PASSWORD")
+    if password is not None and (
+        len(password) < MIN_ADMIN_PASSWORD_LENGTH
+        or not all(c.isprintable() and not c.isspace() for c in password)
+    ):
+        raise ConfigError(
+            "CHECKOUT_ADMIN_PASSWORD",
+            f"must be at least {MIN_ADMIN_PASSWORD_LENGTH} printable characters without spaces "
+            '(python -c "import secrets; print(secrets.token_urlsafe(24))")',
+        )
+    flag = env.get("CHECKOUT_STYLEGUIDE")
+    if flag not in (None, "0", "1"):
+        raise ConfigError("CHECKOUT_STYLEGUIDE", f"must be 1 or 0, not {flag!r}")
+    folders = {}
+    for name in ("CHECKOUT_TEMPLATES_DIR", "CHECKOUT_STATIC_DIR"):
+        folder = env.get(name)
+        if folder is not None and not Path(folder).is_dir():
+            raise ConfigError(name, f"must be an existing folder, not {folder!r}")
+        folders[name] = folder
+    return {
+        "admin_password": password,
+        "styleguide": None if flag is None else flag == "1",
+        "templates_dir": folders["CHECKOUT_TEMPLATES_DIR"],
+        "static_dir": folders["CHECKOUT_STATIC_DIR"],
+    }
 
 
 def _webhook_secret(raw: str | None) -> str | None:

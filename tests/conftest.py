@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import requests
 import simplejson
@@ -14,13 +16,21 @@ from app.sandbox import Sandbox
 from app.sandbox import credentials
 
 TEST_SECRET_KEY = "test-secret-key-" + "0" * 32
+# Every test app has the admin page, so the route-wide security tests reach it too.
+TEST_ADMIN_PASSWORD = "test-admin-password-" + "1" * 16
+# A designer's own copy of templates/ and static/ (tests/test_designer_copy.py runs the HTML
+# and browser tests against one this way).
+DESIGNER_FOLDERS = ("CHECKOUT_TEMPLATES_DIR", "CHECKOUT_STATIC_DIR")
 
 
 def sandbox_config(sandbox: Sandbox, **overrides) -> dict:
     """Return the variables that point the app at a running sandbox."""
+    designer = {name: os.environ[name] for name in DESIGNER_FOLDERS if os.environ.get(name)}
     return {
         "CHECKOUT_SANDBOX": "1",
         "SECRET_KEY": TEST_SECRET_KEY,
+        "CHECKOUT_ADMIN_PASSWORD": TEST_ADMIN_PASSWORD,
+        **designer,
         "BIGCOMMERCE_API_URL": sandbox.bigcommerce.url,
         "BIGCOMMERCE_PAYMENTS_URL": sandbox.bigcommerce.url,
         "LOOP_CHECKOUT_PLUS_URL": sandbox.loop.url,
