@@ -21,7 +21,7 @@ def asset_urls(client) -> list[str]:
 
 def test_every_asset_url_names_its_version_and_is_cached_for_a_year(client):
     urls = asset_urls(client)
-    assert len(urls) == 3
+    assert len(urls) == 4  # icon, theme, stylesheet, htmx
     for url in urls:
         assert "?v=" in url, url
         response = client.get(url)
