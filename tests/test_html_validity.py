@@ -28,6 +28,7 @@ from flask import request_started
 from flask import template_rendered
 
 from app import create_app
+from app.styleguide.entries import ENTRIES
 from tests.conftest import StoreApi
 from tests.conftest import csrf_token
 from tests.conftest import parse
@@ -512,6 +513,20 @@ def _(s: Shopper):
     data = {"comment-message": "x" * 2001}
     response = s.post("/checkout/comment", data, htmx=True, status=422)
     return has(response, "#comment-message-error")
+
+
+@document("page: styleguide")
+def _(s: Shopper):
+    return has(s.get("/styleguide/"), ".styleguide__entry")
+
+
+def styleguide_entry(slug: str) -> Callable[[Shopper], object]:
+    """Reach one styleguide entry: a component in one state, from fixtures."""
+    return lambda s: s.get(f"/styleguide/{slug}")
+
+
+for _entry in ENTRIES:
+    document(f"styleguide: {_entry.slug}")(styleguide_entry(_entry.slug))
 
 
 # --- rendering them all, and one run of the checker ------------------------------------------

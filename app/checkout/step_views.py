@@ -136,9 +136,15 @@ def default_country() -> str:
 
 
 def build_steps(
-    checkout: Checkout, forms: dict[str, StepForm] | None = None, saved: str | None = None
+    checkout: Checkout,
+    forms: dict[str, StepForm] | None = None,
+    saved: str | None = None,
+    pickup_methods: tuple[PickupMethod, ...] | None = None,
 ) -> Steps:
-    """Fill every section from the checkout; ``forms`` holds posted forms to show instead."""
+    """Fill every section from the checkout; ``forms`` holds posted forms to show instead.
+
+    ``pickup_methods`` are the store's (read from BigCommerce when not given).
+    """
     forms = forms or {}
     country = default_country()
     has_email = bool(checkout.email)
@@ -147,7 +153,9 @@ def build_steps(
     if needs_shipping(checkout):
         delivery = delivery_of(checkout)
         # Read only once the section opens, so a first look at the page costs one call.
-        methods = step_service().pickup_methods() if has_email else ()
+        methods = () if not has_email else pickup_methods
+        if methods is None:
+            methods = step_service().pickup_methods()
         known_billing = billing if billing is not None and billing.is_complete else None
         shipping = ShippingStep(
             open=has_email,

@@ -1,0 +1,320 @@
+"""The template contract: the ids, hooks, field names and htmx attributes templates must keep.
+
+The server reads these names back from posted forms, htmx swaps by these ids, and the tests
+and the browser rely on these hooks. A designer may change anything else. Each hook is a CSS
+selector that must match in the rendered HTML of the template, in the states it names (an
+empty ``states`` means every state). ``absent`` hooks must not match in those states (an offer
+the shopper has not ticked must not be rendered checked). ``python -m app.styleguide`` checks
+every styleguide entry against this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One name the template must keep, and why."""
+
+    selector: str
+    why: str
+    states: frozenset[str] = frozenset()  # empty: every state of the template
+    absent: bool = False  # the selector must match nothing in those states
+
+    def applies_to(self, states: frozenset[str]) -> bool:
+        """Tell whether the hook is required in an entry showing these states."""
+        return not self.states or bool(self.states & states)
+
+
+def hook(selector: str, why: str, *states: str, absent: bool = False) -> Hook:
+    """Return a hook required in the given states (every state when none is given)."""
+    return Hook(selector, why, frozenset(states), absent)
+
+
+def section(root: str, form: str, fields: tuple[str, ...], posts_to: str) -> tuple[Hook, ...]:
+    """Return the hooks every checkout step section shares: its root, its form and fields."""
+    return (
+        hook(f"#{root}", "htmx swaps the section by this id"),
+        hook(
+            f"#{root} form#{form}[method=post][action][hx-post][hx-target='#{root}']",
+            f"the section's form posts to {posts_to}, with or without JavaScript",
+            "open",
+        ),
+        *(
+            hook(f"#{form} [name='{name}']", "the server reads this field by name", "open")
+            for name in fields
+        ),
+    )
+
+
+def _address_fields(prefix: str) -> tuple[str, ...]:
+    names = ("first_name", "last_name", "address1", "city", "country_code", "postal_code")
+    return tuple(f"{prefix}-{name}" for name in (*names, "state_or_province"))
+
+
+INVALID_FIELD = "a refused field says so to screen readers and points at its message"
+CONTRACT: dict[str, tuple[Hook, ...]] = {
+    "base.html": (
+        hook("main#main", "the skip link jumps here"),
+        hook("meta[name=htmx-config]", "htmx's safety settings (no eval, same-origin only)"),
+        hook("script[src*='/static/vendor/htmx-']", "htmx comes only from the vendored file"),
+    ),
+    "checkout/page.html": (
+        hook("#checkout", "the frame htmx marks while a cart change is in flight"),
+        hook("#checkout #order-summary", "the summary is part of the page"),
+        hook("#checkout #checkout-plus-offer", "the offer is always on the page"),
+        hook("#checkout #checkout-payment", "the payment form is part of the page"),
+    ),
+    "components/checkout_plus_offer.html": (
+        hook("#checkout-plus-offer[data-state]", "htmx swaps the offer by this id; tests read it"),
+        hook(
+            "#checkout-plus-offer[hx-get][hx-trigger~='cart-changed'][hx-target='this']"
+            "[hx-swap='outerHTML']",
+            "the offer asks for itself again whenever the cart changes",
+        ),
+        hook(
+            "#checkout-plus-offer ~ #checkout-plus-status[role=status][aria-live=polite]",
+            "the live region that reads changes out, outside the swapped offer",
+        ),
+        hook("#checkout-plus-offer[data-state=offered]", "an offer on show says so", "offered"),
+        hook(
+            "#checkout-plus-offer form[method=post][action][hx-post][hx-target]",
+            "the opt-in is a real form, saved on every tick",
+            "offered",
+        ),
+        hook(
+            "#checkout-plus-offer input[type=checkbox][name=checkout_plus]",
+            "the server reads the opt-in from this field",
+            "offered",
+        ),
+        hook(
+            "#checkout-plus-offer input[type=hidden][name=quote]",
+            "says which price the shopper saw, so no one is opted in to another",
+            "offered",
+        ),
+        hook(
+            "#checkout-plus-offer [data-checkout-plus-price][data-amount][data-currency]",
+            "the price, in minor units, for tests and analytics",
+            "offered",
+        ),
+        hook(
+            "#checkout-plus-offer [data-checkout-plus-description][data-mode]",
+            "the description of what is covered, with Loop's modes",
+            "offered",
+        ),
+        hook(
+            "#checkout-plus-offer input[name=checkout_plus][checked]",
+            "the box shows the shopper's opt-in",
+            "opted_in",
+        ),
+        hook(
+            "#checkout-plus-offer input[name=checkout_plus][checked]",
+            "Loop's rule: the offer is opt-in, never ticked for the shopper",
+            "not_opted_in",
+            absent=True,
+        ),
+        hook(
+            "#checkout-plus-offer [data-checkout-plus-notice]",
+            "the notice that asks the shopper to tick again after the cover changed",
+            "reconfirm",
+        ),
+        hook(
+            "#checkout-plus-offer[data-state=hidden]:empty",
+            "a hidden offer shows nothing at all: no greyed-out box",
+            "hidden",
+        ),
+    ),
+    "components/order_summary.html": (
+        hook("#order-summary[data-currency]", "htmx swaps the summary by this id"),
+        hook("#order-summary-title", "focus lands here when a line goes"),
+        hook("[data-line-id][data-product-id][data-quantity]", "each line, for tests"),
+        hook(
+            "form[id^=line-][id$=-set][method=post][hx-post][hx-target='#order-summary']",
+            "the typed quantity's form (Enter submits it)",
+            "editable",
+        ),
+        hook(
+            "form[id^=line-][id$=-step][method=post][hx-post][hx-target='#order-summary']",
+            "the form of the −, + and Remove buttons",
+            "editable",
+        ),
+        hook("input[id$=-quantity][name=quantity]", "the server reads the quantity", "editable"),
+        hook(
+            "button[id$=-decrease][name=quantity], button[id$=-increase][name=quantity]",
+            "the step buttons keep their ids, so focus returns to them after a swap",
+            "editable",
+        ),
+        hook("button[id$=-remove][name=quantity][value='0']", "Remove sets 0", "editable"),
+        hook("[aria-invalid=true][aria-describedby$=-error]", INVALID_FIELD, "line_error"),
+        hook(
+            "#order-summary-title[autofocus][tabindex='-1']",
+            "focus moves to the heading when the control used went with its line",
+            "line_removed",
+        ),
+    ),
+    "components/order_totals.html": (
+        hook("#order-totals", "the offer's answers swap the totals by this id"),
+        hook("[data-total=subtotal][data-amount]", "each total in minor units, for tests"),
+        hook("[data-total=tax][data-amount]", "each total in minor units, for tests"),
+        hook("[data-total=total]", "the total the shopper pays"),
+        hook(
+            "[data-total=checkout_plus][data-checkout-plus-fee][data-amount]",
+            "the protection fee, while the shopper is opted in",
+            "with_fee",
+        ),
+        hook(
+            "[data-checkout-plus-fee]",
+            "no protection fee unless the shopper opted in",
+            "without_fee",
+            absent=True,
+        ),
+        hook(
+            "[data-checkout-plus-fee][data-pending]:not([data-amount])",
+            "a fee being re-priced shows no stale amount",
+            "fee_pending",
+        ),
+    ),
+    "components/checkout_contact.html": (
+        *section("checkout-contact", "contact-form", ("contact-email",), "/checkout/contact"),
+        hook(
+            "#contact-email[aria-invalid=true][aria-describedby~=contact-email-error]",
+            INVALID_FIELD,
+            "errors",
+        ),
+        hook("#contact-email-error", "the message next to the field", "errors"),
+    ),
+    "components/checkout_shipping.html": (
+        *section(
+            "checkout-shipping",
+            "shipping-address-form",
+            _address_fields("shipping"),
+            "/checkout/shipping-address",
+        ),
+        hook(
+            "form#shipping-option-form[hx-post][hx-trigger=change] "
+            "[data-shipping-option-id] input[type=radio][name=shipping-option-option_id]",
+            "each shipping method, saved on change",
+            "options",
+        ),
+        hook(
+            "form#delivery-form[hx-post][hx-trigger=change] "
+            "input[type=radio][name=delivery-method]",
+            "ship or pick up, saved on change",
+            "pickup",
+        ),
+        hook("[data-pickup-method-id]", "the pickup chosen", "pickup_chosen"),
+        hook("[aria-invalid=true][aria-describedby$=-error]", INVALID_FIELD, "errors"),
+        hook("#shipping-address-problem[role=alert]", "what stopped the whole form", "errors"),
+    ),
+    "components/checkout_billing.html": (
+        *section(
+            "checkout-billing",
+            "billing-form",
+            _address_fields("billing"),
+            "/checkout/billing-address",
+        ),
+        hook(
+            "input[type=checkbox][name=billing-same_as_shipping]",
+            "billing follows shipping",
+            "follows_shipping",
+        ),
+        hook("[aria-invalid=true][aria-describedby$=-error]", INVALID_FIELD, "errors"),
+    ),
+    "components/checkout_coupon.html": (
+        *section("checkout-coupon", "coupon-form", ("coupon-code",), "/checkout/coupons"),
+        hook(
+            "[data-coupon-code] form[method=post][hx-post] input[name=coupon-remove-code]",
+            "each applied coupon's Remove form",
+            "applied",
+        ),
+        hook(
+            "#coupon-code[aria-invalid=true][aria-describedby~=coupon-code-error]",
+            INVALID_FIELD,
+            "errors",
+        ),
+    ),
+    "components/checkout_comment.html": (
+        *section("checkout-comment", "comment-form", ("comment-message",), "/checkout/comment"),
+        hook(
+            "#comment-message[aria-invalid=true][aria-describedby~=comment-message-error]",
+            INVALID_FIELD,
+            "errors",
+        ),
+    ),
+    "components/checkout_payment.html": (
+        hook("#checkout-payment", "the payment section keeps its place while the offer changes"),
+        hook(
+            "form#payment-form[method=post][action]:not([hx-post])",
+            "placing the order is a plain form: it needs no JavaScript",
+        ),
+        *(
+            hook(f"#payment-form input[name={name}]", "the server reads the card by these names")
+            for name in ("cardholder_name", "card_number", "expiry", "security_code")
+        ),
+        hook("#payment-form #place-order[type=submit]", "the Place order button"),
+        hook("[aria-invalid=true][aria-describedby$=-error]", INVALID_FIELD, "errors"),
+        hook("#payment-problem[role=alert]", "why the payment failed", "payment_problem"),
+        hook("#placement-notice[role=alert]", "why the order was not placed yet", "notice"),
+        hook(
+            "#payment-form input[name=card_number][value]:not([value=''])",
+            "a card number is never written back into a page",
+            "errors",
+            absent=True,
+        ),
+    ),
+    "checkout/confirmation.html": (
+        hook("#order-confirmation[data-order-id]", "the order's id, for tests and analytics"),
+        hook("[data-order-line][data-quantity]", "each line as BigCommerce recorded it"),
+        hook("[data-order-total][data-amount]", "the total paid, in minor units"),
+        hook("[data-order-fee][data-amount]", "the protection fee on the order", "protected"),
+        hook(
+            "[data-checkout-plus-coverage][data-mode]",
+            "what the shopper is covered for",
+            "protected",
+        ),
+        hook(
+            "[data-checkout-plus-coverage]",
+            "no cover is claimed for an order without protection",
+            "unprotected",
+            absent=True,
+        ),
+    ),
+    "errors/error.html": (hook("[data-status] h1", "the error's status and title"),),
+}
+CSRF_FIELD = "input[type=hidden][name=csrf_token]"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A hook a rendered template lacks (or shows when it must not)."""
+
+    template: str
+    hook: Hook
+    where: str  # the styleguide entry it was found in
+
+    def __str__(self) -> str:
+        wrong = "must not show" if self.hook.absent else "is missing the hook"
+        return f"{self.template} {wrong} {self.hook.selector!r} ({self.hook.why}) in {self.where}"
+
+
+def check(html: str, templates: dict[str, frozenset[str]], where: str) -> list[Problem]:
+    """Check rendered HTML against the contract of each template shown, in its states."""
+    page = BeautifulSoup(html, "html.parser")
+    problems = []
+    for template, states in templates.items():
+        for required in CONTRACT.get(template, ()):
+            if not required.applies_to(states):
+                continue
+            found = page.select_one(required.selector) is not None
+            if found == required.absent:
+                problems.append(Problem(template, required, where))
+    shown = next(iter(templates), "base.html")
+    for form in page.select("form[method=post]"):
+        if form.select_one(CSRF_FIELD) is None:
+            name = form.get("id") or form.get("action")
+            token = hook(CSRF_FIELD, f"every POST form needs its CSRF token; {name} has none")
+            problems.append(Problem(shown, token, where))
+    return problems

@@ -1,0 +1,521 @@
+"""The styleguide's catalogue: every component in every state, and what each entry shows.
+
+Each entry names the template it shows (the very file the checkout renders), the states it is
+in (for the template contract, see contract.py), the shopper's locale, and a function that
+builds the template's inputs from fixtures. Forms with errors are real forms fed a bad post,
+so their messages are the ones a shopper would read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from app.checkout.place_views import QUOTE_CHANGED
+from app.checkout.step_forms import BillingAddressForm
+from app.checkout.step_forms import CommentForm
+from app.checkout.step_forms import ContactForm
+from app.checkout.step_forms import CouponForm
+from app.checkout.step_forms import ShippingAddressForm
+from app.checkout.step_forms import ShippingOptionForm
+from app.checkout.step_forms import StepForm
+from app.checkout.step_views import build_steps
+from app.checkout.steps import OTHER_WINDOW
+from app.checkout.steps import StepRejected
+from app.checkout.summary import summarize
+from app.checkout_plus.offer import OfferState
+from app.errors import MESSAGES
+from app.styleguide import fixtures
+from app.styleguide.fixtures import BOTH
+from app.styleguide.fixtures import RETURNS
+from app.styleguide.fixtures import SHIPPING
+
+COMPONENTS = "components/"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One state of one template, as the styleguide shows it."""
+
+    slug: str
+    group: str
+    title: str
+    note: str  # what to look for
+    template: str  # the file shown, under templates/
+    states: frozenset[str]
+    context: Callable[[], dict[str, Any]]
+    locale: str = "en_US"
+    # Other templates the shown one includes, with their states, for the contract.
+    includes: dict[str, frozenset[str]] = field(default_factory=dict)
+    frame: str = ""  # classes around a component: "checkout htmx-request" shows it loading
+
+    @property
+    def is_page(self) -> bool:
+        """Tell whether the template is a whole page (rendered as it is, not in a frame)."""
+        return not self.template.startswith(COMPONENTS)
+
+    @property
+    def templates(self) -> dict[str, frozenset[str]]:
+        """Return every template the entry renders, with its states."""
+        return {self.template: self.states, **self.includes, "base.html": frozenset()}
+
+
+def states(*names: str) -> frozenset[str]:
+    """Return a set of state names."""
+    return frozenset(names)
+
+
+def posted(form_class: type[StepForm], **fields: str) -> StepForm:
+    """Return a step form fed a post and validated, so it carries the shopper's errors."""
+    prefix = form_class.PREFIX
+    form = form_class(formdata=MultiDict({f"{prefix}-{k}": v for k, v in fields.items()}))
+    form.validate()
+    return form
+
+
+def rejected(form: StepForm, message: str = "", **fields: str) -> StepForm:
+    """Return a form with BigCommerce's refusal on it, as the step views show one."""
+    form.reject(StepRejected(message, fields))
+    return form
+
+
+def checkout_context(
+    checkout=None, offer: OfferState | None = None, forms=None, saved=None, pickup=(), **extra
+) -> dict[str, Any]:
+    """Return what the checkout templates receive, for a checkout and an offer."""
+    checkout = checkout or fixtures.checkout()
+    offer = offer or OfferState()
+    return {
+        "checkout": checkout,
+        "summary": summarize(checkout, offer.accepted),
+        "offer": offer,
+        "editable": True,
+        "line_errors": {},
+        "steps": build_steps(checkout, forms, saved, pickup_methods=pickup),
+        **extra,
+    }
+
+
+def offer_entries() -> list[Entry]:
+    """The Checkout+ offer for each set of modes, each currency, and each of its states."""
+    group, template = "Checkout+ offer", "components/checkout_plus_offer.html"
+    offered = states("offered", "not_opted_in")
+    entries = [
+        Entry(
+            f"offer-{slug}",
+            group,
+            f"Offer: {title}",
+            "The copy for this set of modes; the description must cover every mode.",
+            template,
+            offered,
+            lambda mode=mode: checkout_context(offer=fixtures.offer("USD", mode)),
+        )
+        for slug, title, mode in (
+            ("returns", "return coverage only", RETURNS),
+            ("shipping", "shipping protection only", SHIPPING),
+            ("both", "return coverage and shipping protection", BOTH),
+            ("both-shipping-first", "both, Loop listing shipping first", BOTH[::-1]),
+        )
+    ]
+    entries += [
+        Entry(
+            f"offer-{currency.lower()}",
+            group,
+            f"Offer in {currency}, {locale}",
+            note,
+            template,
+            offered,
+            lambda currency=currency: checkout_context(
+                fixtures.checkout(currency), fixtures.offer(currency)
+            ),
+            locale=locale,
+        )
+        for currency, locale, note in (
+            ("EUR", "de_DE", "German formatting: the amount before the symbol, a decimal comma."),
+            ("JPY", "ja_JP", "No minor units: yen have no decimals."),
+            ("KWD", "en_US", "Three decimals (ISO 4217): the Kuwaiti dinar has 1,000 fils."),
+        )
+    ]
+    return [
+        *entries,
+        Entry(
+            "offer-opted-in",
+            group,
+            "Offer: opted in",
+            "The box is ticked and the fee is in the totals.",
+            template,
+            states("offered", "opted_in"),
+            lambda: checkout_context(offer=fixtures.offer(opted_in=True)),
+        ),
+        Entry(
+            "offer-reconfirm",
+            group,
+            "Offer: cover changed, tick again",
+            "The cover changed after the shopper ticked: the box is clear and a notice asks "
+            "them to tick again.",
+            template,
+            states("offered", "not_opted_in", "reconfirm"),
+            lambda: checkout_context(offer=fixtures.offer(mode=RETURNS, reconfirm=True)),
+        ),
+        Entry(
+            "offer-loading",
+            group,
+            "Offer: loading",
+            "While the offer is re-priced it keeps its space and shows nothing that may be "
+            "stale (the stylesheet hides it while htmx marks the checkout htmx-request).",
+            template,
+            states("offered", "not_opted_in"),
+            lambda: checkout_context(offer=fixtures.offer()),
+            frame="checkout htmx-request",
+        ),
+        Entry(
+            "offer-hidden",
+            group,
+            "Offer: hidden",
+            "Ineligible cart, Loop error or timeout: nothing at all is shown (the element "
+            "stays, empty, so the next answer can fill it).",
+            template,
+            states("hidden"),
+            lambda: checkout_context(offer=fixtures.no_offer()),
+        ),
+    ]
+
+
+def summary_entries() -> list[Entry]:
+    """The order summary and its totals, with and without the Checkout+ fee."""
+    group, template = "Order summary", "components/order_summary.html"
+    totals = "components/order_totals.html"
+    return [
+        Entry(
+            "summary-without-fee",
+            group,
+            "Summary without protection",
+            "Before a shipping method is chosen; no protection fee.",
+            template,
+            states("editable"),
+            lambda: checkout_context(offer=fixtures.offer()),
+            includes={totals: states("without_fee")},
+        ),
+        Entry(
+            "summary-with-fee",
+            group,
+            "Summary with protection",
+            "Opted in: the fee has its own line, named by CHECKOUT_PLUS_FEE_DISPLAY_NAME.",
+            template,
+            states("editable"),
+            lambda: checkout_context(
+                fixtures.checkout(address=True, option="standard"),
+                fixtures.offer(opted_in=True),
+            ),
+            includes={totals: states("with_fee")},
+        ),
+        Entry(
+            "summary-fee-updating",
+            group,
+            "Summary while the fee is re-priced",
+            "Right after a cart change: the fee and total say Updating… until Loop answers.",
+            template,
+            states("editable"),
+            lambda: {
+                **checkout_context(offer=fixtures.offer(opted_in=True)),
+                "summary": summarize(
+                    fixtures.checkout(), fixtures.offer(opted_in=True).accepted, pending=True
+                ),
+            },
+            includes={totals: states("fee_pending")},
+        ),
+        Entry(
+            "summary-discounts-and-fees",
+            group,
+            "Summary with a coupon and another app's fee",
+            "Discounts, shipping, another app's fee (gift wrapping) and tax, in euros.",
+            template,
+            states("editable"),
+            lambda: checkout_context(
+                fixtures.checkout(
+                    "EUR", address=True, option="express", coupon=True, other_fee=True
+                )
+            ),
+            locale="de_DE",
+            includes={totals: states("without_fee")},
+        ),
+        Entry(
+            "summary-line-error",
+            group,
+            "Summary with a refused quantity",
+            "The typed value stays in the field, with the message under the line.",
+            template,
+            states("editable", "line_error"),
+            lambda: checkout_context(
+                line_errors={"line-socks": ("Enter a quantity from 0 to 9,999.", "12000")}
+            ),
+            includes={totals: states("without_fee")},
+        ),
+        Entry(
+            "summary-line-removed",
+            group,
+            "Summary after a line was removed",
+            "Focus moves to the heading, since the button used went with its line.",
+            template,
+            states("editable", "line_removed"),
+            lambda: checkout_context(line_removed=True),
+            includes={totals: states("without_fee")},
+        ),
+    ]
+
+
+def form_entries() -> list[Entry]:
+    """Each checkout section, as a shopper first sees it and with its errors."""
+    step = "Checkout steps"
+    email = "ada@example.com"
+    with_email = {"email": email}
+
+    def section(slug, title, note, template, names, context) -> Entry:
+        return Entry(slug, step, title, note, template, states(*names), context)
+
+    return [
+        section(
+            "contact",
+            "Contact",
+            "The first step: the email.",
+            "components/checkout_contact.html",
+            ("open",),
+            checkout_context,
+        ),
+        section(
+            "contact-errors",
+            "Contact with an error",
+            "An email that is not one: the message sits under the field, the text stays.",
+            "components/checkout_contact.html",
+            ("open", "errors"),
+            lambda: checkout_context(forms={"contact": posted(ContactForm, email="ada@example")}),
+        ),
+        section(
+            "shipping-locked",
+            "Delivery before the email",
+            "Delivery opens once an email is on file.",
+            "components/checkout_shipping.html",
+            ("locked",),
+            checkout_context,
+        ),
+        section(
+            "shipping-options",
+            "Delivery: address and shipping methods",
+            "An address on file and the methods BigCommerce offers for it.",
+            "components/checkout_shipping.html",
+            ("open", "options"),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email, address=True, option="standard"), saved="shipping"
+            ),
+        ),
+        section(
+            "shipping-errors",
+            "Delivery with errors",
+            "Missing fields, a state the country does not have, and BigCommerce's refusal.",
+            "components/checkout_shipping.html",
+            ("open", "errors"),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email),
+                forms={
+                    "shipping_address": rejected(
+                        posted(
+                            ShippingAddressForm,
+                            first_name="Ada",
+                            country_code="US",
+                            state_or_province="Atlantis",
+                        ),
+                        OTHER_WINDOW,
+                    )
+                },
+            ),
+        ),
+        section(
+            "shipping-pickup",
+            "Delivery: store pickup",
+            "The store offers pickup and the shopper chose it.",
+            "components/checkout_shipping.html",
+            ("pickup", "pickup_chosen"),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email, pickup=True), pickup=(fixtures.PICKUP,)
+            ),
+        ),
+        section(
+            "shipping-option-error",
+            "Delivery: a shipping method refused",
+            "BigCommerce no longer offers the method chosen.",
+            "components/checkout_shipping.html",
+            ("open", "options"),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email, address=True),
+                forms={
+                    "shipping_option": rejected(
+                        posted(ShippingOptionForm, option_id="gone"),
+                        option_id="Shipping method is no longer available.",
+                    )
+                },
+            ),
+        ),
+        section(
+            "billing",
+            "Billing: same as shipping",
+            "The box is ticked; the stylesheet hides the address fields.",
+            "components/checkout_billing.html",
+            ("open", "follows_shipping"),
+            lambda: checkout_context(fixtures.checkout(**with_email, address=True)),
+        ),
+        section(
+            "billing-errors",
+            "Billing with errors",
+            "A billing address of its own with fields missing.",
+            "components/checkout_billing.html",
+            ("open", "errors", "follows_shipping"),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email, address=True),
+                forms={"billing": posted(BillingAddressForm, last_name="Shopper")},
+            ),
+        ),
+        section(
+            "coupon-applied",
+            "Coupon applied",
+            "An applied coupon with its Remove button.",
+            "components/checkout_coupon.html",
+            ("open", "applied"),
+            lambda: checkout_context(fixtures.checkout(coupon=True), saved="coupon"),
+        ),
+        section(
+            "coupon-errors",
+            "Coupon refused",
+            "A code BigCommerce refuses; what was typed stays.",
+            "components/checkout_coupon.html",
+            ("open", "errors"),
+            lambda: checkout_context(
+                forms={
+                    "coupon": rejected(
+                        posted(CouponForm, code="SPRING99"), code="Coupon code has expired."
+                    )
+                }
+            ),
+        ),
+        section(
+            "comment",
+            "Order note",
+            "The optional note for the store.",
+            "components/checkout_comment.html",
+            ("open",),
+            lambda: checkout_context(fixtures.checkout(message="Please leave it at the door.")),
+        ),
+        section(
+            "comment-errors",
+            "Order note too long",
+            "Past BigCommerce's 2,000 characters.",
+            "components/checkout_comment.html",
+            ("open", "errors"),
+            lambda: checkout_context(forms={"comment": posted(CommentForm, message="x" * 2001)}),
+        ),
+        section(
+            "payment",
+            "Payment",
+            "The card fields and Place order and pay: a plain form.",
+            "components/checkout_payment.html",
+            ("open",),
+            checkout_context,
+        ),
+        section(
+            "payment-errors",
+            "Payment with errors",
+            "Each field refused; only the name and expiry are shown again.",
+            "components/checkout_payment.html",
+            ("open", "errors"),
+            lambda: checkout_context(
+                payment_values={"cardholder_name": "Ada Shopper", "expiry": "13/29"},
+                payment_errors={
+                    "card_number": "Enter the 12 to 19 digits on the card.",
+                    "expiry": "Enter the expiry date as MM/YY, such as 04/29.",
+                    "security_code": "Enter the security code.",
+                },
+            ),
+        ),
+        section(
+            "payment-declined",
+            "Payment declined",
+            "BigCommerce declined the card; the shopper can try another.",
+            "components/checkout_payment.html",
+            ("open", "payment_problem"),
+            lambda: checkout_context(
+                payment_problem="Your card was declined. Please try another card."
+            ),
+        ),
+        section(
+            "payment-notice",
+            "Order not placed: the protection price changed",
+            "Loop's fresh quote differed from the one ticked; nothing was charged.",
+            "components/checkout_payment.html",
+            ("open", "notice"),
+            lambda: checkout_context(placement_notice=QUOTE_CHANGED),
+        ),
+    ]
+
+
+def page_entries() -> list[Entry]:
+    """Whole pages: the checkout, the confirmation and every error page."""
+    group = "Pages"
+    entries = [
+        Entry(
+            "page-checkout",
+            group,
+            "The checkout page",
+            "Every component together, as a shopper first sees them.",
+            "checkout/page.html",
+            states(),
+            lambda: checkout_context(offer=fixtures.offer()),
+            includes={
+                "components/checkout_plus_offer.html": states("offered", "not_opted_in"),
+                "components/order_summary.html": states("editable"),
+                "components/checkout_payment.html": states("open"),
+            },
+        ),
+        Entry(
+            "confirmation-protected",
+            group,
+            "Confirmation with protection",
+            "The order as BigCommerce recorded it, with the fee and the cover.",
+            "checkout/confirmation.html",
+            states("protected"),
+            lambda: {"order": fixtures.order(), "protection": fixtures.offer().quote},
+        ),
+        Entry(
+            "confirmation-unprotected",
+            group,
+            "Confirmation without protection",
+            "The shopper declined: no fee, no cover claimed.",
+            "checkout/confirmation.html",
+            states("unprotected"),
+            lambda: {"order": fixtures.order(protected=False), "protection": None},
+        ),
+    ]
+    return entries + [
+        Entry(
+            f"error-{status}",
+            "Error pages",
+            f"Error {status}: {title}",
+            "Every error page is errors/error.html with its own words.",
+            "errors/error.html",
+            states(),
+            lambda status=status, title=title, message=message: {
+                "status": status,
+                "title": title,
+                "message": message,
+            },
+        )
+        for status, (title, message) in sorted(MESSAGES.items())
+    ]
+
+
+ENTRIES: tuple[Entry, ...] = tuple(
+    offer_entries() + summary_entries() + form_entries() + page_entries()
+)
+BY_SLUG = {entry.slug: entry for entry in ENTRIES}

@@ -1,0 +1,240 @@
+"""Made-up checkouts, offers and orders for the styleguide, in the app's own types.
+
+Nothing here calls BigCommerce or Loop: every entry is built from these, so a designer sees
+each state at once. Amounts are Decimal major units, or integer minor units where the app's
+own type says so (a Loop quote).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC
+from datetime import datetime
+from decimal import Decimal
+
+from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.offer import ELIGIBLE
+from app.checkout_plus.offer import Analysis
+from app.checkout_plus.offer import OfferState
+from app.checkout_plus.offer import Quote
+from app.clients.bigcommerce.models import Checkout
+from app.clients.bigcommerce.models import Coupon
+from app.clients.bigcommerce.models import Fee
+from app.clients.bigcommerce.models import LineItem
+from app.clients.bigcommerce.models import Order
+from app.clients.bigcommerce.models import OrderFee
+from app.clients.bigcommerce.models import OrderLine
+from app.clients.bigcommerce.models import PickupMethod
+from app.money import round_major
+from app.money import to_major
+
+SESSION_ID = "lop_StyleguideSession0001"
+RETURNS = ("returnCoverage",)
+SHIPPING = ("shippingProtection",)
+BOTH = ("returnCoverage", "shippingProtection")
+# Two products, in each currency's own prices (a cart is in one currency).
+PRICES = {
+    "USD": (Decimal("48.00"), Decimal("12.50")),
+    "EUR": (Decimal("44.90"), Decimal("11.50")),
+    "JPY": (Decimal("6800"), Decimal("1700")),
+    "KWD": (Decimal("14.750"), Decimal("3.825")),
+}
+# What Loop might charge for that cart, in minor units of each currency's ISO 4217 exponent.
+QUOTES = {"USD": 298, "EUR": 275, "JPY": 450, "KWD": 925}
+TAX_RATE = Decimal("0.0725")
+OHIO = {
+    "first_name": "Ada",
+    "last_name": "Shopper",
+    "address1": "12 Main Street",
+    "city": "Columbus",
+    "state_or_province": "Ohio",
+    "state_or_province_code": "OH",
+    "country_code": "US",
+    "postal_code": "43004",
+    "email": "ada@example.com",
+}
+# Standard and express shipping, in each currency.
+SHIPPING_COSTS = {
+    "USD": ("5.00", "15.00"),
+    "EUR": ("4.90", "12.90"),
+    "JPY": ("700", "1800"),
+    "KWD": ("1.500", "4.250"),
+}
+PICKUP = PickupMethod(
+    id=1,
+    display_name="Downtown store",
+    collection_instructions="Bring your order number to the front desk.",
+    collection_time_description="Ready in 2 hours",
+)
+
+
+def line(
+    line_id: str, product_id: int, name: str, quantity: int, price: Decimal, digital=False
+) -> LineItem:
+    """Return a cart line at a unit price."""
+    total = price * quantity
+    return LineItem(
+        id=line_id,
+        product_id=product_id,
+        variant_id=None,
+        name=name,
+        sku=f"SKU-{product_id}",
+        quantity=quantity,
+        list_price=price,
+        sale_price=price,
+        extended_list_price=total,
+        extended_sale_price=total,
+        discount_amount=Decimal(0),
+        coupon_amount=Decimal(0),
+        is_digital=digital,
+        image_url="",
+    )
+
+
+def checkout(
+    currency: str = "USD",
+    *,
+    email: str = "",
+    address: bool = False,
+    option: str | None = None,
+    pickup: bool = False,
+    coupon: bool = False,
+    other_fee: bool = False,
+    message: str = "",
+) -> Checkout:
+    """Return a two-line checkout in a currency, as far along as asked."""
+    shoes, socks = PRICES[currency]
+    lines = (
+        line("line-shoes", 101, "Trail Runner Sneakers", 1, shoes),
+        line("line-socks", 102, "Merino Hiking Socks", 2, socks),
+    )
+    subtotal = sum((item.extended_list_price for item in lines), Decimal(0))
+    discount = round_major(subtotal / 10, currency) if coupon else Decimal(0)
+    options = shipping_options(currency)
+    chosen = next((o for o in options if o["id"] == option), None)
+    shipping_cost = Decimal(chosen["cost"]) if chosen else Decimal(0)
+    fees = (_other_fee(),) if other_fee else ()
+    fee_total = sum((fee.cost_ex_tax for fee in fees), Decimal(0))
+    tax = round_major((subtotal - discount) * TAX_RATE, currency) if address else Decimal(0)
+    total = subtotal - discount + shipping_cost + fee_total + tax
+    return Checkout(
+        id="styleguide-checkout",
+        cart_id="styleguide-cart",
+        currency=currency,
+        tax_included=False,
+        email=email,
+        line_items=lines,
+        coupons=(Coupon("WELCOME10", "10% off your first order", discount),) if coupon else (),
+        fees=fees,
+        subtotal_ex_tax=subtotal,
+        subtotal_inc_tax=subtotal,
+        cart_amount_ex_tax=subtotal - discount,
+        cart_amount_inc_tax=subtotal - discount,
+        cart_discount_amount=discount,
+        shipping_cost_total_ex_tax=shipping_cost,
+        shipping_cost_total_inc_tax=shipping_cost,
+        handling_cost_total_ex_tax=Decimal(0),
+        handling_cost_total_inc_tax=Decimal(0),
+        tax_total=tax,
+        grand_total=total,
+        consignments=(
+            (_consignment(lines, options if address else [], chosen, pickup),)
+            if address or pickup
+            else ()
+        ),
+        billing_address={"id": "billing", **OHIO} if address else None,
+        customer_message=message,
+        order_id=None,
+        version=1,
+    )
+
+
+def offer(
+    currency: str = "USD",
+    mode: tuple[str, ...] = BOTH,
+    *,
+    opted_in: bool = False,
+    reconfirm: bool = False,
+) -> OfferState:
+    """Return an offer on show for the checkout above, opted in or not."""
+    quote = Quote(SESSION_ID, mode, QUOTES[currency], currency)
+    analysis = Analysis("styleguide", time.time(), ELIGIBLE, quote, 45.0)
+    return OfferState(
+        analysis, SESSION_ID, accepted=quote if opted_in else None, reconfirm=reconfirm
+    )
+
+
+def no_offer(reason: str = "ineligible") -> OfferState:
+    """Return the state of a cart Loop offered nothing for (the offer is hidden)."""
+    return OfferState(Analysis("styleguide", time.time(), reason, None, 45.0), SESSION_ID)
+
+
+def order(currency: str = "USD", protected: bool = True) -> Order:
+    """Return a paid order as BigCommerce records it, with the Checkout+ fee when protected."""
+    shoes, socks = PRICES[currency]
+    items = ((101, "Trail Runner Sneakers", 1, shoes), (102, "Merino Hiking Socks", 2, socks))
+    lines = tuple(
+        OrderLine(
+            id=index,
+            product_id=product_id,
+            variant_id=None,
+            sku=f"SKU-{product_id}",
+            name=name,
+            quantity=quantity,
+            price_inc_tax=price,
+            price_ex_tax=price,
+            total_inc_tax=price * quantity,
+            total_ex_tax=price * quantity,
+        )
+        for index, (product_id, name, quantity, price) in enumerate(items, start=1)
+    )
+    subtotal = sum((item.total_ex_tax for item in lines), Decimal(0))
+    fee = to_major(QUOTES[currency], currency)
+    fees = (OrderFee("Order protection", FEE_SOURCE, fee, fee),) if protected else ()
+    tax = round_major(subtotal * TAX_RATE, currency)
+    shipping = Decimal(SHIPPING_COSTS[currency][0])
+    return Order(
+        id=1042,
+        status_id=11,
+        status="Awaiting Fulfillment",
+        currency=currency,
+        email="ada@example.com",
+        subtotal_ex_tax=subtotal,
+        subtotal_inc_tax=subtotal + tax,
+        shipping_cost_inc_tax=shipping,
+        total_tax=tax,
+        discount_amount=Decimal(0),
+        total_inc_tax=subtotal + tax + shipping + (fee if protected else 0),
+        payment_status="captured",
+        lines=lines,
+        fees=fees,
+        cart_id="styleguide-cart",
+        created_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
+    )
+
+
+def _other_fee() -> Fee:
+    """Return another app's fee on the checkout (gift wrapping), which the summary lists."""
+    return Fee("gift-wrap", "gift_wrap", "Gift wrapping", "GiftApp", Decimal(4), Decimal(4), None)
+
+
+def shipping_options(currency: str) -> list[dict]:
+    """Return the shipping options BigCommerce would offer for the Ohio address."""
+    standard, express = SHIPPING_COSTS[currency]
+    return [
+        {"id": "standard", "description": "Standard (3–5 days)", "cost": standard},
+        {"id": "express", "description": "Express", "cost": express, "transit_time": "1–2 days"},
+    ]
+
+
+def _consignment(lines, options: list[dict], chosen: dict | None, pickup: bool) -> dict:
+    """Return the checkout's consignment: shipped to Ohio with its options, or picked up."""
+    consignment: dict = {"id": "consignment-1", "line_item_ids": [item.id for item in lines]}
+    if pickup:
+        consignment["selected_pickup_option"] = {"pickup_method_id": PICKUP.id}
+        return consignment
+    consignment["address"] = dict(OHIO)
+    consignment["available_shipping_options"] = options
+    if chosen:
+        consignment["selected_shipping_option"] = chosen
+    return consignment

@@ -1,0 +1,49 @@
+"""The styleguide in Chromium: every entry passes axe, and the loading state shows nothing."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from app.styleguide.check import entry_url
+from app.styleguide.entries import ENTRIES
+from tests.browser.test_accessibility import axe_page  # noqa: F401  (a fixture)
+from tests.browser.test_accessibility import describe
+from tests.browser.test_accessibility import run_axe
+
+
+def test_every_entry_and_the_index_pass_axe(axe_page: Page):  # noqa: F811
+    # One page visits them all (a fresh app per entry would triple the time); every entry's
+    # violations are reported together, each under its own name.
+    failures = []
+    for slug, url in [("index", "/styleguide/")] + [(e.slug, entry_url(e)) for e in ENTRIES]:
+        axe_page.goto(url)
+        results = run_axe(axe_page)
+        assert results["passes"] > 0, f"axe checked nothing on {url}: is the page empty?"
+        if results["violations"]:
+            failures.append(describe(axe_page.url, slug, results["violations"]))
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
+
+
+def test_the_loading_offer_keeps_its_space_and_shows_no_price(page: Page):
+    page.goto("/styleguide/offer-loading")
+    body = page.locator("#checkout-plus-offer .offer__body")
+    expect(body).to_be_hidden()
+    box = body.bounding_box()
+    assert box is not None
+    assert box["height"] > 40, "the loading offer collapsed: the page would jump"
+    page.goto("/styleguide/offer-both")
+    expect(page.locator("#checkout-plus-offer .offer__body")).to_be_visible()
+
+
+def test_the_theme_colours_the_styleguide_like_the_checkout(page: Page):
+    page.goto("/styleguide/payment")
+    brand = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--color-brand').trim()"
+    )
+    button = page.locator("#place-order")
+    colour = button.evaluate("element => getComputedStyle(element).backgroundColor")
+    red, green, blue = (int(brand[i : i + 2], 16) for i in (1, 3, 5))
+    assert colour == f"rgb({red}, {green}, {blue})"
