@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -186,3 +188,41 @@ def test_the_unchanged_templates_pass_the_command(tmp_path):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(ENTRIES)} entries checked, 0 problem(s)" in run.stdout
+
+
+def test_the_app_serves_the_folders_it_is_configured_with(app):
+    # Under tests/test_designer_copy.py this is the designer's copy; otherwise the project's.
+    templates = os.environ.get("CHECKOUT_TEMPLATES_DIR") or TEMPLATES
+    static = os.environ.get("CHECKOUT_STATIC_DIR") or PROJECT / "static"
+    assert Path(app.template_folder) == Path(templates)
+    assert Path(app.static_folder) == Path(static)
+
+
+def contract_names() -> set[str]:
+    """Every id, data-* hook and field name the contract names."""
+    names: set[str] = set()
+    for hooks in CONTRACT.values():
+        for required in hooks:
+            names |= set(re.findall(r"#([a-z][a-z0-9-]*)", required.selector))
+            names |= set(re.findall(r"\[(data-[a-z-]+)", required.selector))
+            names |= set(re.findall(r"name=['\"]?([a-z0-9_-]+)", required.selector))
+    return names
+
+
+def test_the_designers_guide_names_every_hook_of_the_contract():
+    guide = (TEMPLATES / "README.md").read_text()
+    missing = sorted(name for name in contract_names() if name not in guide)
+    assert not missing, f"templates/README.md does not name these contract hooks: {missing}"
+    for template in CONTRACT:
+        assert f"`{template}`" in guide, f"templates/README.md has no row for {template}"
+
+
+def test_every_template_opens_with_a_comment_naming_its_inputs_and_root():
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        name = path.relative_to(TEMPLATES).as_posix()
+        text = path.read_text()
+        assert text.startswith("{#-"), f"templates/{name} does not open with a {{#- comment #}}"
+        comment = text[: text.index("#}")]
+        assert re.search(r"\bInputs?\b", comment), f"templates/{name}: name its inputs"
+        if not name.startswith("macros/"):  # macros take arguments and have no root
+            assert "Root" in comment, f"templates/{name}: name its root element"
