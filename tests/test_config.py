@@ -56,6 +56,27 @@ def test_sandbox_honours_loopback_urls_of_sandboxes_started_elsewhere():
     assert settings.bigcommerce_api_url == "http://127.0.0.1:9911"
 
 
+def test_merchant_tools_are_off_or_default_until_configured(tmp_path):
+    settings = Settings.from_environ(LIVE)
+    assert settings.admin_password is None
+    assert settings.styleguide is None  # on only in the sandbox and in debug
+    assert (settings.templates_dir, settings.static_dir) == (None, None)
+    password = "p" * 16
+    configured = Settings.from_environ(
+        {
+            **LIVE,
+            "CHECKOUT_ADMIN_PASSWORD": password,
+            "CHECKOUT_STYLEGUIDE": "1",
+            "CHECKOUT_TEMPLATES_DIR": str(tmp_path),
+            "CHECKOUT_STATIC_DIR": str(tmp_path),
+        }
+    )
+    assert configured.admin_password == password
+    assert password in configured.secrets
+    assert configured.styleguide is True
+    assert configured.templates_dir == configured.static_dir == str(tmp_path)
+
+
 def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     from app.config import read_environment
 
@@ -113,6 +134,23 @@ MISCONFIGURATIONS = [
     pytest.param({"LOOP_ANALYZE_TIMEOUT": "soon"}, "LOOP_ANALYZE_TIMEOUT", id="bad-timeout"),
     pytest.param({"REDIS_URL": "localhost:6379"}, "REDIS_URL", id="bad-redis-url"),
     pytest.param({"CHECKOUT_SANDBOX": "yes"}, "CHECKOUT_SANDBOX", id="bad-sandbox-flag"),
+    pytest.param(
+        {"CHECKOUT_ADMIN_PASSWORD": "admin"}, "CHECKOUT_ADMIN_PASSWORD", id="weak-admin-password"
+    ),
+    pytest.param(
+        {"CHECKOUT_ADMIN_PASSWORD": "a password with spaces"},
+        "CHECKOUT_ADMIN_PASSWORD",
+        id="admin-password-with-spaces",
+    ),
+    pytest.param({"CHECKOUT_STYLEGUIDE": "on"}, "CHECKOUT_STYLEGUIDE", id="bad-styleguide-flag"),
+    pytest.param(
+        {"CHECKOUT_TEMPLATES_DIR": "/no/such/folder"},
+        "CHECKOUT_TEMPLATES_DIR",
+        id="missing-templates-folder",
+    ),
+    pytest.param(
+        {"CHECKOUT_STATIC_DIR": "/no/such/folder"}, "CHECKOUT_STATIC_DIR", id="missing-static"
+    ),
 ]
 
 
