@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.checkout.ledger import OrderLedger
+    from app.checkout_plus.analyses import AnalysisLog
     from app.checkout_plus.decisions import DecisionLog
+    from app.storage_redis import RedisAnalysisLog
     from app.storage_redis import RedisDecisionLog
     from app.storage_redis import RedisOrderLedger
     from app.storage_redis import RedisSyncJobs
@@ -83,12 +85,13 @@ def _use_wal(db: sqlite3.Connection, attempts: int = 50) -> None:
 
 @dataclass(frozen=True)
 class Stores:
-    """The four durable stores, all on one backend (same methods on either)."""
+    """The five durable stores, all on one backend (same methods on either)."""
 
     jobs: SyncJobs | RedisSyncJobs
     ledger: OrderLedger | RedisOrderLedger
     deliveries: WebhookDeliveries | RedisWebhookDeliveries
     decisions: DecisionLog | RedisDecisionLog
+    analyses: AnalysisLog | RedisAnalysisLog
 
 
 def build_stores(redis_url: str | None, instance: Path, prefix: str = "checkout-plus") -> Stores:
@@ -97,6 +100,7 @@ def build_stores(redis_url: str | None, instance: Path, prefix: str = "checkout-
         # Imported here so a single-machine install never needs the redis package loaded.
         import redis
 
+        from app.storage_redis import RedisAnalysisLog
         from app.storage_redis import RedisDecisionLog
         from app.storage_redis import RedisOrderLedger
         from app.storage_redis import RedisSyncJobs
@@ -113,8 +117,10 @@ def build_stores(redis_url: str | None, instance: Path, prefix: str = "checkout-
             RedisOrderLedger(client, prefix),
             RedisWebhookDeliveries(client, prefix),
             RedisDecisionLog(client, prefix),
+            RedisAnalysisLog(client, prefix),
         )
     from app.checkout.ledger import OrderLedger
+    from app.checkout_plus.analyses import AnalysisLog
     from app.checkout_plus.decisions import DecisionLog
     from app.sync.jobs import SyncJobs
     from app.webhooks.deliveries import WebhookDeliveries
@@ -124,4 +130,5 @@ def build_stores(redis_url: str | None, instance: Path, prefix: str = "checkout-
         OrderLedger(instance / "orders.sqlite3"),
         WebhookDeliveries(instance / "webhooks.sqlite3"),
         DecisionLog(instance / "decisions.sqlite3"),
+        AnalysisLog(instance / "analyses.sqlite3"),
     )

@@ -1,9 +1,10 @@
 """Redis twins of the SQLite stores, for several machines sharing one Redis (``REDIS_URL``).
 
-Same public methods and semantics as ``SyncJobs``, ``OrderLedger``, ``WebhookDeliveries`` and
-``DecisionLog``. A write that must read first runs as one Lua script or one MULTI, so writers
-on different machines never interleave inside it. Scripts build some key names themselves, so
-this needs one Redis server (or a primary with replicas), not Redis Cluster. Keys:
+Same public methods and semantics as ``SyncJobs``, ``OrderLedger``, ``WebhookDeliveries``,
+``DecisionLog`` and ``AnalysisLog``. A write that must read first runs as one Lua script or one
+MULTI, so writers on different machines never interleave inside it. Scripts build some key
+names themselves, so this needs one Redis server (or a primary with replicas), not Redis
+Cluster. Keys:
 
     {prefix}:job:{id}              hash: one sync job's fields
     {prefix}:jobs:order            hash: order id -> job id (one job per order)
@@ -13,6 +14,9 @@ this needs one Redis server (or a primary with replicas), not Redis Cluster. Key
     {prefix}:delivery:{hash}       string: a handled webhook delivery, expiring after 3 days
     {prefix}:decisions             hash: order id -> decision as JSON
     {prefix}:decisions:time        sorted set: order ids scored by decided_at
+    {prefix}:decisions:accepted    string: how many decisions accepted the offer
+    {prefix}:analyses              list: the latest analyses as JSON, newest first
+    {prefix}:analyses:reasons      hash: reason -> how many of those analyses give it
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ import redis
 
 from app.checkout.ledger import LeaseWaiting
 from app.checkout.ledger import Placement
+from app.checkout_plus.analyses import KEEP
+from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.decisions import Decision
+from app.checkout_plus.decisions import DecisionCounts
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
+from app.sync.jobs import STATES
 from app.sync.jobs import SyncJob
 from app.webhooks.deliveries import KEEP_SECONDS
 
@@ -81,7 +89,7 @@ move(job, ARGV[6], ARGV[4])
 return was
 """
 _RETRY = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= ARGV[4] then return 0 end
 move(KEYS[1], ARGV[3], ARGV[2])
 redis.call('HSET', KEYS[1], 'attempts', 0)
 return 1
@@ -89,7 +97,7 @@ return 1
 # One read for the whole list: a job changing state meanwhile is seen before or after, whole.
 _IN_STATE = """
 local rows = {}
-for i, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+for i, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, ARGV[2])) do
   rows[i] = redis.call('HGETALL', ARGV[1] .. id)
 end
 return rows
@@ -98,6 +106,23 @@ return rows
 _UPDATE_IF_PRESENT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+# The first decision for an order wins, and only then counts as accepted or not.
+_RECORD_DECISION = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+if ARGV[4] == '1' then redis.call('INCR', KEYS[3]) end
+return 1
+"""
+# Newest first; the oldest entries fall out of the window and out of their reason's count.
+_RECORD_ANALYSIS = """
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+while redis.call('LLEN', KEYS[1]) > tonumber(ARGV[3]) do
+  local reason = cjson.decode(redis.call('RPOP', KEYS[1]))['reason']
+  if redis.call('HINCRBY', KEYS[2], reason, -1) <= 0 then redis.call('HDEL', KEYS[2], reason) end
+end
 return 1
 """
 # Compare-and-delete: a holder whose lease expired must not free the next holder's lease.
@@ -143,11 +168,21 @@ class RedisSyncJobs:
         job_id = self._client.hget(self._orders, str(order_id))
         return None if job_id is None else self.get(_text(job_id))
 
-    def in_state(self, state: str) -> list[SyncJob]:
-        """Return every job in a state, oldest first."""
-        rows = self._in_state(keys=[self._states + state], args=[self._job])
+    def in_state(self, state: str, limit: int | None = None) -> list[SyncJob]:
+        """Return the jobs in a state, oldest first: every one, or the oldest ``limit``."""
+        if limit == 0:
+            return []
+        last = -1 if limit is None else limit - 1
+        rows = self._in_state(keys=[self._states + state], args=[self._job, last])
         jobs = [_job(dict(zip(row[::2], row[1::2], strict=True))) for row in rows]
         return [job for job in jobs if job is not None]
+
+    def count_by_state(self) -> dict[str, int]:
+        """Return how many jobs are in each state (every state, zero included)."""
+        with self._client.pipeline(transaction=True) as pipe:
+            for state in STATES:
+                pipe.zcard(self._states + state)
+            return dict(zip(STATES, pipe.execute(), strict=True))
 
     def attempt(self, job_id: str, error: str | None = None) -> int:
         """Count one more attempt (with the error that ended it, if any); return the count."""
@@ -175,9 +210,13 @@ class RedisSyncJobs:
         was = self._resync(keys=[self._orders], args=args)
         return self.for_order(order_id) if _text(was) == DONE else None
 
-    def retry(self, job_id: str) -> None:
-        """Put a failed job back to pending, with its attempts counted afresh."""
-        self._retry(keys=[self._job + job_id], args=[self._states, time.time(), PENDING])
+    def retry(self, job_id: str) -> bool:
+        """Put a failed job back to pending, with its attempts counted afresh.
+
+        Say whether it was failed: a job in any other state, or none, is left alone.
+        """
+        args = [self._states, time.time(), PENDING, FAILED]
+        return self._retry(keys=[self._job + job_id], args=args) == 1
 
 
 class RedisOrderLedger(LeaseWaiting):
@@ -251,14 +290,16 @@ class RedisDecisionLog:
         self._client = client
         self._all = f"{prefix}:decisions"
         self._by_time = f"{prefix}:decisions:time"
+        self._accepted = f"{prefix}:decisions:accepted"
+        self._record = client.register_script(_RECORD_DECISION)
 
     def record(self, decision: Decision) -> None:
         """Record an order's decision once (a retried placement keeps the first)."""
-        # MULTI of two set-if-absent writes: the first decision wins in both keys, together.
-        with self._client.pipeline(transaction=True) as pipe:
-            pipe.hsetnx(self._all, str(decision.order_id), json.dumps(decision.as_dict()))
-            pipe.zadd(self._by_time, {str(decision.order_id): decision.decided_at}, nx=True)
-            pipe.execute()
+        order_id, data = str(decision.order_id), json.dumps(decision.as_dict())
+        self._record(
+            keys=[self._all, self._by_time, self._accepted],
+            args=[order_id, data, decision.decided_at, int(decision.accepted)],
+        )
 
     def for_order(self, order_id: int) -> Decision | None:
         """Return an order's decision, if it was shown an offer."""
@@ -275,6 +316,54 @@ class RedisDecisionLog:
             return []
         decisions = (_decision(data) for data in self._client.hmget(self._all, order_ids))
         return [decision for decision in decisions if decision is not None]
+
+    def counts(self) -> DecisionCounts:
+        """Return how many decisions there are, and how many accepted the offer."""
+        with self._client.pipeline(transaction=True) as pipe:
+            pipe.hlen(self._all)
+            pipe.get(self._accepted)
+            shown, accepted = pipe.execute()
+        return DecisionCounts(int(shown), int(accepted or 0))
+
+
+class RedisAnalysisLog:
+    """The latest analyses in Redis: a capped list, and a count per reason kept beside it."""
+
+    def __init__(self, client: redis.Redis, prefix: str, keep: int = KEEP) -> None:
+        self._client = client
+        self._list = f"{prefix}:analyses"
+        self._reasons = f"{prefix}:analyses:reasons"
+        self.keep = keep
+        self._record = client.register_script(_RECORD_ANALYSIS)
+
+    def record(self, entry: LoggedAnalysis) -> None:
+        """Add an entry, and drop those that fall out of the window."""
+        data = json.dumps(entry.as_dict())
+        self._record(keys=[self._list, self._reasons], args=[data, entry.reason, self.keep])
+
+    def recent(
+        self, limit: int = 50, cart_id: str | None = None, session_id: str | None = None
+    ) -> list[LoggedAnalysis]:
+        """Return the latest entries, newest first, of one cart or Loop session if given."""
+        if limit <= 0:
+            return []
+        # The window is small (KEEP entries), so a filter reads it whole.
+        filtered = cart_id is not None or session_id is not None
+        rows = self._client.lrange(self._list, 0, -1 if filtered else limit - 1)
+        entries = (LoggedAnalysis.from_dict(json.loads(row)) for row in rows)
+        chosen = [
+            entry
+            for entry in entries
+            if (cart_id is None or entry.cart_id == cart_id)
+            and (session_id is None or entry.session_id == session_id)
+        ]
+        return chosen[:limit]
+
+    def count_by_reason(self) -> dict[str, int]:
+        """Return how many kept entries give each reason, the most frequent first."""
+        stored = self._client.hgetall(self._reasons)
+        counts = {_text(reason): int(count) for reason, count in stored.items()}
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _text(value: Any) -> Any:
@@ -299,6 +388,7 @@ def _job(raw: dict) -> SyncJob | None:
         int(fields["attempts"]),
         fields.get("last_error"),
         int(fields["revision"]),
+        float(fields["updated_at"]),
     )
 
 

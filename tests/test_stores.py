@@ -1,4 +1,5 @@
-"""The durable stores keep one contract on SQLite and on Redis: sync jobs, deliveries, decisions.
+"""The durable stores keep one contract on SQLite and on Redis: sync jobs, deliveries,
+decisions and the analysis log.
 
 Every contract test runs on both backends. The Redis case needs a server: set REDIS_URL
 (``.ci/run`` starts a private one); without it those cases are skipped, never faked.
@@ -19,6 +20,9 @@ from typing import Any
 import pytest
 
 from app.checkout.ledger import OrderLedger
+from app.checkout_plus.analyses import KEEP
+from app.checkout_plus.analyses import AnalysisLog
+from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.decisions import Decision
 from app.checkout_plus.decisions import DecisionLog
 from app.storage import build_stores
@@ -94,6 +98,13 @@ class Backend:
         from app.storage_redis import RedisDecisionLog
 
         return RedisDecisionLog(self.client(), self.prefix)
+
+    def analyses(self, keep: int = KEEP) -> Any:
+        if self.kind == "sqlite":
+            return AnalysisLog(self._folder / "analyses.sqlite3", keep)
+        from app.storage_redis import RedisAnalysisLog
+
+        return RedisAnalysisLog(self.client(), self.prefix, keep)
 
     def pass_time(self, seconds: float) -> None:
         """Let time pass, as far as the stores' expiries can tell."""
@@ -192,7 +203,7 @@ def test_unknown_jobs_and_orders_are_none(backend):
     assert jobs.finish("no-such-job", DONE) is False
     assert jobs.finish("no-such-job", DONE, revision=0) is False
     assert jobs.resync(2) is None
-    jobs.retry("no-such-job")  # nothing to do, and no error
+    assert jobs.retry("no-such-job") is False  # nothing to do, and no error
     assert jobs.in_state(PENDING) == [jobs.for_order(1)]
 
 
@@ -282,6 +293,58 @@ def test_racing_resyncs_of_a_done_job_queue_it_once(backend):
     assert jobs.get(job.id).revision == 6
 
 
+def test_jobs_are_counted_by_state_and_listed_oldest_first_up_to_a_limit(backend):
+    jobs = backend.jobs()
+    assert jobs.count_by_state() == {PENDING: 0, DONE: 0, FAILED: 0}
+    ids = []
+    for order_id in (1, 2, 3, 4):
+        ids.append(jobs.add(order_id, {}).id)
+        time.sleep(0.005)
+    jobs.finish(ids[0], DONE)
+    jobs.finish(ids[2], FAILED, "refused")
+    assert backend.jobs().count_by_state() == {PENDING: 2, DONE: 1, FAILED: 1}
+    assert [job.id for job in jobs.in_state(PENDING, 1)] == [ids[1]]
+    assert [job.id for job in jobs.in_state(PENDING, 5)] == [ids[1], ids[3]]
+    assert jobs.in_state(PENDING, 0) == []
+    assert [job.id for job in jobs.in_state(FAILED, 1)] == [ids[2]]
+
+
+def test_a_job_knows_when_it_last_changed(backend):
+    jobs = backend.jobs()
+    before = time.time()
+    job = jobs.add(6, {})
+    assert before <= job.updated_at <= time.time()
+    time.sleep(0.01)
+    jobs.finish(job.id, FAILED, "refused")
+    failed = jobs.get(job.id)
+    assert failed.updated_at > job.updated_at
+    assert jobs.in_state(FAILED)[0].updated_at == failed.updated_at
+
+
+def test_only_a_failed_job_is_retried(backend):
+    jobs = backend.jobs()
+    pending, done, failed = (jobs.add(order_id, {}) for order_id in (21, 22, 23))
+    jobs.attempt(done.id)
+    jobs.finish(done.id, DONE)
+    jobs.attempt(failed.id, "503")
+    jobs.finish(failed.id, FAILED, "503")
+    assert jobs.retry(pending.id) is False
+    assert jobs.retry(done.id) is False
+    assert (jobs.get(done.id).state, jobs.get(done.id).attempts) == (DONE, 1)
+    assert backend.jobs().retry(failed.id) is True
+    assert (jobs.get(failed.id).state, jobs.get(failed.id).attempts) == (PENDING, 0)
+    assert jobs.retry(failed.id) is False  # pending again: a second retry finds nothing to do
+
+
+def test_racing_retries_of_a_failed_job_retry_it_once(backend):
+    jobs = backend.jobs()
+    job = jobs.add(24, {})
+    jobs.finish(job.id, FAILED, "refused")
+    retried = race([backend.jobs() for _ in range(6)], lambda jobs, n: jobs.retry(job.id))
+    assert retried.count(True) == 1
+    assert jobs.count_by_state() == {PENDING: 1, DONE: 0, FAILED: 0}
+
+
 # Webhook deliveries
 
 
@@ -353,6 +416,102 @@ def test_racing_records_keep_exactly_one_decision(backend):
     assert log.for_order(77) == kept
 
 
+def test_decisions_are_counted_in_the_store(backend):
+    log = backend.decisions()
+    counts = log.counts()
+    assert (counts.shown, counts.accepted, counts.declined) == (0, 0, 0)
+    log.record(decision(1, 10.0, accepted=True))
+    log.record(decision(2, 11.0, accepted=False))
+    log.record(decision(3, 12.0, accepted=True))
+    log.record(decision(2, 13.0, accepted=True))  # a retried placement counts once, as first
+    counts = backend.decisions().counts()
+    assert (counts.shown, counts.accepted, counts.declined) == (3, 2, 1)
+
+
+def test_racing_records_of_one_decision_count_it_once(backend):
+    machines = [backend.decisions() for _ in range(6)]
+    race(machines, lambda log, n: log.record(decision(78, 2000.0 + n, accepted=n % 2 == 0)))
+    counts = backend.decisions().counts()
+    kept = backend.decisions().for_order(78)
+    assert (counts.shown, counts.accepted) == (1, int(kept.accepted))
+
+
+# The analysis log
+
+
+def analysis(
+    at: float,
+    cart_id: str = "cart-a",
+    reason: str = "eligible",
+    session_id: str | None = "lop_" + "A" * 20,
+) -> LoggedAnalysis:
+    eligible = reason == "eligible"
+    return LoggedAnalysis(
+        at,
+        cart_id,
+        session_id,
+        reason,
+        eligible,
+        ("returnCoverage", "shippingProtection") if eligible else (),
+        298 if eligible else None,
+        "USD" if eligible else None,
+    )
+
+
+def test_an_analysis_is_read_back_whole_newest_first(backend):
+    log = backend.analyses()
+    assert log.recent() == []
+    assert log.count_by_reason() == {}
+    first = analysis(1_712_345_678.123456)
+    failed = analysis(1_712_345_679.5, "cart-b", "timeout", session_id=None)
+    log.record(first)
+    log.record(failed)
+    assert backend.analyses().recent() == [failed, first]
+    assert log.recent(1) == [failed]
+    assert log.recent()[1].mode == ("returnCoverage", "shippingProtection")
+    assert log.keep == KEEP
+
+
+def test_analyses_are_found_by_cart_or_by_loop_session(backend):
+    log = backend.analyses()
+    other_session = "lop_" + "B" * 20
+    log.record(analysis(1.0, "cart-a", "eligible"))
+    log.record(analysis(2.0, "cart-b", "cart_too_valuable", session_id=other_session))
+    log.record(analysis(3.0, "cart-a", "timeout", session_id=None))
+    assert [a.analyzed_at for a in log.recent(cart_id="cart-a")] == [3.0, 1.0]
+    assert [a.analyzed_at for a in log.recent(1, cart_id="cart-a")] == [3.0]
+    assert [a.reason for a in log.recent(session_id=other_session)] == ["cart_too_valuable"]
+    assert log.recent(cart_id="cart-c") == []
+
+
+def test_the_log_keeps_a_window_and_counts_reasons_over_it(backend):
+    log = backend.analyses(keep=4)
+    reasons = ["timeout", "eligible", "eligible", "cart_too_valuable", "eligible", "timeout"]
+    for n, reason in enumerate(reasons):
+        log.record(analysis(float(n), f"cart-{n}", reason))
+    assert [a.analyzed_at for a in log.recent()] == [5.0, 4.0, 3.0, 2.0]
+    # The first two fell out of the window, and out of the counts with it.
+    assert backend.analyses(keep=4).count_by_reason() == {
+        "eligible": 2,
+        "cart_too_valuable": 1,
+        "timeout": 1,
+    }
+    assert list(log.count_by_reason()) == ["eligible", "cart_too_valuable", "timeout"]
+    assert log.recent(cart_id="cart-0") == []
+
+
+def test_machines_logging_at_once_keep_the_window_and_its_counts_exact(backend):
+    machines = [backend.analyses(keep=5) for _ in range(8)]
+    race(machines, lambda log, n: log.record(analysis(float(n), f"cart-{n}", f"reason-{n % 2}")))
+    log = backend.analyses(keep=5)
+    kept = log.recent(10)
+    assert len(kept) == 5
+    counted: dict[str, int] = {}
+    for entry in kept:
+        counted[entry.reason] = counted.get(entry.reason, 0) + 1
+    assert log.count_by_reason() == dict(sorted(counted.items(), key=lambda i: (-i[1], i[0])))
+
+
 # The factory and the queue on Redis
 
 
@@ -362,7 +521,14 @@ def test_without_redis_the_stores_are_sqlite_files_in_the_instance_folder(tmp_pa
     assert isinstance(stores.ledger, OrderLedger)
     assert isinstance(stores.deliveries, WebhookDeliveries)
     assert isinstance(stores.decisions, DecisionLog)
-    names = {"sync.sqlite3", "orders.sqlite3", "webhooks.sqlite3", "decisions.sqlite3"}
+    assert isinstance(stores.analyses, AnalysisLog)
+    names = {
+        "sync.sqlite3",
+        "orders.sqlite3",
+        "webhooks.sqlite3",
+        "decisions.sqlite3",
+        "analyses.sqlite3",
+    }
     assert names <= {path.name for path in tmp_path.iterdir()}
     with pytest.raises(AttributeError):
         stores.jobs = None  # frozen
@@ -387,11 +553,13 @@ def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_pat
             stores.ledger.record_order("checkout", 1, "state")
         assert stores.deliveries.first_time("hash") is True
         stores.decisions.record(decision(1, 1.5))
+        stores.analyses.record(analysis(1.5))
         # Another machine's client reads back what they wrote.
         assert backend.jobs().get(job.id) == job
         assert backend.ledger().get("checkout").order_id == 1
         assert backend.deliveries().first_time("hash") is False
         assert backend.decisions().recent() == [decision(1, 1.5)]
+        assert backend.analyses().recent() == [analysis(1.5)]
         keys = {key.decode() for key in backend.client().scan_iter(match=f"{backend.prefix}:*")}
         assert keys == {
             f"{backend.prefix}:{name}"
@@ -403,6 +571,9 @@ def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_pat
                 "delivery:hash",
                 "decisions",
                 "decisions:time",
+                "decisions:accepted",
+                "analyses",
+                "analyses:reasons",
             )
         }
 

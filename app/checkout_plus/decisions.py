@@ -54,6 +54,19 @@ class Decision:
         }
 
 
+@dataclass(frozen=True)
+class DecisionCounts:
+    """How many orders were placed with an offer on show, and how many took it."""
+
+    shown: int
+    accepted: int
+
+    @property
+    def declined(self) -> int:
+        """Return how many orders left the offer on show unticked."""
+        return self.shown - self.accepted
+
+
 class DecisionLog:
     """Decisions in SQLite under the instance folder."""
 
@@ -90,6 +103,14 @@ class DecisionLog:
         with connect_sqlite(self._path) as db:
             rows = db.execute(SELECT + " ORDER BY decided_at DESC LIMIT ?", (limit,)).fetchall()
         return [_decision(row) for row in rows]
+
+    def counts(self) -> DecisionCounts:
+        """Return how many decisions there are, and how many accepted the offer."""
+        with connect_sqlite(self._path) as db:
+            shown, accepted = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(accepted), 0) FROM offer_decisions"
+            ).fetchone()
+        return DecisionCounts(shown, accepted)
 
 
 def decision_now(

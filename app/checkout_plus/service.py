@@ -1,7 +1,8 @@
 """Keep the shopper's offer current: analyze the cart with Loop, at most once per cart state.
 
 Every way Loop can fail ends here as "no offer" with a reason, never as an exception for the
-page: checkout goes on without protection.
+page: checkout goes on without protection. Each outcome goes to the analysis log, if one is
+given, so the merchant can see why a shopper had no offer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace
+from typing import Protocol
 
+from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
 from app.checkout_plus.offer import ELIGIBLE
@@ -55,6 +58,12 @@ class OfferSettings:
     cart_experience: str
 
 
+class AnalysisRecorder(Protocol):
+    """Where each analysis is logged (``AnalysisLog`` or its Redis twin)."""
+
+    def record(self, entry: LoggedAnalysis) -> None: ...
+
+
 class OfferService:
     """Analyze carts with Loop and apply the shopper's choice to the result."""
 
@@ -63,10 +72,12 @@ class OfferService:
         loop: LoopClient,
         settings: OfferSettings,
         clock: Callable[[], float] = time.time,
+        analyses: AnalysisRecorder | None = None,
     ) -> None:
         self._loop = loop
         self._settings = settings
         self._clock = clock
+        self._analyses = analyses
 
     def refresh(
         self, checkout: Checkout, state: OfferState, locale: str | None, force: bool = False
@@ -108,6 +119,14 @@ class OfferService:
     def _analyze(
         self, request: dict, fingerprint: str, currency: str, now: float
     ) -> tuple[Analysis, str | None]:
+        """Ask Loop about one cart state, log the outcome and return it with Loop's session."""
+        analysis, offer = self._ask(request, fingerprint, currency, now)
+        self._log(request, analysis, offer)
+        return analysis, offer.session_id if offer else None
+
+    def _ask(
+        self, request: dict, fingerprint: str, currency: str, now: float
+    ) -> tuple[Analysis, Offer | None]:
         """Ask Loop about one cart state and turn every outcome into an Analysis."""
 
         def outcome(reason: str, fresh_for: float, quote: Quote | None = None) -> Analysis:
@@ -135,7 +154,28 @@ class OfferService:
         except LoopError:
             return outcome(LOOP_ERROR, FAILURE_FRESH_SECONDS), None
         reason, quote = _judge(offer, currency)
-        return outcome(reason, ANALYSIS_FRESH_SECONDS, quote), offer.session_id
+        return outcome(reason, ANALYSIS_FRESH_SECONDS, quote), offer
+
+    def _log(self, request: dict, analysis: Analysis, offer: Offer | None) -> None:
+        """Add the outcome to the analysis log; a storage failure never reaches the shopper."""
+        if self._analyses is None:
+            return
+        entry = LoggedAnalysis(
+            analyzed_at=analysis.analyzed_at,
+            cart_id=request.get("cartId") or "",
+            session_id=offer.session_id if offer else request.get("sessionId"),
+            reason=analysis.reason,
+            eligible=offer is not None and offer.eligible,
+            mode=offer.mode if offer else (),
+            amount=offer.amount if offer else None,
+            currency=offer.currency if offer else None,
+        )
+        try:
+            self._analyses.record(entry)
+        except Exception as error:
+            # Any backend, any failure: the offer goes on. The error's type only is logged,
+            # since a storage error's text may carry a connection URL.
+            log.warning("Analysis of cart %s not logged: %s", entry.cart_id, type(error).__name__)
 
 
 def _judge(offer: Offer, currency: str) -> tuple[str, Quote | None]:

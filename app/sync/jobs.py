@@ -19,6 +19,7 @@ from app.storage import connect_sqlite
 from app.storage import prepare_sqlite
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+STATES = (PENDING, DONE, FAILED)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sync_jobs (
     id TEXT PRIMARY KEY,
@@ -45,6 +46,7 @@ class SyncJob:
     attempts: int
     last_error: str | None
     revision: int = 0  # counts requests to send the order again (order webhooks)
+    updated_at: float = 0.0  # Unix time of the last change of state or attempt
 
 
 class SyncJobs:
@@ -75,11 +77,18 @@ class SyncJobs:
         """Return the job of an order."""
         return self._one(SELECT + " WHERE order_id = ?", order_id)
 
-    def in_state(self, state: str) -> list[SyncJob]:
-        """Return every job in a state, oldest first."""
+    def in_state(self, state: str, limit: int | None = None) -> list[SyncJob]:
+        """Return the jobs in a state, oldest first: every one, or the oldest ``limit``."""
+        query = SELECT + " WHERE state = ? ORDER BY created_at LIMIT ?"
         with connect_sqlite(self._path) as db:
-            rows = db.execute(SELECT + " WHERE state = ? ORDER BY created_at", (state,)).fetchall()
+            rows = db.execute(query, (state, -1 if limit is None else limit)).fetchall()
         return [_job(row) for row in rows]
+
+    def count_by_state(self) -> dict[str, int]:
+        """Return how many jobs are in each state (every state, zero included)."""
+        with connect_sqlite(self._path) as db:
+            rows = db.execute("SELECT state, COUNT(*) FROM sync_jobs GROUP BY state").fetchall()
+        return dict.fromkeys(STATES, 0) | dict(rows)
 
     def attempt(self, job_id: str, error: str | None = None) -> int:
         """Count one more attempt (with the error that ended it, if any); return the count."""
@@ -123,13 +132,17 @@ class SyncJobs:
             )
         return self.for_order(order_id) if row[0] == DONE else None
 
-    def retry(self, job_id: str) -> None:
-        """Put a failed job back to pending, with its attempts counted afresh."""
+    def retry(self, job_id: str) -> bool:
+        """Put a failed job back to pending, with its attempts counted afresh.
+
+        Say whether it was failed: a job in any other state, or none, is left alone.
+        """
+        query = (
+            "UPDATE sync_jobs SET state = ?, attempts = 0, updated_at = ? "
+            "WHERE id = ? AND state = ?"
+        )
         with connect_sqlite(self._path) as db:
-            db.execute(
-                "UPDATE sync_jobs SET state = ?, attempts = 0, updated_at = ? WHERE id = ?",
-                (PENDING, time.time(), job_id),
-            )
+            return db.execute(query, (PENDING, time.time(), job_id, FAILED)).rowcount == 1
 
     def _one(self, query: str, value: Any) -> SyncJob | None:
         with connect_sqlite(self._path) as db:
@@ -138,8 +151,10 @@ class SyncJobs:
 
 
 # A fixed query; only values are ever bound into it.
-SELECT = "SELECT id, order_id, payload, state, attempts, last_error, revision FROM sync_jobs"
+SELECT = (
+    "SELECT id, order_id, payload, state, attempts, last_error, revision, updated_at FROM sync_jobs"
+)
 
 
 def _job(row: tuple) -> SyncJob:
-    return SyncJob(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6])
+    return SyncJob(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5], row[6], row[7])

@@ -41,6 +41,16 @@ FIRST_RETRY_SECONDS = 2.0
 LONGEST_RETRY_SECONDS = 300.0
 
 
+class RetryRefused(Exception):
+    """A job that cannot be retried: ``state`` is None for no such job, else its state."""
+
+    def __init__(self, job_id: str, state: str | None) -> None:
+        problem = "does not exist" if state is None else f"is {state}, not failed"
+        super().__init__(f"sync job {job_id} {problem}")
+        self.job_id = job_id
+        self.state = state
+
+
 class SyncTarget(Protocol):
     """Where jobs report orders (``app.sync.targets``)."""
 
@@ -130,12 +140,28 @@ class SyncQueue:
         return len(pending)
 
     def retry_failed(self) -> int:
-        """Put failed jobs back in the queue, with fresh attempts."""
-        failed = self.jobs.in_state(FAILED)
-        for job in failed:
-            self.jobs.retry(job.id)
-            self._send(job.id, 0)
-        return len(failed)
+        """Put failed jobs back in the queue, with fresh attempts; return how many."""
+        retried = 0
+        for job in self.jobs.in_state(FAILED):
+            # Another retry (a person on the admin page) may have taken it meanwhile.
+            if self.jobs.retry(job.id):
+                self._send(job.id, 0)
+                retried += 1
+        return retried
+
+    def retry(self, job_id: str) -> SyncJob:
+        """Put one failed job back in the queue, with fresh attempts; return it, pending.
+
+        Raises RetryRefused when there is no such job or it is not failed: a pending job is
+        already on its way, and a done one has nothing left to send.
+        """
+        if not self.jobs.retry(job_id):
+            job = self.jobs.get(job_id)
+            raise RetryRefused(job_id, job.state if job else None)
+        job = self.jobs.get(job_id)
+        assert job is not None
+        self._send(job_id, 0)
+        return job
 
     def run(self, job_id: str, attempts: int | None = None) -> None:
         """Report one order; reschedule on a transient failure, fail a permanent one.
