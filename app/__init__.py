@@ -75,6 +75,8 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_services(app: Flask, settings: Settings) -> None:
+    from app.admin.orders import OrderReader
+    from app.admin.report import AdminReport
     from app.checkout.placement import FeeSettings
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
@@ -96,6 +98,10 @@ def _register_services(app: Flask, settings: Settings) -> None:
         api_key=settings.loop_cart_api_key,
         timeout=settings.loop_analyze_timeout,
     )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    # Redis when several machines share the work, else SQLite files in the instance folder.
+    stores = build_stores(settings.redis_url, instance)
     offers = OfferService(
         loop,
         OfferSettings(
@@ -103,15 +109,13 @@ def _register_services(app: Flask, settings: Settings) -> None:
             mount_target=settings.mount_target,
             cart_experience=settings.cart_experience,
         ),
+        analyses=stores.analyses,
     )
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop
     app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
     app.extensions["checkout_snapshots"] = CheckoutSnapshots()
-    instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
-    # Redis when several machines share the work, else SQLite files in the instance folder.
-    stores = build_stores(settings.redis_url, instance)
+    app.extensions["analyses"] = stores.analyses
     sync_queue = _register_sync(app, settings, bigcommerce, stores)
     app.extensions["placement_service"] = PlacementService(
         bigcommerce,
@@ -126,6 +130,13 @@ def _register_services(app: Flask, settings: Settings) -> None:
         sync_queue,
         stores.decisions,
     )
+    if settings.admin_password:
+        # What the admin page reads: Loop, BigCommerce and the durable stores.
+        direct = settings.checkout_plus_sync == "direct"
+        orders = OrderReader(bigcommerce, stores.decisions, stores.jobs, direct, settings.fee_name)
+        app.extensions["admin_report"] = AdminReport(
+            loop, stores.analyses, stores.decisions, sync_queue, orders
+        )
 
 
 def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any) -> Any:

@@ -38,6 +38,9 @@ from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.sandbox_loop.helpers import default_rules
 from tests.sandbox_loop.helpers import rules_with
 from tests.support.addresses import OHIO as OHIO_FIELDS
+from tests.support.queue import drain
+from tests.test_admin import ADMIN
+from tests.test_admin import PAGE as ADMIN_PAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "tests/node/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -63,7 +66,14 @@ CARD = {
     "security_code": "123",
 }
 # Templates only ever included, extended or imported: they are checked inside the others.
-NEVER_ALONE = {"base.html", "macros/checkout_fields.html", "components/checkout_payment.html"}
+NEVER_ALONE = {
+    "base.html",
+    "macros/checkout_fields.html",
+    "components/checkout_payment.html",
+    # The admin page's panels, only ever inside admin/page.html (no htmx there).
+    *(f"admin/{panel}.html" for panel in ("analyses", "attach_rate", "order_lookup")),
+    *(f"admin/{panel}.html" for panel in ("session_lookup", "sync_jobs")),
+}
 
 if JAVA is None and os.environ.get("CI") != "true":
     pytestmark = pytest.mark.skip(
@@ -80,9 +90,9 @@ class Shopper:
         self.store = StoreApi(sandbox)
         self.page = None  # the last page shown, whose CSRF token the next post uses
 
-    def get(self, url: str, htmx: bool = False, status: int = 200):
+    def get(self, url: str, htmx: bool = False, status: int = 200, headers=None):
         """Get a page (or, with ``htmx``, a fragment) and check its status."""
-        response = self.client.get(url, headers=HTMX if htmx else {})
+        response = self.client.get(url, headers={**(HTMX if htmx else {}), **(headers or {})})
         assert response.status_code == status, (url, response.status_code)
         if not htmx:
             self.page = response
@@ -513,6 +523,30 @@ def _(s: Shopper):
     data = {"comment-message": "x" * 2001}
     response = s.post("/checkout/comment", data, htmx=True, status=422)
     return has(response, "#comment-message-error")
+
+
+@document("page: admin, an order placed and its sync job run")
+def _(s: Shopper):
+    s.checkout(ready=True)
+    s.opt_in()
+    s.get("/checkout")
+    s.post("/checkout/place", CARD, status=303)
+    order_id = parse(s.get("/checkout/confirmation")).select_one("[data-order-id]")["data-order-id"]
+    drain(s.client.application.extensions["sync_queue"])
+    session_id = s.sandbox.loop.service.app.extensions["loop_state"].sessions.all()[0].id
+    query = f"session_id={session_id}&order_id={order_id}&search={session_id}"
+    response = s.get(f"{ADMIN_PAGE}?{query}", headers=ADMIN)
+    return has(response, "#admin-order [data-block-state=complete]")
+
+
+@document("page: admin, every lookup refused")
+def _(s: Shopper):
+    return s.get(f"{ADMIN_PAGE}?session_id=lop_bad&order_id=abc", status=400, headers=ADMIN)
+
+
+@document("page: admin, sign-in asked for (401)")
+def _(s: Shopper):
+    return s.get(ADMIN_PAGE, status=401)
 
 
 @document("page: styleguide")

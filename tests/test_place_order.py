@@ -362,6 +362,8 @@ def test_the_fee_name_and_tax_class_come_from_configuration(sandbox, raw, tmp_pa
     client = app.test_client()
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
+    shown = parse(client.get("/checkout")).select_one("[data-checkout-plus-fee] dt")
+    assert shown.get_text(strip=True) == "Package protection"  # the page says what the order will
     assert place(client, client.get("/checkout")).status_code == 303
     [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
     [fee] = sent.json["fees"]

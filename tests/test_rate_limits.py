@@ -23,6 +23,9 @@ UNLIMITED = {
     # BigCommerce's own deliveries: no shopper session, authenticated by the shared secret,
     # answered without an upstream call (the job runs later, at the worker's pace).
     "webhooks.bigcommerce_webhook": None,
+    # The merchant's admin page: behind the admin credential, not a shopper route, and a retry
+    # only queues a job (the worker calls BigCommerce at its own pace).
+    "admin.retry_job": None,
 }
 PLACE_ROUTES = {"checkout.place"}
 

@@ -1,5 +1,9 @@
-"""The merchant's Checkout+ admin page (placeholder until built)."""
+"""The merchant's Checkout+ admin page, behind HTTP Basic auth (CHECKOUT_ADMIN_PASSWORD).
 
-from flask import Blueprint
+It answers "why didn't this shopper see the offer?" and "did this order's protection reach
+Loop?" without reading logs. Registered only when the password is set.
+"""
 
-bp = Blueprint("admin", __name__)
+from app.admin.views import bp
+
+__all__ = ["bp"]

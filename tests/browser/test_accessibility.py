@@ -10,12 +10,19 @@ violation fails the test with the template to fix.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page
 
+from app.sync.jobs import FAILED
 from tests.browser.states import STATES
+from tests.test_admin import ADMIN
+from tests.test_admin import PAGE as ADMIN_PAGE
+from tests.test_sync_direct import place_order
+from tests.test_sync_queue import BATCH
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests/node/node_modules/axe-core/axe.min.js"
@@ -35,6 +42,12 @@ TEMPLATE_ROOTS = [
     ("#checkout-comment", "components/checkout_comment.html"),
     ("#checkout-payment", "components/checkout_payment.html"),
     ("#checkout", "checkout/page.html"),
+    ("#admin-session", "admin/session_lookup.html"),
+    ("#admin-analyses", "admin/analyses.html"),
+    ("#admin-attach-rate", "admin/attach_rate.html"),
+    ("#admin-jobs", "admin/sync_jobs.html"),
+    ("#admin-order", "admin/order_lookup.html"),
+    ("#checkout-plus-admin", "admin/page.html"),
     ("#order-confirmation", "checkout/confirmation.html"),
     ("main > .storefront", "storefront/catalog.html"),
     ("main > .cart", "storefront/cart.html"),
@@ -102,7 +115,7 @@ def describe(url: str, state: str, violations: list[dict]) -> str:
             if node["field"] and template in MACRO_SECTIONS:
                 template += " (field markup in macros/checkout_fields.html)"
             if violation["id"] == "color-contrast":
-                template += "; colours in static/css/checkout.css"
+                template += "; colours in static/css/theme.css"
             lines.append(f"    {json.dumps(node['target'])} in templates/{template}")
             lines.append(f"      {node['html'][:200]}")
             for detail in (node["summary"] or "").splitlines():
@@ -128,3 +141,36 @@ def test_no_wcag_violations(axe_page: Page, store, sandbox, state):
     assert results["passes"] > 0, "axe checked nothing: is the page empty?"
     if results["violations"]:
         pytest.fail(describe(axe_page.url, state, results["violations"]), pytrace=False)
+
+
+def admin_with_every_panel_filled(app, raw, sandbox) -> dict[str, str]:
+    """Give the admin page something in every panel; return the lookups that show it all."""
+    place_order(app.test_client(), raw, opt_in=False)
+    sandbox.set_faults(f"bigcommerce {BATCH} status=403")  # refused for good: a failed job
+    failed = place_order(app.test_client(), raw, opt_in=True)
+    jobs, deadline = app.extensions["sync_queue"].jobs, time.monotonic() + 10
+    # The worker beside the live server runs the job; wait for it to fail before going on.
+    while (job := jobs.for_order(failed)) is None or job.state != FAILED:
+        assert time.monotonic() < deadline, "the sync job did not fail"
+        time.sleep(0.05)
+    sandbox.bigcommerce.faults.clear()
+    session_id = app.extensions["decisions"].for_order(failed).session_id
+    return {"session_id": session_id, "search": session_id, "order_id": str(failed)}
+
+
+@pytest.mark.parametrize("lookups", ["answered", "refused"])
+def test_the_admin_page_has_no_wcag_violations(
+    axe_page: Page, fresh_live_app, raw, sandbox, lookups
+):
+    query = admin_with_every_panel_filled(fresh_live_app, raw, sandbox)
+    if lookups == "refused":
+        query = {"session_id": "lop_short", "search": "not a cart", "order_id": "abc"}
+    axe_page.set_extra_http_headers(ADMIN)
+    axe_page.goto(ADMIN_PAGE + "?" + urlencode(query))
+    assert axe_page.locator("#admin-jobs-failed form[data-retry]").count() >= 1
+    results = run_axe(axe_page)
+    assert results["passes"] > 0, "axe checked nothing: is the page empty?"
+    if results["violations"]:
+        pytest.fail(
+            describe(axe_page.url, f"admin {lookups}", results["violations"]), pytrace=False
+        )
