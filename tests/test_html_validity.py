@@ -324,13 +324,18 @@ def _(s: Shopper):
     return has(s.post("/checkout/place", CARD, status=409), "#placement-notice")
 
 
-@document("page: confirmation")
-def _(s: Shopper):
+def place_protected_order(s: Shopper):
+    """Tick the offer on a ready checkout, pay, and return the confirmation page."""
     s.checkout(ready=True)
     s.opt_in()
     s.get("/checkout")
     s.post("/checkout/place", CARD, status=303)
-    return has(s.get("/checkout/confirmation"), "[data-checkout-plus-coverage]")
+    return s.get("/checkout/confirmation")
+
+
+@document("page: confirmation")
+def _(s: Shopper):
+    return has(place_protected_order(s), "[data-checkout-plus-coverage]")
 
 
 @document("page: no cart")
@@ -527,11 +532,8 @@ def _(s: Shopper):
 
 @document("page: admin, an order placed and its sync job run")
 def _(s: Shopper):
-    s.checkout(ready=True)
-    s.opt_in()
-    s.get("/checkout")
-    s.post("/checkout/place", CARD, status=303)
-    order_id = parse(s.get("/checkout/confirmation")).select_one("[data-order-id]")["data-order-id"]
+    confirmation = place_protected_order(s)
+    order_id = parse(confirmation).select_one("[data-order-id]")["data-order-id"]
     drain(s.client.application.extensions["sync_queue"])
     session_id = s.sandbox.loop.service.app.extensions["loop_state"].sessions.all()[0].id
     query = f"session_id={session_id}&order_id={order_id}&search={session_id}"

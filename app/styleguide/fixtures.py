@@ -32,7 +32,12 @@ SESSION_ID = "lop_StyleguideSession0001"
 RETURNS = ("returnCoverage",)
 SHIPPING = ("shippingProtection",)
 BOTH = ("returnCoverage", "shippingProtection")
-# Two products, in each currency's own prices (a cart is in one currency).
+# The cart's two lines (line id suffix, product, name, quantity), and their unit prices in
+# each currency (a cart is in one currency).
+PRODUCTS = (
+    ("shoes", 101, "Trail Runner Sneakers", 1),
+    ("socks", 102, "Merino Hiking Socks", 2),
+)
 PRICES = {
     "USD": (Decimal("48.00"), Decimal("12.50")),
     "EUR": (Decimal("44.90"), Decimal("11.50")),
@@ -103,10 +108,11 @@ def checkout(
     message: str = "",
 ) -> Checkout:
     """Return a two-line checkout in a currency, as far along as asked."""
-    shoes, socks = PRICES[currency]
-    lines = (
-        line("line-shoes", 101, "Trail Runner Sneakers", 1, shoes),
-        line("line-socks", 102, "Merino Hiking Socks", 2, socks),
+    lines = tuple(
+        line(f"line-{slug}", product_id, name, quantity, price)
+        for (slug, product_id, name, quantity), price in zip(
+            PRODUCTS, PRICES[currency], strict=True
+        )
     )
     subtotal = sum((item.extended_list_price for item in lines), Decimal(0))
     discount = round_major(subtotal / 10, currency) if coupon else Decimal(0)
@@ -171,8 +177,10 @@ def no_offer(reason: str = "ineligible") -> OfferState:
 
 def order(currency: str = "USD", protected: bool = True) -> Order:
     """Return a paid order as BigCommerce records it, with the Checkout+ fee when protected."""
-    shoes, socks = PRICES[currency]
-    items = ((101, "Trail Runner Sneakers", 1, shoes), (102, "Merino Hiking Socks", 2, socks))
+    items = [
+        (product_id, name, quantity, price)
+        for (_, product_id, name, quantity), price in zip(PRODUCTS, PRICES[currency], strict=True)
+    ]
     lines = tuple(
         OrderLine(
             id=index,
