@@ -218,7 +218,7 @@ def test_an_ineligible_cart_shows_its_reason_in_the_analyses_and_loops_session(
     }
     assert counts == {"eligible": 2, "cart_too_valuable": 1}
     assert panel.select_one("[data-window]")["data-window"] == "1000"
-    assert "Counts over the last 1000 analyses" in panel.get_text(" ", strip=True)
+    assert "Counts over the last 1,000 analyses" in panel.get_text(" ", strip=True)
 
     by_session = parse(admin(client, search=session_id))
     assert len(by_session.select("#admin-analyses-table tr[data-analysis]")) == 2

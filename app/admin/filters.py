@@ -1,4 +1,4 @@
-"""Jinja filters for the admin page: times in UTC and percentages, formatted in Python."""
+"""Jinja filters for the admin page: times in UTC, percentages and counts, formatted in Python."""
 
 from __future__ import annotations
 
@@ -19,3 +19,8 @@ def utc_time(moment: datetime | float | None) -> str:
 def percentage(value: Decimal | None) -> str:
     """Format a percentage such as ``Decimal("62.5")`` as ``62.5%``, or a dash for none."""
     return "—" if value is None else f"{value}%"
+
+
+def thousands(value: int) -> str:
+    """Format a count with thousands separators, such as ``1,000``."""
+    return f"{value:,}"

@@ -14,6 +14,7 @@ from flask import url_for
 from app.admin.auth import CHALLENGE
 from app.admin.auth import is_admin
 from app.admin.filters import percentage
+from app.admin.filters import thousands
 from app.admin.filters import utc_time
 from app.admin.report import AdminReport
 from app.errors import error_page
@@ -22,6 +23,7 @@ from app.sync.queue import RetryRefused
 bp = Blueprint("admin", __name__, url_prefix="/admin/checkout-plus")
 bp.add_app_template_filter(utc_time)
 bp.add_app_template_filter(percentage)
+bp.add_app_template_filter(thousands)
 
 
 def _report() -> AdminReport:
