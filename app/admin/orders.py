@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from app.checkout_plus.decisions import Decision
+from app.checkout_plus.metafields import CONNECTOR_KEYS
 from app.checkout_plus.metafields import NAMESPACE
 from app.checkout_plus.metafields import OUR_KEYS
 from app.checkout_plus.metafields import BlockWriter
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 # BigCommerce order ids are positive 32-bit integers.
 ORDER_ID = re.compile(r"[1-9][0-9]{0,9}")
 MAX_ORDER_ID = 2**31 - 1
-CONNECTOR_KEYS = ("session_id", "accepted_offer_mode", "fee_amount", "fee_currency")
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from app.money import is_currency
 log = logging.getLogger(__name__)
 
 NAMESPACE = "loop_checkout_plus"
+# The four keys Loop's connector needs; fee_name is written too when configured.
+CONNECTOR_KEYS = ("session_id", "accepted_offer_mode", "fee_amount", "fee_currency")
 # Every key the block may hold; a permanent failure removes each of them from the order.
-OUR_KEYS = ("session_id", "accepted_offer_mode", "fee_amount", "fee_currency", "fee_name")
+OUR_KEYS = (*CONNECTOR_KEYS, "fee_name")
 SESSION_ID = re.compile(r"lop_[A-Za-z0-9]{20}")
 MAX_FEE_NAME = 255
 # A store without the batch endpoint answers 404 or 405; one POST per key does the same work.
