@@ -86,7 +86,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.clients.bigcommerce import BigCommerceClient
     from app.clients.bigcommerce.payments import BigCommercePayments
     from app.clients.loop import LoopClient
-    from app.storage import build_stores
+    from app.stores import build_stores
 
     bigcommerce = BigCommerceClient(
         api_url=settings.bigcommerce_api_url,
@@ -145,7 +145,6 @@ def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any
     from app.checkout_plus.order_push import OrderPusher
     from app.clients.loop import LoopOrdersClient
     from app.sync.queue import SyncQueue
-    from app.sync.queue import build_huey
     from app.sync.targets import ConnectorTarget
     from app.sync.targets import DirectTarget
     from app.webhooks.receiver import WebhookReceiver
@@ -160,7 +159,7 @@ def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any
         target = DirectTarget(OrderPusher(bigcommerce, orders, fee_name), writer)
     else:
         target = ConnectorTarget(writer)
-    sync_queue = SyncQueue(build_huey(settings.redis_url, app.instance_path), stores.jobs, target)
+    sync_queue = SyncQueue(stores.huey, stores.jobs, target)
     app.extensions["sync_queue"] = sync_queue
     app.extensions["decisions"] = stores.decisions
     secret = settings.webhook_secret

@@ -25,7 +25,7 @@ from app.checkout_plus.analyses import AnalysisLog
 from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.decisions import Decision
 from app.checkout_plus.decisions import DecisionLog
-from app.storage import build_stores
+from app.stores import build_stores
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
@@ -74,35 +74,35 @@ class Backend:
     def jobs(self) -> Any:
         if self.kind == "sqlite":
             return SyncJobs(self._folder / "sync.sqlite3")
-        from app.storage_redis import RedisSyncJobs
+        from app.sync.jobs_redis import RedisSyncJobs
 
         return RedisSyncJobs(self.client(), self.prefix)
 
     def ledger(self, **options: Any) -> Any:
         if self.kind == "sqlite":
             return OrderLedger(self._folder / "orders.sqlite3", **options)
-        from app.storage_redis import RedisOrderLedger
+        from app.checkout.ledger_redis import RedisOrderLedger
 
         return RedisOrderLedger(self.client(), self.prefix, **options)
 
     def deliveries(self) -> Any:
         if self.kind == "sqlite":
             return WebhookDeliveries(self._folder / "webhooks.sqlite3")
-        from app.storage_redis import RedisWebhookDeliveries
+        from app.webhooks.deliveries_redis import RedisWebhookDeliveries
 
         return RedisWebhookDeliveries(self.client(), self.prefix)
 
     def decisions(self) -> Any:
         if self.kind == "sqlite":
             return DecisionLog(self._folder / "decisions.sqlite3")
-        from app.storage_redis import RedisDecisionLog
+        from app.checkout_plus.decisions_redis import RedisDecisionLog
 
         return RedisDecisionLog(self.client(), self.prefix)
 
     def analyses(self, keep: int = KEEP) -> Any:
         if self.kind == "sqlite":
             return AnalysisLog(self._folder / "analyses.sqlite3", keep)
-        from app.storage_redis import RedisAnalysisLog
+        from app.checkout_plus.analyses_redis import RedisAnalysisLog
 
         return RedisAnalysisLog(self.client(), self.prefix, keep)
 
@@ -542,7 +542,7 @@ def redis_only(tmp_path, monkeypatch) -> Iterator[Backend]:
 
 def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_path, monkeypatch):
     with redis_only(tmp_path, monkeypatch) as backend:
-        from app.storage_redis import RedisSyncJobs
+        from app.sync.jobs_redis import RedisSyncJobs
 
         stores = build_stores(backend.url, tmp_path / "instance", prefix=backend.prefix)
         assert isinstance(stores.jobs, RedisSyncJobs)
@@ -578,19 +578,20 @@ def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_pat
         }
 
 
-def redis_huey(url: str, tmp_path: Path) -> Any:
-    from app.sync.queue import build_huey
-
-    return build_huey(url, str(tmp_path))
+def redis_huey(backend: Backend, tmp_path: Path) -> Any:
+    """Return the Redis queue of one machine; a prefix of the test's own names the queue, so
+    a worker of another run never takes its task."""
+    return build_stores(backend.url, tmp_path, prefix=backend.prefix).huey
 
 
 def test_a_huey_task_goes_through_redis_from_one_machine_to_another(tmp_path, monkeypatch):
     with redis_only(tmp_path, monkeypatch) as backend:
         from huey import RedisHuey
 
-        # A queue of this test's own, so a worker of another run never takes its task.
-        monkeypatch.setattr("app.sync.queue.QUEUE_NAME", backend.prefix)
-        web, worker = redis_huey(backend.url, tmp_path), redis_huey(backend.url, tmp_path)
+        web, worker = (
+            redis_huey(backend, tmp_path),
+            redis_huey(backend, tmp_path),
+        )
         assert isinstance(web, RedisHuey)
         ran = []
 
@@ -638,10 +639,9 @@ def test_a_sync_job_submitted_on_one_machine_is_done_by_a_worker_on_another(tmp_
     with redis_only(tmp_path, monkeypatch) as backend:
         from app.sync.queue import SyncQueue
 
-        monkeypatch.setattr("app.sync.queue.QUEUE_NAME", backend.prefix)
         web_target, worker_target = RecordingTarget(), RecordingTarget()
-        web = SyncQueue(redis_huey(backend.url, tmp_path), backend.jobs(), web_target)
-        worker = SyncQueue(redis_huey(backend.url, tmp_path), backend.jobs(), worker_target)
+        web = SyncQueue(redis_huey(backend, tmp_path), backend.jobs(), web_target)
+        worker = SyncQueue(redis_huey(backend, tmp_path), backend.jobs(), worker_target)
         try:
             job = web.submit(500, None)  # a declined offer, reported as such
             assert drain(worker) == 1

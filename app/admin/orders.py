@@ -28,9 +28,9 @@ from app.sync.jobs import SyncJob
 
 if TYPE_CHECKING:
     from app.checkout_plus.decisions import DecisionLog
-    from app.storage_redis import RedisDecisionLog
-    from app.storage_redis import RedisSyncJobs
+    from app.checkout_plus.decisions_redis import RedisDecisionLog
     from app.sync.jobs import SyncJobs
+    from app.sync.jobs_redis import RedisSyncJobs
 
 # BigCommerce order ids are positive 32-bit integers.
 ORDER_ID = re.compile(r"[1-9][0-9]{0,9}")

@@ -33,9 +33,9 @@ from app.sync.queue import SyncQueue
 
 if TYPE_CHECKING:
     from app.checkout_plus.analyses import AnalysisLog
+    from app.checkout_plus.analyses_redis import RedisAnalysisLog
     from app.checkout_plus.decisions import DecisionLog
-    from app.storage_redis import RedisAnalysisLog
-    from app.storage_redis import RedisDecisionLog
+    from app.checkout_plus.decisions_redis import RedisDecisionLog
 
 # Rows each list shows; the counts above them cover everything.
 LIST_LIMIT = 50

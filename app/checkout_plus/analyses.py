@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.storage import connect_sqlite
-from app.storage import prepare_sqlite
+from app.storage.sqlite import connect_sqlite
+from app.storage.sqlite import prepare_sqlite
 
 KEEP = 1000
 # A busy file costs the shopper this much at most, then the entry is dropped.

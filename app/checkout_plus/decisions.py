@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.storage import connect_sqlite
-from app.storage import prepare_sqlite
+from app.storage.sqlite import connect_sqlite
+from app.storage.sqlite import prepare_sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS offer_decisions (

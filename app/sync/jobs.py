@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.storage import connect_sqlite
-from app.storage import prepare_sqlite
+from app.storage.sqlite import connect_sqlite
+from app.storage.sqlite import prepare_sqlite
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 STATES = (PENDING, DONE, FAILED)

@@ -1,4 +1,4 @@
-"""The job queue: huey on SQLite under the instance folder, or on Redis when REDIS_URL is set.
+"""The job queue: huey carries job ids on the backend ``app.stores`` chose (SQLite or Redis).
 
 The queue carries job ids (and the attempts each job had when its message was sent); the job
 table (``app.sync.jobs``) holds the work and its state. Transient failures are retried with
@@ -13,13 +13,10 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 from typing import Protocol
 
 from huey import Huey
-from huey import RedisHuey
-from huey import SqliteHuey
 
 from app.checkout_plus.metafields import InvalidBlock
 from app.checkout_plus.metafields import ProtectionBlock
@@ -33,7 +30,6 @@ from app.sync.targets import SyncRetry
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "checkout-plus"
 TASK_NAME = "sync_protection"
 RESYNC_TASK_NAME = "resync_order"
 MAX_ATTEMPTS = 8
@@ -61,13 +57,6 @@ class SyncTarget(Protocol):
     def give_up(self, order_id: int) -> None: ...
 
     def block_on_order(self, order_id: int) -> ProtectionBlock | None: ...
-
-
-def build_huey(redis_url: str | None, instance_path: str) -> Huey:
-    """Return the queue: Redis when configured (several machines), else SQLite on this one."""
-    if redis_url:
-        return RedisHuey(QUEUE_NAME, url=redis_url)
-    return SqliteHuey(QUEUE_NAME, filename=str(Path(instance_path) / "queue.sqlite3"))
 
 
 class SyncQueue:

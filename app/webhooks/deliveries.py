@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from app.storage import connect_sqlite
-from app.storage import prepare_sqlite
+from app.storage.sqlite import connect_sqlite
+from app.storage.sqlite import prepare_sqlite
 
 KEEP_SECONDS = 3 * 24 * 3600
 SCHEMA = """

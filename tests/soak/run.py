@@ -13,10 +13,9 @@ from pathlib import Path
 
 from app.clients.bigcommerce import BigCommerceClient
 from app.sandbox import credentials
-from app.storage import build_stores
+from app.stores import build_stores
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
-from app.sync.queue import build_huey
 from app.webhooks.registration import register_order_webhooks
 from tests.bench.servers import Sandboxes
 from tests.bench.servers import app_environment
@@ -70,7 +69,7 @@ def soak(settings: SoakSettings, progress: bool = False) -> Report:
             _subscribe(sandbox, origin)
             worker = SyncWorker(child_environment(env), instance / "worker.log")
             stores = build_stores(None, instance)
-            queue = build_huey(None, folder)
+            queue = stores.huey
             try:
                 worker.start()
                 faults.inject(sandbox, settings.fault_rate)
