@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from app.config import SETTING_NAMES
+from app.config import ConfigError
 from app.config import Settings
 from app.config import read_environment
 from app.rate_limits import register_rate_limits
@@ -63,9 +65,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_services(app, settings)
     _register_blueprints(app, settings)
     _register_web_plumbing(app, settings)
-    # After the blueprints: it limits the views they registered.
-    register_rate_limits(app, settings)
+    # After the blueprints: it limits the views they registered, per shopper session.
+    from app.checkout.shopper import identity
+
+    register_rate_limits(app, settings, identity)
     return app
+
+
+def app_from_environment() -> Flask | None:
+    """Build the app from the environment, or say in one line what to fix and return None."""
+    try:
+        return create_app()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return None
 
 
 def _register_extensions(app: Flask) -> None:

@@ -16,20 +16,11 @@ from urllib.parse import urlsplit
 import requests
 from flask import Flask
 
+from app import app_from_environment
 from app import create_app
-from app.config import ConfigError
 from app.config import Settings
 
 DEFAULT_PORT = 8000
-
-
-def app_from_environment() -> Flask | None:
-    """Build the app from the environment, or say in one line what to fix and return None."""
-    try:
-        return create_app()
-    except ConfigError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +71,7 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
         if sandbox:
             sandbox.stop()
         return 1
-    from app.worker import start_in_process
+    from app.sync.queue import start_in_process
 
     # The sync worker runs beside the web server, on the same queue, so a demo needs no
     # second command; in production it is its own process (python -m app.worker).

@@ -1,5 +1,7 @@
 """Flask extensions, created here and bound to the app in ``create_app``."""
 
+from collections.abc import Callable
+
 from flask import Flask
 from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
@@ -7,16 +9,14 @@ from flask_wtf import CSRFProtect
 csrf = CSRFProtect()
 
 
-def build_limiter(app: Flask, redis_url: str | None) -> Limiter:
-    """Return the app's own rate limiter, counting in Redis when the app has it, else in memory.
+def build_limiter(app: Flask, redis_url: str | None, key: Callable[[], str]) -> Limiter:
+    """Return the app's own rate limiter, counting per ``key()`` in Redis when the app has it.
 
     One per app, not one per process: flask-limiter keeps its storage on the instance, and
     each app built by ``create_app`` (each test's, say) must count on its own.
     """
-    from app.checkout.shopper import identity
-
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     # A failing limit store must not stop checkout: the request goes through uncounted.
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "checkout-plus")
-    return Limiter(key_func=identity, app=app)
+    return Limiter(key_func=key, app=app)

@@ -40,9 +40,9 @@ def scope_of(view: Callable) -> str | None:
     return getattr(view, SCOPE_ATTRIBUTE, None)
 
 
-def register_rate_limits(app: Flask, settings: Settings) -> None:
-    """Apply the configured limits to every marked view of the app."""
-    limiter = build_limiter(app, settings.redis_url)
+def register_rate_limits(app: Flask, settings: Settings, key: Callable[[], str]) -> None:
+    """Apply the configured limits to every marked view of the app, counted per ``key()``."""
+    limiter = build_limiter(app, settings.redis_url, key)
     # The app holds its limiter: the limits below refer to it weakly, and a disabled limiter
     # (RATELIMIT_ENABLED off) does not register itself anywhere that would keep it.
     app.extensions["checkout_limiter"] = limiter

@@ -14,28 +14,11 @@ import argparse
 import json
 import sys
 
-from huey.consumer import Consumer
-
-from app.__main__ import app_from_environment
+from app import app_from_environment
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
 from app.sync.queue import SyncQueue
-
-
-class QuietConsumer(Consumer):
-    """A huey consumer that leaves signal handling to its host (the web server's process)."""
-
-    def _set_signal_handlers(self) -> None:
-        return None
-
-
-def start_in_process(queue: SyncQueue, workers: int = 2) -> Consumer:
-    """Start worker threads beside the web server (sandbox mode); stop them with ``.stop()``."""
-    queue.requeue_pending()
-    consumer = QuietConsumer(queue.huey, workers=workers, periodic=False, scheduler_interval=1)
-    consumer.start()
-    return consumer
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,8 +3,6 @@
 On in the sandbox and in debug, off in production unless CHECKOUT_STYLEGUIDE=1.
 """
 
-from flask import Blueprint
+from app.styleguide.views import bp
 
-bp = Blueprint("styleguide", __name__, url_prefix="/styleguide")
-
-from app.styleguide import views  # noqa: E402,F401  (registers the routes on bp)
+__all__ = ["bp"]

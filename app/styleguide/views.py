@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import g
 from flask import render_template
 
-from app.styleguide import bp
 from app.styleguide.entries import BY_SLUG
 from app.styleguide.entries import ENTRIES
 from app.styleguide.entries import Entry
+
+bp = Blueprint("styleguide", __name__, url_prefix="/styleguide")
 
 
 @bp.after_request

@@ -17,6 +17,7 @@ from typing import Any
 from typing import Protocol
 
 from huey import Huey
+from huey.consumer import Consumer
 
 from app.checkout_plus.metafields import InvalidBlock
 from app.checkout_plus.metafields import ProtectionBlock
@@ -224,3 +225,18 @@ def _block(payload: dict[str, Any]) -> ProtectionBlock | None:
     """The job's block (None for a declined offer); raises InvalidBlock if it was tampered with."""
     data = payload.get("block")
     return None if data is None else ProtectionBlock.of(**data)
+
+
+class QuietConsumer(Consumer):
+    """A huey consumer that leaves signal handling to its host (the web server's process)."""
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def start_in_process(queue: SyncQueue, workers: int = 2) -> Consumer:
+    """Start worker threads beside the web server (sandbox mode); stop them with ``.stop()``."""
+    queue.requeue_pending()
+    consumer = QuietConsumer(queue.huey, workers=workers, periodic=False, scheduler_interval=1)
+    consumer.start()
+    return consumer

@@ -11,7 +11,7 @@ import argparse
 import sys
 from urllib.parse import urlsplit
 
-from app.__main__ import app_from_environment
+from app import app_from_environment
 from app.clients.bigcommerce import BigCommerceError
 from app.config import is_loopback
 from app.webhooks.registration import register_order_webhooks

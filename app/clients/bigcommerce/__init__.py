@@ -6,9 +6,9 @@ from app.clients.bigcommerce.errors import BigCommerceInvalidResponse
 from app.clients.bigcommerce.errors import BigCommerceNotFound
 from app.clients.bigcommerce.errors import BigCommerceRejected
 from app.clients.bigcommerce.errors import BigCommerceUnavailable
-from app.clients.bigcommerce.errors import MetafieldsRejected
 from app.clients.bigcommerce.errors import PaymentDeclined
 from app.clients.bigcommerce.errors import PaymentRejected
+from app.clients.bigcommerce.metafield_batch import MetafieldsRejected
 from app.clients.bigcommerce.models import Card
 from app.clients.bigcommerce.models import Cart
 from app.clients.bigcommerce.models import Checkout

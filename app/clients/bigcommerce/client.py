@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -14,8 +13,8 @@ from app.clients.bigcommerce.errors import BigCommerceInvalidResponse
 from app.clients.bigcommerce.errors import BigCommerceNotFound
 from app.clients.bigcommerce.errors import BigCommerceRejected
 from app.clients.bigcommerce.errors import BigCommerceUnavailable
-from app.clients.bigcommerce.errors import MetafieldsRejected
 from app.clients.bigcommerce.hooks import Webhook
+from app.clients.bigcommerce.metafield_batch import batch_rejection
 from app.clients.bigcommerce.models import Cart
 from app.clients.bigcommerce.models import Checkout
 from app.clients.bigcommerce.models import FeeRequest
@@ -41,9 +40,6 @@ CHECKOUT_INCLUDES = ",".join(
 )
 # The one include the consignment writes accept (checkouts.v3.yml IncludeShippingOptions).
 SHIPPING_OPTIONS_INCLUDE = "consignments.available_shipping_options"
-
-# A metafield batch error names the item it is about by its index: "[2].key", "[2]" or "2".
-BATCH_INDEX = re.compile(r"^\[?(\d+)\]?(?:\.|$)")
 
 
 class BigCommerceClient:
@@ -336,7 +332,7 @@ class BigCommerceClient:
         path = "/v3/orders/metafields"
         response = self._send("POST", path, json=body)
         if response.status_code == 422:
-            rejected = _metafields_rejected(response, keys)
+            rejected = batch_rejection(response, keys)
             if rejected is not None:
                 raise rejected
         data = self._read("POST", path, response)
@@ -421,49 +417,6 @@ class BigCommerceClient:
         """Make a subscription active again with these headers (a rotated secret)."""
         body = {"is_active": True, "headers": headers}
         return Webhook.parse(self._call("PUT", f"/v3/hooks/{webhook_id}", json=body))
-
-
-def _metafields_rejected(response: requests.Response, keys: list[str]) -> MetafieldsRejected | None:
-    """Read a metafield batch's 422 partial success (None when the body is another 422)."""
-    try:
-        payload = decode_json(response.content)
-    except ValueError:
-        return None
-    data = payload.get("data") if isinstance(payload, dict) else None
-    problems = payload.get("errors") if isinstance(payload, dict) else None
-    if not isinstance(data, list) or not isinstance(problems, list):
-        return None
-    created = tuple(Metafield.parse(item) for item in data)
-    written = {field.key for field in created}
-    failed = [key for key in keys if key not in written]
-    if not failed:
-        return None
-    reasons: dict[str, str] = {}
-    conflicts: set[str] = set()
-    titles = []
-    for problem in problems:
-        if not isinstance(problem, dict):
-            continue
-        titles.append(str(problem.get("title") or "refused"))
-        details = problem.get("errors")
-        for name, reason in details.items() if isinstance(details, dict) else ():
-            # Each detail names the batch item it is about: "[2].key" (or "2").
-            match = BATCH_INDEX.match(str(name))
-            index = int(match.group(1)) if match else -1
-            if 0 <= index < len(keys) and keys[index] in failed:
-                reasons[keys[index]] = str(reason)
-                if problem.get("status") == 409:
-                    conflicts.add(keys[index])
-    fallback = "; ".join(dict.fromkeys(titles)) or "refused"
-    errors = {key: reasons.get(key, fallback) for key in failed}
-    log.info("BigCommerce metafields not created for keys %s", ", ".join(failed))
-    return MetafieldsRejected(
-        f"{len(failed)} of {len(keys)} metafields were not created: {', '.join(failed)}",
-        response.status_code,
-        errors,
-        created,
-        frozenset(conflicts),
-    )
 
 
 def _line_items(items: Iterable[tuple[int, int]]) -> list[dict[str, int]]:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from app.clients.bigcommerce.models import Metafield
-
 
 class BigCommerceError(Exception):
     """Something went wrong talking to BigCommerce."""
@@ -68,23 +63,3 @@ class PaymentDeclined(PaymentRejected):
         super().__init__(message, status, code, errors)
         self.decline_code = decline_code
         self.shopper_message = message
-
-
-class MetafieldsRejected(BigCommerceRejected):
-    """A metafield batch partly failed: ``errors`` maps each failed key to why.
-
-    ``created`` holds the metafields that were written; ``conflicts`` the failed keys that
-    already exist (409), which a retry after a lost answer should treat as written.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        status: int,
-        errors: dict[str, str],
-        created: tuple[Metafield, ...] = (),
-        conflicts: frozenset[str] = frozenset(),
-    ) -> None:
-        super().__init__(message, status, errors)
-        self.created = created
-        self.conflicts = conflicts

@@ -20,7 +20,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from dataclasses import field
-from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,9 +28,6 @@ import requests
 from app.sandbox.service import dumps
 
 from .settings import BigCommerceSandboxSettings
-
-if TYPE_CHECKING:
-    from .state import Hook
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -46,6 +42,20 @@ def sign(secret: str, message_id: str, timestamp: int, body: str) -> str:
     signed = f"{message_id}.{timestamp}.{body}".encode()
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
+
+
+@dataclass
+class Hook:
+    """A webhook subscription of one API account."""
+
+    id: int
+    client_id: str
+    scope: str
+    destination: str
+    is_active: bool
+    headers: dict[str, str] | None
+    created_at: int
+    updated_at: int
 
 
 @dataclass

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import seed
+from .delivery import Hook
 from .delivery import WebhookDispatcher
 from .ratelimit import RateLimiter
 from .settings import BigCommerceSandboxSettings
@@ -213,20 +214,6 @@ class Metafield:
     owner_client_id: str
     created: dt.datetime = field(default_factory=now)
     modified: dt.datetime = field(default_factory=now)
-
-
-@dataclass
-class Hook:
-    """A webhook subscription of one API account."""
-
-    id: int
-    client_id: str
-    scope: str
-    destination: str
-    is_active: bool
-    headers: dict[str, str] | None
-    created_at: int
-    updated_at: int
 
 
 @dataclass

@@ -15,9 +15,9 @@ from flask import request
 
 from .auth import client_id
 from .delivery import LOOPBACK_HOSTS
+from .delivery import Hook
 from .errors import invalid
 from .errors import v3_error
-from .state import Hook
 from .validation import obj
 from .validation import read_valid_json
 from .validation import string
