@@ -20,8 +20,6 @@ from babel import UnknownLocaleError
 from dotenv import dotenv_values
 from limits import parse_many
 
-from app.sandbox import credentials as sandbox
-
 DEFAULT_BIGCOMMERCE_API_URL = "https://api.bigcommerce.com"
 DEFAULT_BIGCOMMERCE_PAYMENTS_URL = "https://payments.bigcommerce.com"
 DEFAULT_LOOP_ORDERS_API_URL = "https://api.loopreturns.com/api/v1"
@@ -40,6 +38,17 @@ DEFAULT_CART_CHANGE_LIMIT = "30/minute;300/hour"
 # Room for a double click and a few retries after a declined card.
 DEFAULT_PLACE_ORDER_LIMIT = "10/minute;60/hour"
 SYNC_PATHS = ("connector", "direct")
+
+# The demo store's account on the built-in sandbox (``python -m app.sandbox`` accepts exactly
+# these, and they unlock nothing else). In sandbox mode they stand in for live credentials,
+# and are kept out of pages, headers, cookies and logs all the same.
+SANDBOX_BIGCOMMERCE_STORE_HASH = "sandbox"
+SANDBOX_BIGCOMMERCE_ACCESS_TOKEN = "sandbox-bc-access-token-3f9c2a7d"  # noqa: S105 (a demo token)
+SANDBOX_LOOP_CART_API_KEY = "sandbox-loop-cart-key-5b7e19c0"
+SANDBOX_LOOP_ORDERS_API_KEY = "sandbox-loop-orders-key-c2a8d4f1"
+# The loopback ports the sandboxes listen on unless the upstream URLs name others.
+SANDBOX_BIGCOMMERCE_PORT = 8801
+SANDBOX_LOOP_PORT = 8802
 
 # The four values that switch the app from the sandbox to a live store.
 LIVE_CREDENTIALS = (
@@ -165,22 +174,22 @@ class Settings:
 
     @classmethod
     def _sandbox(cls, env: dict[str, str], **common) -> Settings:
-        bigcommerce = f"http://127.0.0.1:{sandbox.BIGCOMMERCE_PORT}"
-        loop = f"http://127.0.0.1:{sandbox.LOOP_PORT}"
+        bigcommerce = f"http://127.0.0.1:{SANDBOX_BIGCOMMERCE_PORT}"
+        loop = f"http://127.0.0.1:{SANDBOX_LOOP_PORT}"
         # Forcing the sandbox over a live .env must not reach a live service: live credentials
         # are never used here, and only loopback upstream URLs (other sandbox ports) count.
         sandbox_env = {name: value for name, value in env.items() if _is_loopback_url(value)}
         return cls(
             sandbox=True,
             secret_key=env.get("SECRET_KEY"),
-            bigcommerce_store_hash=sandbox.BIGCOMMERCE_STORE_HASH,
-            bigcommerce_access_token=sandbox.BIGCOMMERCE_ACCESS_TOKEN,
+            bigcommerce_store_hash=SANDBOX_BIGCOMMERCE_STORE_HASH,
+            bigcommerce_access_token=SANDBOX_BIGCOMMERCE_ACCESS_TOKEN,
             bigcommerce_api_url=_url(sandbox_env, "BIGCOMMERCE_API_URL", bigcommerce),
             bigcommerce_payments_url=_url(sandbox_env, "BIGCOMMERCE_PAYMENTS_URL", bigcommerce),
             loop_checkout_plus_url=_url(sandbox_env, "LOOP_CHECKOUT_PLUS_URL", loop),
-            loop_cart_api_key=sandbox.LOOP_CART_API_KEY,
+            loop_cart_api_key=SANDBOX_LOOP_CART_API_KEY,
             loop_orders_api_url=_url(sandbox_env, "LOOP_ORDERS_API_URL", f"{loop}/api/v1"),
-            loop_orders_api_key=sandbox.LOOP_ORDERS_API_KEY,
+            loop_orders_api_key=SANDBOX_LOOP_ORDERS_API_KEY,
             **common,
         )
 

@@ -29,6 +29,9 @@ from babel.numbers import list_currencies
 ISO_4217_MINOR_UNITS = {
     "AFN": 2,
     "ALL": 2,
+    "COP": 2,
+    "HUF": 2,
+    "IDR": 2,
     "IQD": 3,
     "IRR": 2,
     "KPW": 2,

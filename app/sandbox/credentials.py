@@ -1,7 +1,9 @@
-"""The credentials the built-in sandboxes accept, and the app uses in sandbox mode.
+"""The credentials the built-in sandboxes accept.
 
-They unlock nothing outside this process's loopback sandboxes, but the app treats them
-exactly like live credentials: they never appear in a page, header, cookie or log line.
+They unlock nothing outside the loopback sandboxes. The checkout knows its own account of
+them as configuration (``SANDBOX_*`` in ``app.config``), as a merchant's .env knows a live
+store's, and treats them exactly like live credentials: never in a page, header, cookie or
+log line.
 """
 
 BIGCOMMERCE_STORE_HASH = "sandbox"

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response
 
-from app.money import round_major
+from app.sandbox.minor_units import round_major
 
 from . import seed
 from .errors import invalid

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from app.money import round_major
+from app.sandbox.minor_units import round_major
 
 from . import seed
 from .addresses import address_schema

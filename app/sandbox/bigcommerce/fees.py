@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from app.money import round_major
+from app.sandbox.minor_units import round_major
 
 from . import seed
 from .checkouts import checkout_response

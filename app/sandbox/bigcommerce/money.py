@@ -1,4 +1,4 @@
-"""Sandbox-only money helpers; exponents, rounding and minor units come from app.money."""
+"""Sandbox-only money helpers: v2 amount strings and exact allocation in minor units."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import ROUND_DOWN
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
-from app.money import quantum
+from app.sandbox.minor_units import quantum
 
 ZERO = Decimal(0)
 # v2 order amounts are strings with four decimals, e.g. "69.8400".

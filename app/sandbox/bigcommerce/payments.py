@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import request
 
-from app.money import to_minor
+from app.sandbox.minor_units import to_minor
 
 from .errors import payments_error
 from .orders import set_status

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from decimal import Decimal
 
-from app.money import round_major
+from app.sandbox.minor_units import round_major
 
 from . import seed
 from .money import ZERO

@@ -26,8 +26,6 @@ from typing import Any
 
 import requests
 
-from app.money import is_currency
-from app.money import to_minor
 from app.sandbox.loop.analyze_request import is_session_id
 from app.sandbox.loop.orders import InvalidOrder
 from app.sandbox.loop.orders import OrderStore
@@ -37,6 +35,8 @@ from app.sandbox.loop.rules import MODES
 from app.sandbox.loop.sessions import rfc3339
 from app.sandbox.loop.settings import CONNECTOR_WEBHOOK_PATH
 from app.sandbox.loop.settings import LoopSandboxSettings
+from app.sandbox.minor_units import is_currency
+from app.sandbox.minor_units import to_minor
 
 NAMESPACE = "loop_checkout_plus"
 REQUIRED_KEYS = ("session_id", "accepted_offer_mode", "fee_amount", "fee_currency")

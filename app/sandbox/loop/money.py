@@ -1,4 +1,4 @@
-"""Shape checks for amounts and codes in Loop requests; unit conversions live in app.money."""
+"""Shape checks for amounts and codes in Loop requests; conversions are in minor_units."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def is_currency_code(value: object) -> bool:
     """Tell whether a value looks like an ISO 4217 code (three uppercase letters).
 
     Analyze accepts any such code and answers ``currency_not_supported`` for the rest,
-    so this checks the shape only; ``app.money.is_currency`` checks the code exists.
+    so this checks the shape only; ``minor_units.is_currency`` checks the code exists.
     """
     return isinstance(value, str) and CURRENCY_CODE.fullmatch(value) is not None
 
