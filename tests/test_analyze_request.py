@@ -22,7 +22,9 @@ from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
 from app.checkout_plus.analyze_request import region_of
-from app.clients.bigcommerce.models import Checkout
+from app.clients.bigcommerce import Address
+from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce import Consignment
 from app.money import to_major
 from app.sandbox.loop.analyze_request import parse_analyze_request
 
@@ -290,8 +292,10 @@ def test_no_locale_is_left_out():
 
 
 def _with_addresses(shipping: dict | None, billing: dict | None) -> Checkout:
-    consignments = ({"id": "c1", "address": shipping},) if shipping is not None else ()
-    return dataclasses.replace(coupon_applied(), consignments=consignments, billing_address=billing)
+    consignments = (Consignment.parse({"id": "c1", "address": shipping}),) if shipping else ()
+    return dataclasses.replace(
+        coupon_applied(), consignments=consignments, billing_address=Address.parse(billing)
+    )
 
 
 @pytest.mark.parametrize(
@@ -321,8 +325,10 @@ def test_region_from_addresses(shipping, billing, region):
 def test_a_pickup_consignment_has_no_address_to_give_a_region():
     checkout = dataclasses.replace(
         coupon_applied(),
-        consignments=({"id": "c1", "selected_pickup_option": {"pickup_method_id": 1}},),
-        billing_address={"country_code": "DE"},
+        consignments=(
+            Consignment.parse({"id": "c1", "selected_pickup_option": {"pickup_method_id": 1}}),
+        ),
+        billing_address=Address.parse({"country_code": "DE"}),
     )
     assert region_of(checkout, "GB") == "DE"
 
@@ -332,10 +338,13 @@ def test_one_delivery_group_per_consignment():
     # BigCommerce uses for it), and the eBook delivered digitally.
     checkout = dataclasses.replace(
         coupon_applied(),
-        consignments=(
-            {"id": "c1", "address": {"country_code": "US"}, "line_item_ids": ["a"]},
-            {"id": "c2", "selected_pickup_option": {"pickup_method_id": 1}},
-            {"id": "c3", "pickup_option": {"pickup_method_id": 2}},
+        consignments=tuple(
+            Consignment.parse(consignment)
+            for consignment in (
+                {"id": "c1", "address": {"country_code": "US"}, "line_item_ids": ["a"]},
+                {"id": "c2", "selected_pickup_option": {"pickup_method_id": 1}},
+                {"id": "c3", "pickup_option": {"pickup_method_id": 2}},
+            )
         ),
     )
     assert methods(build(checkout)) == ["SHIPPING", "PICKUP", "PICKUP", "DIGITAL"]

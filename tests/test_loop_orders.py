@@ -25,8 +25,8 @@ from app.checkout_plus.metafields import ProtectionBlock
 from app.checkout_plus.order_push import OrderPusher
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceNotFound
-from app.clients.bigcommerce.models import FeeRequest
-from app.clients.bigcommerce.models import Order
+from app.clients.bigcommerce import FeeRequest
+from app.clients.bigcommerce import Order
 from app.clients.loop import LoopClient
 from app.clients.loop import LoopOrderReceipt
 from app.clients.loop import LoopOrdersClient

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
-from app.clients.bigcommerce.models import Checkout
+from app.clients.bigcommerce import Checkout
 from app.money import exponent
 from app.sandbox import credentials
 from app.sandbox.loop.analyze_request import is_session_id

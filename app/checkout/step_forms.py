@@ -27,10 +27,10 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from app.checkout.delivery import ADDRESS_FIELDS
-from app.checkout.delivery import Address
 from app.checkout.steps import StepRejected
 from app.checkout.subdivisions import find_subdivision
 from app.checkout.subdivisions import has_subdivisions
+from app.clients.bigcommerce import Address
 from app.locales import shopper_locale
 
 TEXT_MAX = 255

@@ -54,7 +54,7 @@ from app.checkout.summary import summarize
 from app.checkout.views import CART_CHANGED
 from app.checkout.views import bp
 from app.clients.bigcommerce import Checkout
-from app.clients.bigcommerce.models import PickupMethod
+from app.clients.bigcommerce import PickupMethod
 from app.htmx import is_htmx_request
 from app.htmx import trigger_event
 from app.htmx import vary_on_htmx

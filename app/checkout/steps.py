@@ -20,7 +20,6 @@ from dataclasses import replace
 from typing import Any
 
 from app.checkout.delivery import ADDRESS_FIELDS
-from app.checkout.delivery import Address
 from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import billing_of
 from app.checkout.delivery import delivery_of
@@ -28,12 +27,14 @@ from app.checkout.delivery import physical_lines
 from app.checkout.delivery import shipping_address
 from app.checkout.service import CartNotFound
 from app.checkout_plus.analyze_request import build_analyze_request
+from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceError
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import Checkout
-from app.clients.bigcommerce.models import PickupMethod
+from app.clients.bigcommerce import Consignment
+from app.clients.bigcommerce import PickupMethod
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,6 @@ PICKUP_METHODS_FRESH_SECONDS = 300.0
 # After a failed read the page goes on without pickup, and asks again soon.
 PICKUP_FAILURE_FRESH_SECONDS = 30.0
 
-OPTIONS_KEY = "available_shipping_options"
-# A consignment is offered the same options while these stay the same.
-SAME_OPTIONS_WHEN = ("address", "line_item_ids", "pickup_option")
 
 # How BigCommerce names each field in its 422 errors, and what the shopper reads.
 FIELD_LABELS = {
@@ -175,10 +173,9 @@ class StepService:
             shipping = delivery_of(before).address
             country = shipping.country_code if shipping and shipping.country_code else None
             billing = replace(billing or Address(), country_code=country or default_country)
-        body = billing.for_api(email)
         after = self._change(
             before,
-            lambda: self._bigcommerce.set_billing_address(cart_id, body, address_id),
+            lambda: self._bigcommerce.set_billing_address(cart_id, billing, email, address_id),
             known=("email",),
         )
         return self._result(before, self._complete(after, options_from=before))
@@ -203,11 +200,12 @@ class StepService:
         all_assigned = set(delivery.line_item_ids) == {item_id for item_id, _ in lines}
         if delivery.address == address and all_assigned:
             return StepResult.unchanged(before)
-        body = address.for_api(email)
         if delivery.consignment_id is None:
             after = self._change(
                 before,
-                lambda: self._bigcommerce.add_consignment(cart_id, lines, address=body),
+                lambda: self._bigcommerce.add_consignment(
+                    cart_id, lines, address=address, email=email
+                ),
                 known=ADDRESS_FIELDS,
             )
         else:
@@ -215,14 +213,19 @@ class StepService:
             after = self._change(
                 before,
                 lambda: self._bigcommerce.update_consignment(
-                    cart_id, consignment_id, None if all_assigned else lines, address=body
+                    cart_id,
+                    consignment_id,
+                    None if all_assigned else lines,
+                    address=address,
+                    email=email,
                 ),
                 known=ADDRESS_FIELDS,
             )
         after = self._keep_option(cart_id, delivery.selected_option_id, after)
         if billing_follows_shipping(before):
             # The billing write's answer lacks the options the consignment write just listed.
-            after = self._complete(self._follow_shipping(cart_id, after, body), options_from=after)
+            followed = self._follow_shipping(cart_id, after, address, email)
+            after = self._complete(followed, options_from=after)
         return self._result(before, self._complete(after))
 
     def choose_shipping_option(
@@ -330,10 +333,9 @@ class StepService:
         address_id, current = billing_of(before)
         if current == address:
             return StepResult.unchanged(before)
-        body = address.for_api(email)
         after = self._change(
             before,
-            lambda: self._bigcommerce.set_billing_address(cart_id, body, address_id),
+            lambda: self._bigcommerce.set_billing_address(cart_id, address, email, address_id),
             known=ADDRESS_FIELDS,
         )
         return self._result(before, self._complete(after, options_from=before))
@@ -430,11 +432,14 @@ class StepService:
             log.info("Could not keep shipping option %s: %s", option_id, error)
             return after
 
-    def _follow_shipping(self, cart_id: str, after: Checkout, body: dict[str, Any]) -> Checkout:
+    def _follow_shipping(
+        self, cart_id: str, after: Checkout, address: Address, email: str
+    ) -> Checkout:
         """Copy the new shipping address to the billing address."""
-        address_id, _ = billing_of(after)
         try:
-            return self._bigcommerce.set_billing_address(cart_id, body, address_id)
+            return self._bigcommerce.set_billing_address(
+                cart_id, address, email, after.billing_address_id
+            )
         except (BigCommerceRejected, BigCommerceNotFound) as error:
             # The shipping address is saved; the billing step shows what is still to do.
             log.info("Billing address did not follow the shipping address: %s", error)
@@ -482,13 +487,9 @@ def _lacks_options(checkout: Checkout) -> bool:
     return any(_missing_options(consignment) for consignment in checkout.consignments)
 
 
-def _missing_options(consignment: object) -> bool:
+def _missing_options(consignment: Consignment) -> bool:
     """A consignment shipping to an address whose answer did not list its options."""
-    return (
-        isinstance(consignment, dict)
-        and bool(consignment.get("address"))
-        and OPTIONS_KEY not in consignment
-    )
+    return consignment.address is not None and consignment.options is None
 
 
 def _with_options_of(checkout: Checkout, source: Checkout) -> Checkout | None:
@@ -496,20 +497,30 @@ def _with_options_of(checkout: Checkout, source: Checkout) -> Checkout | None:
 
     None when one is missing there or differs: then only a fresh read says what is offered.
     """
-    sources = {c.get("id"): c for c in source.consignments if isinstance(c, dict)}
+    sources = {consignment.id: consignment for consignment in source.consignments}
     consignments = []
     for consignment in checkout.consignments:
         if _missing_options(consignment):
-            known = sources.get(consignment.get("id"))
+            known = sources.get(consignment.id)
             if (
                 known is None
-                or OPTIONS_KEY not in known
-                or any(known.get(key) != consignment.get(key) for key in SAME_OPTIONS_WHEN)
+                or known.options is None
+                or _offer_key(known) != _offer_key(consignment)
             ):
                 return None
-            consignment = {**consignment, OPTIONS_KEY: known[OPTIONS_KEY]}
+            consignment = replace(consignment, options=known.options)
         consignments.append(consignment)
     return replace(checkout, consignments=tuple(consignments))
+
+
+def _offer_key(consignment: Consignment) -> tuple:
+    """What decides a consignment's shipping options: where it goes, what, and how."""
+    return (
+        consignment.address,
+        consignment.line_item_ids,
+        consignment.pickup,
+        consignment.pickup_method_id,
+    )
 
 
 def _rejection(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Checkout
-from app.clients.bigcommerce.models import LineItem
+from app.clients.bigcommerce import LineItem
 from app.money import to_major
 
 
@@ -64,7 +64,7 @@ def summarize(
     if protection is not None and protection.currency == checkout.currency:
         fee = to_major(protection.amount, protection.currency)
     needs_shipping = any(not item.is_digital for item in checkout.line_items)
-    shipping_chosen = any(c.get("selected_shipping_option") for c in checkout.consignments)
+    shipping_chosen = any(c.selected_option_id for c in checkout.consignments)
     shipping = None
     if shipping_chosen or not needs_shipping:
         shipping = (

@@ -13,8 +13,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from app.clients.bigcommerce.models import Checkout
-from app.clients.bigcommerce.models import LineItem
+from app.clients.bigcommerce import Address
+from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce import LineItem
 from app.money import to_minor
 
 # The `source` our Checkout+ fee carries on a BigCommerce checkout.
@@ -70,33 +71,25 @@ def cart_fingerprint(request: dict[str, Any]) -> str:
 def region_of(checkout: Checkout, default_region: str) -> str:
     """Return where the order goes: ``US-OH``, else the country, else ``default_region``."""
     for address in _addresses(checkout):
-        country = address.get("country_code")
-        if not isinstance(country, str) or not COUNTRY.fullmatch(country):
+        country = address.country_code
+        if not COUNTRY.fullmatch(country):
             continue
-        subdivision = _subdivision(address.get("state_or_province_code"), country)
+        subdivision = _subdivision(address.state_or_province_code, country)
         return f"{country}-{subdivision}" if subdivision else country
     return default_region
 
 
-def _addresses(checkout: Checkout) -> list[dict[str, Any]]:
+def _addresses(checkout: Checkout) -> list[Address]:
     """Return the first shipping address and the billing address, those that exist."""
     shipping = next(
-        (
-            consignment["address"]
-            for consignment in checkout.consignments
-            if isinstance(consignment, dict) and isinstance(consignment.get("address"), dict)
-        ),
+        (c.address for c in checkout.consignments if c.address is not None),
         None,
     )
-    return [
-        address for address in (shipping, checkout.billing_address) if isinstance(address, dict)
-    ]
+    return [address for address in (shipping, checkout.billing_address) if address is not None]
 
 
-def _subdivision(code: Any, country: str) -> str | None:
+def _subdivision(code: str, country: str) -> str | None:
     """Return the subdivision part of an ISO 3166-2 code (``OH``), or None if it is not one."""
-    if not isinstance(code, str):
-        return None
     # BigCommerce usually sends "OH", but a full "US-OH" must not become "US-US-OH".
     code = code.strip().upper().removeprefix(f"{country}-")
     return code if SUBDIVISION.fullmatch(code) else None
@@ -105,7 +98,8 @@ def _subdivision(code: Any, country: str) -> str | None:
 def _delivery_groups(checkout: Checkout) -> list[dict[str, str]]:
     """Return one delivery group per consignment, plus shipping by default and digital."""
     groups = [
-        {"deliveryMethod": _delivery_method(consignment)} for consignment in checkout.consignments
+        {"deliveryMethod": PICKUP if consignment.pickup else SHIPPING}
+        for consignment in checkout.consignments
     ]
     items = checkout.line_items
     # Until the shopper picks store pickup, physical items are going to be shipped.
@@ -114,15 +108,6 @@ def _delivery_groups(checkout: Checkout) -> list[dict[str, str]]:
     if any(item.is_digital for item in items):
         groups.append({"deliveryMethod": DIGITAL})
     return groups
-
-
-def _delivery_method(consignment: Any) -> str:
-    """Return PICKUP for a store-pickup consignment, SHIPPING for any other."""
-    if isinstance(consignment, dict) and (
-        consignment.get("selected_pickup_option") or consignment.get("pickup_option")
-    ):
-        return PICKUP
-    return SHIPPING
 
 
 def _cart(checkout: Checkout) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.checkout_plus.metafields import ProtectionBlock
-from app.clients.bigcommerce.models import Order
+from app.clients.bigcommerce import Order
 from app.money import to_minor
 
 # Loop creates a sales channel the first time it sees a name: one stable name for the store.

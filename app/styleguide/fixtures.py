@@ -17,14 +17,17 @@ from app.checkout_plus.offer import ELIGIBLE
 from app.checkout_plus.offer import Analysis
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
-from app.clients.bigcommerce.models import Checkout
-from app.clients.bigcommerce.models import Coupon
-from app.clients.bigcommerce.models import Fee
-from app.clients.bigcommerce.models import LineItem
-from app.clients.bigcommerce.models import Order
-from app.clients.bigcommerce.models import OrderFee
-from app.clients.bigcommerce.models import OrderLine
-from app.clients.bigcommerce.models import PickupMethod
+from app.clients.bigcommerce import Address
+from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce import Consignment
+from app.clients.bigcommerce import Coupon
+from app.clients.bigcommerce import Fee
+from app.clients.bigcommerce import LineItem
+from app.clients.bigcommerce import Order
+from app.clients.bigcommerce import OrderFee
+from app.clients.bigcommerce import OrderLine
+from app.clients.bigcommerce import PickupMethod
+from app.clients.bigcommerce import ShippingOption
 from app.money import round_major
 from app.money import to_major
 
@@ -47,17 +50,16 @@ PRICES = {
 # What Loop might charge for that cart, in minor units of each currency's ISO 4217 exponent.
 QUOTES = {"USD": 298, "EUR": 275, "JPY": 450, "KWD": 925}
 TAX_RATE = Decimal("0.0725")
-OHIO = {
-    "first_name": "Ada",
-    "last_name": "Shopper",
-    "address1": "12 Main Street",
-    "city": "Columbus",
-    "state_or_province": "Ohio",
-    "state_or_province_code": "OH",
-    "country_code": "US",
-    "postal_code": "43004",
-    "email": "ada@example.com",
-}
+OHIO = Address(
+    first_name="Ada",
+    last_name="Shopper",
+    address1="12 Main Street",
+    city="Columbus",
+    state_or_province="Ohio",
+    state_or_province_code="OH",
+    country_code="US",
+    postal_code="43004",
+)
 # Standard and express shipping, in each currency.
 SHIPPING_COSTS = {
     "USD": ("5.00", "15.00"),
@@ -117,8 +119,8 @@ def checkout(
     subtotal = sum((item.extended_list_price for item in lines), Decimal(0))
     discount = round_major(subtotal / 10, currency) if coupon else Decimal(0)
     options = shipping_options(currency)
-    chosen = next((o for o in options if o["id"] == option), None)
-    shipping_cost = Decimal(chosen["cost"]) if chosen else Decimal(0)
+    chosen = next((o for o in options if o.id == option), None)
+    shipping_cost = chosen.cost if chosen else Decimal(0)
     fees = (_other_fee(),) if other_fee else ()
     fee_total = sum((fee.cost_ex_tax for fee in fees), Decimal(0))
     tax = round_major((subtotal - discount) * TAX_RATE, currency) if address else Decimal(0)
@@ -144,11 +146,12 @@ def checkout(
         tax_total=tax,
         grand_total=total,
         consignments=(
-            (_consignment(lines, options if address else [], chosen, pickup),)
+            (_consignment(lines, options if address else (), chosen, pickup),)
             if address or pickup
             else ()
         ),
-        billing_address={"id": "billing", **OHIO} if address else None,
+        billing_address=OHIO if address else None,
+        billing_address_id="billing" if address else None,
         customer_message=message,
         order_id=None,
         version=1,
@@ -226,23 +229,26 @@ def _other_fee() -> Fee:
     return Fee("gift-wrap", "gift_wrap", "Gift wrapping", "GiftApp", Decimal(4), Decimal(4), None)
 
 
-def shipping_options(currency: str) -> list[dict]:
+def shipping_options(currency: str) -> tuple[ShippingOption, ...]:
     """Return the shipping options BigCommerce would offer for the Ohio address."""
     standard, express = SHIPPING_COSTS[currency]
-    return [
-        {"id": "standard", "description": "Standard (3–5 days)", "cost": standard},
-        {"id": "express", "description": "Express", "cost": express, "transit_time": "1–2 days"},
-    ]
+    return (
+        ShippingOption("standard", "Standard (3–5 days)", Decimal(standard), ""),
+        ShippingOption("express", "Express", Decimal(express), "1–2 days"),
+    )
 
 
-def _consignment(lines, options: list[dict], chosen: dict | None, pickup: bool) -> dict:
+def _consignment(
+    lines, options: tuple[ShippingOption, ...], chosen: ShippingOption | None, pickup: bool
+) -> Consignment:
     """Return the checkout's consignment: shipped to Ohio with its options, or picked up."""
-    consignment: dict = {"id": "consignment-1", "line_item_ids": [item.id for item in lines]}
+    line_ids = tuple(item.id for item in lines)
     if pickup:
-        consignment["selected_pickup_option"] = {"pickup_method_id": PICKUP.id}
-        return consignment
-    consignment["address"] = dict(OHIO)
-    consignment["available_shipping_options"] = options
-    if chosen:
-        consignment["selected_shipping_option"] = chosen
-    return consignment
+        return Consignment("consignment-1", line_ids, pickup=True, pickup_method_id=PICKUP.id)
+    return Consignment(
+        "consignment-1",
+        line_ids,
+        address=OHIO,
+        options=options,
+        selected_option_id=chosen.id if chosen else None,
+    )

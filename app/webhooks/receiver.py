@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from typing import Any
 
+from app.clients.bigcommerce import WebhookEvent
 from app.sync.queue import SyncQueue
 from app.webhooks.deliveries import WebhookDeliveries
-
-ORDER_ID = re.compile(r"[1-9][0-9]{0,18}")
 
 
 class BadDelivery(ValueError):
@@ -39,17 +37,16 @@ class WebhookReceiver:
 
     def receive(self, payload: Any, body: bytes) -> str:
         """Queue a resync of the order; return ``queued``, ``duplicate`` or ``ignored``."""
-        if not isinstance(payload, dict) or not isinstance(payload.get("scope"), str):
+        event = WebhookEvent.parse(payload)
+        if event is None:
             raise BadDelivery("The body must be a BigCommerce webhook: a JSON object with scope.")
-        if payload.get("producer") not in (None, self._producer):
+        if event.producer not in (None, self._producer):
             return "ignored"  # another store's event: nothing of ours to report
-        order_id = _order_id(payload)
+        order_id = event.order_id
         if order_id is None:
             return "ignored"
-        delivery = payload.get("hash")
-        if not isinstance(delivery, str) or not delivery:
-            # A delivery without BigCommerce's hash is told apart by its own body.
-            delivery = hashlib.sha256(body).hexdigest()
+        # A delivery without BigCommerce's hash is told apart by its own body.
+        delivery = event.hash or hashlib.sha256(body).hexdigest()
         if not self._deliveries.first_time(delivery):
             return "duplicate"
         try:
@@ -58,14 +55,3 @@ class WebhookReceiver:
             self._deliveries.forget(delivery)
             raise
         return "queued"
-
-
-def _order_id(payload: dict[str, Any]) -> int | None:
-    """The order an ``store/order/*`` event is about (``data.id``), or None."""
-    data = payload.get("data")
-    if not payload["scope"].startswith("store/order/") or not isinstance(data, dict):
-        return None
-    if data.get("type") != "order":
-        return None
-    text = str(data.get("id")) if isinstance(data.get("id"), int | str) else ""
-    return int(text) if ORDER_ID.fullmatch(text) else None

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
+from app.clients.bigcommerce.checkouts import Address
+from app.clients.bigcommerce.checkouts import Cart
+from app.clients.bigcommerce.checkouts import Checkout
+from app.clients.bigcommerce.checkouts import FeeRequest
+from app.clients.bigcommerce.checkouts import LineItem
 from app.clients.bigcommerce.errors import BigCommerceInvalidResponse
 from app.clients.bigcommerce.errors import BigCommerceNotFound
 from app.clients.bigcommerce.errors import BigCommerceRejected
 from app.clients.bigcommerce.errors import BigCommerceUnavailable
 from app.clients.bigcommerce.hooks import Webhook
 from app.clients.bigcommerce.metafield_batch import batch_rejection
-from app.clients.bigcommerce.models import Cart
-from app.clients.bigcommerce.models import Checkout
-from app.clients.bigcommerce.models import FeeRequest
-from app.clients.bigcommerce.models import LineItem
 from app.clients.bigcommerce.models import Metafield
-from app.clients.bigcommerce.models import Order
 from app.clients.bigcommerce.models import PaymentMethod
 from app.clients.bigcommerce.models import PickupMethod
 from app.clients.bigcommerce.models import Product
+from app.clients.bigcommerce.orders import Order
 from app.clients.http import build_session
 from app.clients.http import decode_json
 from app.clients.http import encode_json
@@ -103,13 +105,14 @@ class BigCommerceClient:
         self,
         checkout_id: str,
         line_items: Iterable[tuple[str, int]],
-        address: dict[str, Any] | None = None,
+        address: Address | None = None,
+        email: str = "",
         pickup_method_id: int | None = None,
     ) -> Checkout:
-        """Ship ``(item id, quantity)`` lines to an address, or have them picked up."""
+        """Ship ``(item id, quantity)`` lines to an address (with the cart's email), or pick up."""
         consignment: dict[str, Any] = {"line_items": _consignment_lines(line_items)}
         if address is not None:
-            consignment["address"] = address
+            consignment["address"] = _address_body(address, email)
         if pickup_method_id is not None:
             consignment["pickup_option"] = {"pickup_method_id": pickup_method_id}
         data = self._call(
@@ -125,7 +128,8 @@ class BigCommerceClient:
         checkout_id: str,
         consignment_id: str,
         line_items: Iterable[tuple[str, int]] | None = None,
-        address: dict[str, Any] | None = None,
+        address: Address | None = None,
+        email: str = "",
         pickup_method_id: int | None = None,
     ) -> Checkout:
         """Change a consignment's address, lines or pickup method (never its shipping option)."""
@@ -133,7 +137,7 @@ class BigCommerceClient:
         if line_items is not None:
             body["line_items"] = _consignment_lines(line_items)
         if address is not None:
-            body["address"] = address
+            body["address"] = _address_body(address, email)
         if pickup_method_id is not None:
             body["pickup_option"] = {"pickup_method_id": pickup_method_id}
         return self._consignment_call("PUT", checkout_id, consignment_id, body)
@@ -153,14 +157,15 @@ class BigCommerceClient:
         return self._consignment_call("DELETE", checkout_id, consignment_id, None)
 
     def set_billing_address(
-        self, checkout_id: str, address: dict[str, Any], address_id: str | None = None
+        self, checkout_id: str, address: Address, email: str, address_id: str | None = None
     ) -> Checkout:
         """Add the billing address, or replace the one with ``address_id``; it carries the email."""
         path = f"/v3/checkouts/{checkout_id}/billing-address"
+        body = _address_body(address, email)
         if address_id is None:
-            return Checkout.parse(self._call("POST", path, json=address))
+            return Checkout.parse(self._call("POST", path, json=body))
         path = f"{path}/{quote(address_id, safe='')}"
-        return Checkout.parse(self._call("PUT", path, json=address))
+        return Checkout.parse(self._call("PUT", path, json=body))
 
     def add_coupon(self, checkout_id: str, code: str) -> Checkout:
         """Apply a coupon code to the checkout."""
@@ -421,6 +426,17 @@ class BigCommerceClient:
 
 def _line_items(items: Iterable[tuple[int, int]]) -> list[dict[str, int]]:
     return [{"product_id": product_id, "quantity": quantity} for product_id, quantity in items]
+
+
+def _address_body(address: Address, email: str) -> dict[str, Any]:
+    """Return BigCommerce's address body, with the cart's email (every address carries it)."""
+    body: dict[str, Any] = {name: value for name, value in asdict(address).items() if value}
+    body["email"] = email
+    body["country_code"] = address.country_code
+    # CreateConsignmentRequest lists both as required, so they are sent even when empty.
+    body.setdefault("state_or_province", "")
+    body.setdefault("postal_code", "")
+    return body
 
 
 def _consignment_lines(items: Iterable[tuple[str, int]]) -> list[dict[str, Any]]:
