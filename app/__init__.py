@@ -90,10 +90,10 @@ def _register_extensions(app: Flask) -> None:
 def _register_services(app: Flask, settings: Settings) -> None:
     from app.admin.orders import OrderReader
     from app.admin.report import AdminReport
-    from app.checkout.placement import FeeSettings
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
     from app.checkout.snapshots import CheckoutSnapshots
+    from app.checkout_plus.fee import FeeSettings
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient

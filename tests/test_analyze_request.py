@@ -18,10 +18,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
 from app.checkout_plus.analyze_request import region_of
+from app.checkout_plus.fee import FEE_SOURCE
 from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import Consignment

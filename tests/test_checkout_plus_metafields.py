@@ -16,8 +16,9 @@ import pytest
 from app.checkout_plus.metafields import NAMESPACE
 from app.checkout_plus.metafields import BlockNotWritten
 from app.checkout_plus.metafields import BlockWriter
-from app.checkout_plus.metafields import InvalidBlock
-from app.checkout_plus.metafields import ProtectionBlock
+from app.checkout_plus.metafields import metafield_values
+from app.checkout_plus.protection import InvalidBlock
+from app.checkout_plus.protection import ProtectionBlock
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceUnavailable
 from app.clients.http import USER_AGENT
@@ -176,20 +177,20 @@ def racing_writer(sandbox, race: Callable[[], None]) -> BlockWriter:
 
 
 def test_values_are_the_strings_the_connector_reads():
-    assert block().values() == FOUR
-    named = block(fee_name="Checkout+ by Loop").values()
+    assert metafield_values(block()) == FOUR
+    named = metafield_values(block(fee_name="Checkout+ by Loop"))
     assert named == {**FOUR, "fee_name": "Checkout+ by Loop"}
 
 
 def test_mode_is_kept_verbatim_order_and_repeats():
     modes = ["shippingProtection", "returnCoverage", "shippingProtection"]
-    value = block(mode=modes).values()["accepted_offer_mode"]
+    value = metafield_values(block(mode=modes))["accepted_offer_mode"]
     assert value == '["shippingProtection","returnCoverage","shippingProtection"]'
     assert block(mode=tuple(modes)).mode == tuple(modes)
 
 
 def test_a_fee_name_of_255_characters_is_accepted():
-    assert block(fee_name="x" * 255).values()["fee_name"] == "x" * 255
+    assert metafield_values(block(fee_name="x" * 255))["fee_name"] == "x" * 255
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,11 @@ import pytest
 import requests
 import simplejson
 
-from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.analyze_request import build_analyze_request
+from app.checkout_plus.fee import FEE_SOURCE
 from app.checkout_plus.loop_order import loop_order
-from app.checkout_plus.metafields import ProtectionBlock
 from app.checkout_plus.order_push import OrderPusher
+from app.checkout_plus.protection import ProtectionBlock
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import FeeRequest

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from app import create_app
-from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.fee import FEE_SOURCE
 from app.money import format_minor
 from app.money import to_minor
 from app.sandbox.loop.evaluate import REASONS

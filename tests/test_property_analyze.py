@@ -23,9 +23,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
+from app.checkout_plus.fee import FEE_SOURCE
 from app.clients.bigcommerce import Checkout
 from app.money import exponent
 from app.sandbox import credentials

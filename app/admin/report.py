@@ -24,7 +24,7 @@ from app.clients.loop import LoopRejected
 from app.clients.loop import LoopSessionNotFound
 from app.clients.loop import LoopUnauthorized
 from app.clients.loop import SessionState
-from app.clients.loop.models import is_session_id
+from app.clients.loop import is_session_id
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
 from app.sync.jobs import SyncJob

@@ -10,6 +10,7 @@ from flask import url_for
 
 from app import rate_limits
 from app.checkout import shopper
+from app.checkout.cart import CartNotFound
 from app.checkout.forms import PaymentForm
 from app.checkout.ledger import PlacementBusy
 from app.checkout.placement import OrderRefused
@@ -22,7 +23,6 @@ from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
 from app.checkout.responses import no_cart
 from app.checkout.responses import shopper_language
-from app.checkout.service import CartNotFound
 from app.checkout.views import bp
 from app.clients.bigcommerce import BigCommerceClient
 from app.htmx import vary_on_htmx

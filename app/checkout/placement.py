@@ -13,49 +13,37 @@ import logging
 from dataclasses import dataclass
 from dataclasses import replace
 
+from app.checkout.cart import CartNotFound
+from app.checkout.cart import read_checkout
 from app.checkout.ledger import OrderLedger
-from app.checkout.service import CartNotFound
-from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.checkout_plus.decisions import DecisionLog
 from app.checkout_plus.decisions import decision_now
-from app.checkout_plus.metafields import InvalidBlock
-from app.checkout_plus.metafields import ProtectionBlock
+from app.checkout_plus.fee import FeeSettings
+from app.checkout_plus.fee import NoRoomForFee
+from app.checkout_plus.fee import settle_fee
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
+from app.checkout_plus.protection import InvalidBlock
+from app.checkout_plus.protection import ProtectionBlock
 from app.checkout_plus.service import OfferService
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceError
-from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import BigCommerceUnavailable
 from app.clients.bigcommerce import Card
 from app.clients.bigcommerce import Checkout
-from app.clients.bigcommerce import FeeRequest
 from app.clients.bigcommerce import PaymentDeclined
 from app.clients.bigcommerce import PaymentRejected
 from app.clients.bigcommerce.payments import BigCommercePayments
-from app.money import to_major
 from app.sync.queue import SyncQueue
 
 log = logging.getLogger(__name__)
 
-# BigCommerce allows five fees per checkout (checkouts.v3.yml, CheckoutsFeesByCheckoutIdPost).
-MAX_CHECKOUT_FEES = 5
-FEE_INTERNAL_NAME = "loop_checkout_plus"
 INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
 ALREADY_PAID = 30101  # Payments API: the order is no longer Incomplete
 # How long after Loop priced an unchanged cart its quote may stand in for a failed fresh one
 # at place; a tab left open longer is asked to look at the offer again.
 ACCEPTED_QUOTE_MAX_AGE_SECONDS = 3600.0
-
-
-@dataclass(frozen=True)
-class FeeSettings:
-    """How the Checkout+ fee is shown and taxed on the merchant's orders."""
-
-    display_name: str = "Order protection"
-    tax_class_id: int | None = None
-    metafield_fee_name: str | None = None  # written as the optional fee_name metafield
 
 
 @dataclass(frozen=True)
@@ -121,14 +109,14 @@ class PlacementService:
             if placement.paid and placement.order_id is not None:
                 return PlacedOrder(placement.order_id, offer.accepted)
             try:
-                checkout = self._bigcommerce.get_checkout(cart_id)
-            except BigCommerceNotFound as error:
+                checkout = read_checkout(self._bigcommerce, cart_id)
+            except CartNotFound:
                 order_id = placement.order_id
                 if order_id is not None and self._already_paid(order_id):
                     # An earlier payment went through though its answer was lost, and
                     # BigCommerce has since converted the cart: finish that placement.
                     return self._finish(cart_id, order_id, offer.accepted, offer.quote)
-                raise CartNotFound(cart_id) from error
+                raise
             protection, fresh = self._confirm_quote(checkout, offer, locale)
             self._apply_fee(checkout, protection, fresh)
             state_key = f"{fresh.analysis.fingerprint}:{protection.token if protection else '-'}"
@@ -182,29 +170,12 @@ class PlacementService:
         return quote, fresh.opt_in()
 
     def _apply_fee(self, checkout: Checkout, protection: Quote | None, offer: OfferState) -> None:
-        """Make our fee on the checkout match the decision: exactly one, or none."""
-        ours = [fee for fee in checkout.fees if fee.source == FEE_SOURCE]
-        stale = [fee.id for fee in (ours if protection is None else ours[1:])]
-        if stale:
-            self._bigcommerce.delete_fees(checkout.id, stale)
-        if protection is None:
-            return
-        wanted = FeeRequest(
-            name=FEE_INTERNAL_NAME,
-            display_name=self._fee.display_name,
-            cost=to_major(protection.amount, protection.currency),
-            source=FEE_SOURCE,
-            tax_class_id=self._fee.tax_class_id,
-        )
-        if ours:
-            current = ours[0]
-            if (current.display_name, current.cost_ex_tax) != (wanted.display_name, wanted.cost):
-                self._bigcommerce.update_fees(checkout.id, [replace(wanted, id=current.id)])
-            return
-        if len(checkout.fees) - len(stale) >= MAX_CHECKOUT_FEES:
+        """Make our fee on the checkout match the decision, or stop if it has no room."""
+        try:
+            settle_fee(self._bigcommerce, checkout, protection, self._fee)
+        except NoRoomForFee:
             # Never place the order silently without the coverage the shopper chose.
-            raise ProtectionUnavailable(offer.opt_out())
-        self._bigcommerce.add_fees(checkout.id, [wanted])
+            raise ProtectionUnavailable(offer.opt_out()) from None
 
     def _create_order(self, cart_id: str) -> int:
         try:

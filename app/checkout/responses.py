@@ -15,7 +15,7 @@ from flask import render_template
 from flask import url_for
 
 from app.checkout import shopper
-from app.checkout.service import CartNotFound
+from app.checkout.cart import CartNotFound
 from app.checkout.service import CheckoutService
 from app.checkout.service import CheckoutView
 from app.clients.bigcommerce import Checkout

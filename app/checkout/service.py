@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.checkout.cart import CartNotFound
+from app.checkout.cart import read_checkout
 from app.checkout.summary import OrderSummary
 from app.checkout.summary import summarize
 from app.checkout_plus.offer import OfferState
@@ -15,10 +17,6 @@ from app.clients.bigcommerce import Checkout
 
 # A checkout line takes 0 (remove) up to this many of one item.
 MAX_LINE_QUANTITY = 9999
-
-
-class CartNotFound(Exception):
-    """The cart no longer exists (checked out, emptied or expired)."""
 
 
 class LineNotFound(Exception):
@@ -116,10 +114,7 @@ class CheckoutService:
     def _checkout(self, cart_id: str, seen: Checkout | None = None) -> Checkout:
         if seen is not None and seen.id == cart_id:
             return seen
-        try:
-            return self._bigcommerce.get_checkout(cart_id)
-        except BigCommerceNotFound as error:
-            raise CartNotFound(cart_id) from error
+        return read_checkout(self._bigcommerce, cart_id)
 
 
 def _quantity_problem(error: BigCommerceRejected) -> str:

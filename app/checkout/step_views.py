@@ -22,6 +22,7 @@ from flask import url_for
 
 from app import rate_limits
 from app.checkout import shopper
+from app.checkout.cart import CartNotFound
 from app.checkout.delivery import Delivery
 from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import billing_of
@@ -36,7 +37,6 @@ from app.checkout.responses import reload_checkout
 from app.checkout.responses import remember_view
 from app.checkout.responses import shopper_language
 from app.checkout.responses import template_context
-from app.checkout.service import CartNotFound
 from app.checkout.service import CheckoutView
 from app.checkout.step_forms import BillingAddressForm
 from app.checkout.step_forms import CommentForm

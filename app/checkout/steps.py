@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
 
+from app.checkout.cart import read_checkout
 from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import billing_of
 from app.checkout.delivery import delivery_of
 from app.checkout.delivery import physical_lines
 from app.checkout.delivery import shipping_address
-from app.checkout.service import CartNotFound
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import BigCommerceClient
@@ -132,10 +132,7 @@ class StepService:
 
     def checkout(self, cart_id: str) -> Checkout:
         """Read the checkout with everything the steps show."""
-        try:
-            return self._bigcommerce.get_checkout(cart_id)
-        except BigCommerceNotFound as error:
-            raise CartNotFound(cart_id) from error
+        return read_checkout(self._bigcommerce, cart_id)
 
     def pickup_methods(self) -> tuple[PickupMethod, ...]:
         """Return the store's pickup methods; none when they cannot be read (never blocks)."""

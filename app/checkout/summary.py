@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.fee import is_ours
+from app.checkout_plus.fee import own_fees
 from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import LineItem
@@ -57,9 +58,9 @@ def summarize(
     # BigCommerce's subtotal is before item-level discounts and its cart amount is after
     # every discount and coupon, so their difference is all the shopper saves.
     discounted = checkout.cart_amount_inc_tax if inc else checkout.cart_amount_ex_tax
-    own_fees = [fee for fee in checkout.fees if fee.source == FEE_SOURCE]
-    applied_fee = sum((fee.cost_inc_tax for fee in own_fees), Decimal(0))
-    applied_fee_tax = sum((fee.cost_inc_tax - fee.cost_ex_tax for fee in own_fees), Decimal(0))
+    ours = own_fees(checkout)
+    applied_fee = sum((fee.cost_inc_tax for fee in ours), Decimal(0))
+    applied_fee_tax = sum((fee.cost_inc_tax - fee.cost_ex_tax for fee in ours), Decimal(0))
     fee = None
     if protection is not None and protection.currency == checkout.currency:
         fee = to_major(protection.amount, protection.currency)
@@ -84,7 +85,7 @@ def summarize(
         fees=tuple(
             FeeLine(fee.display_name, fee.cost_inc_tax if inc else fee.cost_ex_tax)
             for fee in checkout.fees
-            if fee.source != FEE_SOURCE
+            if not is_ours(fee)
         ),
         tax=checkout.tax_total - applied_fee_tax,
         total=checkout.grand_total - applied_fee + (fee or 0),

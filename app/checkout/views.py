@@ -12,6 +12,7 @@ from flask import url_for
 
 from app import rate_limits
 from app.checkout import shopper
+from app.checkout.cart import CartNotFound
 from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import ProtectionForm
 from app.checkout.responses import cart_gone
@@ -24,7 +25,6 @@ from app.checkout.responses import remember_view
 from app.checkout.responses import shopper_language
 from app.checkout.responses import show_checkout
 from app.checkout.responses import template_context
-from app.checkout.service import CartNotFound
 from app.checkout.service import CheckoutView
 from app.checkout.service import LineNotFound
 from app.checkout.service import QuantityRejected

@@ -13,21 +13,19 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from app.checkout_plus.fee import own_fees
 from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import LineItem
+from app.clients.loop import is_session_id
 from app.money import to_minor
 
-# The `source` our Checkout+ fee carries on a BigCommerce checkout.
-FEE_SOURCE = "loop-checkout-plus"
 PLATFORM = "bigcommerce"
 OFFER_ORIGIN = "checkout"
 SHIPPING = "SHIPPING"
 PICKUP = "PICKUP"
 DIGITAL = "DIGITAL"
 
-# Loop answers 400 to a malformed sessionId, so one that does not match is never sent.
-SESSION_ID = re.compile(r"lop_[A-Za-z0-9]{20}")
 COUNTRY = re.compile(r"[A-Z]{2}")
 SUBDIVISION = re.compile(r"[A-Z0-9]{1,3}")
 
@@ -52,7 +50,7 @@ def build_analyze_request(
         "deliveryGroups": _delivery_groups(checkout),
         "cart": _cart(checkout),
     }
-    if session_id is not None and SESSION_ID.fullmatch(session_id):
+    if is_session_id(session_id):
         request["sessionId"] = session_id
     if locale:
         request["locale"] = locale
@@ -126,9 +124,9 @@ def _cart(checkout: Checkout) -> dict[str, Any]:
         discounted = minor(checkout.cart_amount_ex_tax)
     # Our own protection fee must not be priced into the protection: take it, and its tax, out
     # so the request is the same before and after the fee is applied. Other apps' fees stay.
-    own_fees = [fee for fee in checkout.fees if fee.source == FEE_SOURCE]
-    own_fees_total = sum(minor(fee.cost_inc_tax) for fee in own_fees)
-    own_fees_tax = sum(minor(fee.cost_inc_tax) - minor(fee.cost_ex_tax) for fee in own_fees)
+    ours = own_fees(checkout)
+    own_fees_total = sum(minor(fee.cost_inc_tax) for fee in ours)
+    own_fees_tax = sum(minor(fee.cost_inc_tax) - minor(fee.cost_ex_tax) for fee in ours)
     return {
         "id": checkout.cart_id,
         "currencyCode": currency,

@@ -12,7 +12,7 @@ from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
-from app.checkout_plus.metafields import ProtectionBlock
+from app.checkout_plus.protection import ProtectionBlock
 from app.clients.bigcommerce import Order
 from app.money import to_minor
 

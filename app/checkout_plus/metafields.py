@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
+from app.checkout_plus.protection import ProtectionBlock
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceError
 from app.clients.bigcommerce import BigCommerceNotFound
@@ -22,7 +20,6 @@ from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import BigCommerceUnavailable
 from app.clients.bigcommerce import Metafield
 from app.clients.bigcommerce import MetafieldsRejected
-from app.money import is_currency
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +28,11 @@ NAMESPACE = "loop_checkout_plus"
 CONNECTOR_KEYS = ("session_id", "accepted_offer_mode", "fee_amount", "fee_currency")
 # Every key the block may hold; a permanent failure removes each of them from the order.
 OUR_KEYS = (*CONNECTOR_KEYS, "fee_name")
-SESSION_ID = re.compile(r"lop_[A-Za-z0-9]{20}")
-MAX_FEE_NAME = 255
 # A store without the batch endpoint answers 404 or 405; one POST per key does the same work.
 NO_BATCH = frozenset({404, 405})
 CONFLICT = 409
 # Each round re-reads the order; more than a few means another writer keeps changing the keys.
 MAX_ROUNDS = 3
-
-
-class InvalidBlock(ValueError):
-    """A value of the block is malformed; ``field`` names it. Nothing is written."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field} {problem}")
-        self.field = field
 
 
 class BlockNotWritten(Exception):
@@ -61,57 +48,17 @@ class _Refused(Exception):
     """A refusal that retrying will not cure (internal: turned into BlockNotWritten)."""
 
 
-@dataclass(frozen=True)
-class ProtectionBlock:
-    """The values an accepted Checkout+ offer writes onto its order."""
-
-    session_id: str
-    mode: tuple[str, ...]  # verbatim from Loop: order and duplicates are the acceptance
-    amount: int  # minor units of currency
-    currency: str
-    fee_name: str | None = None
-
-    def __post_init__(self) -> None:
-        if not (isinstance(self.session_id, str) and SESSION_ID.fullmatch(self.session_id)):
-            raise InvalidBlock("session_id", f"must match ^{SESSION_ID.pattern}$")
-        if not isinstance(self.mode, tuple) or not self.mode:
-            raise InvalidBlock("mode", "must be a non-empty list of strings")
-        if not all(isinstance(mode, str) and mode for mode in self.mode):
-            raise InvalidBlock("mode", "must hold only non-empty strings")
-        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount <= 0:
-            raise InvalidBlock("amount", "must be a positive integer of minor units")
-        if not is_currency(self.currency):
-            raise InvalidBlock("currency", "must be an ISO 4217 currency code")
-        if self.fee_name is not None and not (
-            isinstance(self.fee_name, str) and 1 <= len(self.fee_name) <= MAX_FEE_NAME
-        ):
-            raise InvalidBlock("fee_name", f"must be 1 to {MAX_FEE_NAME} characters")
-
-    @classmethod
-    def of(
-        cls,
-        session_id: str,
-        mode: Sequence[str],
-        amount: int,
-        currency: str,
-        fee_name: str | None = None,
-    ) -> ProtectionBlock:
-        """Build a block from an accepted quote (mode as a list or tuple), or raise InvalidBlock."""
-        if not isinstance(mode, list | tuple):  # a string is a sequence too, of letters
-            raise InvalidBlock("mode", "must be a non-empty list of strings")
-        return cls(session_id, tuple(mode), amount, currency, fee_name)
-
-    def values(self) -> dict[str, str]:
-        """Return the metafield values by key, as the connector reads them."""
-        values = {
-            "session_id": self.session_id,
-            "accepted_offer_mode": json.dumps(list(self.mode), separators=(",", ":")),
-            "fee_amount": str(self.amount),
-            "fee_currency": self.currency,
-        }
-        if self.fee_name is not None:
-            values["fee_name"] = self.fee_name
-        return values
+def metafield_values(block: ProtectionBlock) -> dict[str, str]:
+    """Return the block's metafield values by key, as Loop's connector reads them."""
+    values = {
+        "session_id": block.session_id,
+        "accepted_offer_mode": json.dumps(list(block.mode), separators=(",", ":")),
+        "fee_amount": str(block.amount),
+        "fee_currency": block.currency,
+    }
+    if block.fee_name is not None:
+        values["fee_name"] = block.fee_name
+    return values
 
 
 class BlockWriter:
@@ -132,7 +79,7 @@ class BlockWriter:
         """
         # BigCommerceUnavailable (429, 5xx, timeout) propagates as it is: the job queue runs
         # write() again, which is safe from any point. Only a refusal for good removes the block.
-        wanted = block.values()
+        wanted = metafield_values(block)
         try:
             if first_write and self._create(order_id, wanted):
                 log.info(

@@ -8,14 +8,13 @@ Loop last gave for their cart.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
 
+from app.clients.loop import is_session_id
 from app.money import is_currency
 
-SESSION_ID = re.compile(r"^lop_[A-Za-z0-9]{20}$")
 ELIGIBLE = "eligible"
 # The reasons an analysis gives when Loop did not answer about the cart at all (the offer
 # service sets them). Unlike Loop's own reasons they say nothing about the cart, so an
@@ -66,7 +65,7 @@ class Quote:
             return None
         session_id, mode = data.get("session_id"), data.get("mode")
         amount, currency = data.get("amount"), data.get("currency")
-        if not (isinstance(session_id, str) and SESSION_ID.match(session_id)):
+        if not is_session_id(session_id):
             return None
         if not (isinstance(mode, list) and mode and all(isinstance(m, str) for m in mode)):
             return None
@@ -207,7 +206,7 @@ class OfferState:
         if not isinstance(data, dict):
             return cls()
         session_id = data.get("loop_session_id")
-        if not (isinstance(session_id, str) and SESSION_ID.match(session_id)):
+        if not is_session_id(session_id):
             session_id = None
         return cls(
             analysis=Analysis.from_dict(data.get("analysis")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from app.checkout_plus.loop_order import loop_order
-from app.checkout_plus.metafields import ProtectionBlock
+from app.checkout_plus.protection import ProtectionBlock
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.loop import LoopOrdersClient
 

@@ -11,7 +11,7 @@ from flask import session
 from flask import url_for
 
 from app import rate_limits
-from app.checkout.service import CartNotFound
+from app.checkout.cart import CartNotFound
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceRejected
 from app.errors import error_page

@@ -12,7 +12,7 @@ from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
 
-from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.fee import FEE_SOURCE
 from app.checkout_plus.offer import ELIGIBLE
 from app.checkout_plus.offer import Analysis
 from app.checkout_plus.offer import OfferState

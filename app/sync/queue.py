@@ -19,8 +19,8 @@ from typing import Protocol
 from huey import Huey
 from huey.consumer import Consumer
 
-from app.checkout_plus.metafields import InvalidBlock
-from app.checkout_plus.metafields import ProtectionBlock
+from app.checkout_plus.protection import InvalidBlock
+from app.checkout_plus.protection import ProtectionBlock
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 
 from app.checkout_plus.metafields import BlockNotWritten
 from app.checkout_plus.metafields import BlockWriter
-from app.checkout_plus.metafields import InvalidBlock
-from app.checkout_plus.metafields import ProtectionBlock
 from app.checkout_plus.order_push import OrderPusher
+from app.checkout_plus.protection import InvalidBlock
+from app.checkout_plus.protection import ProtectionBlock
 from app.clients.bigcommerce import BigCommerceError
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceUnavailable

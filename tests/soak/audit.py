@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import requests
 
-from app.checkout_plus.analyze_request import FEE_SOURCE
+from app.checkout_plus.fee import FEE_SOURCE
 from app.checkout_plus.metafields import NAMESPACE
 from app.checkout_plus.offer import Quote
 from app.money import to_minor

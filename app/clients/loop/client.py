@@ -30,6 +30,7 @@ from app.clients.loop.errors import LoopRejected
 from app.clients.loop.errors import LoopSessionNotFound
 from app.clients.loop.errors import LoopUnauthorized
 from app.clients.loop.errors import LoopUnavailable
+from app.clients.loop.models import SESSION_ID_FORMAT
 from app.clients.loop.models import Offer
 from app.clients.loop.models import SessionState
 from app.clients.loop.models import is_session_id
@@ -84,9 +85,7 @@ class LoopClient:
         """Return an offer session's latest state without re-analyzing its cart."""
         if not is_session_id(session_id):
             log.info("Loop session not requested: the session id is malformed")
-            raise LoopRejected(
-                "session id must match ^lop_[A-Za-z0-9]{20}$", code="invalid_request"
-            )
+            raise LoopRejected(f"session id must match {SESSION_ID_FORMAT}", code="invalid_request")
         deadline = time.monotonic() + self._timeout
         path = SESSION_PATH + session_id
         return self._call("GET", path, "session", deadline, SessionState.parse)

@@ -16,7 +16,9 @@ from typing import Any
 from app.clients.loop.errors import LoopInvalidResponse
 from app.money import is_currency
 
+# Loop's Checkout+ session ids; Loop answers 400 to a malformed one, so none is ever sent.
 SESSION_ID = re.compile(r"lop_[A-Za-z0-9]{20}")
+SESSION_ID_FORMAT = f"^{SESSION_ID.pattern}$"
 
 # No protection fee comes near this (10^13 in major units of a two-decimal currency); an answer
 # that does is broken, and would not survive money formatting's 28 digits anyway.
@@ -24,7 +26,7 @@ MAX_FEE_MINOR_UNITS = 10**15
 
 
 def is_session_id(value: object) -> bool:
-    """Tell whether a value is a well-formed Checkout+ session id (``^lop_[A-Za-z0-9]{20}$``)."""
+    """Tell whether a value is a well-formed Checkout+ session id (``SESSION_ID_FORMAT``)."""
     # fullmatch, not "$": "$" would also accept a trailing newline.
     return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
