@@ -93,6 +93,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
     from app.checkout.snapshots import CheckoutSnapshots
+    from app.checkout.steps import StepService
     from app.checkout_plus.fee import FeeSettings
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
@@ -127,6 +128,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop
     app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
+    app.extensions["checkout_steps"] = StepService(bigcommerce, settings.default_region)
     app.extensions["checkout_snapshots"] = CheckoutSnapshots()
     app.extensions["analyses"] = stores.analyses
     sync_queue = _register_sync(app, settings, bigcommerce, stores)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.admin.orders import OrderLookup
 from app.admin.orders import OrderReader
-from app.checkout.shopper import is_cart_id
+from app.checkout.cart import is_cart_id
 from app.checkout_plus.analyses import LoggedAnalysis
 from app.clients.loop import LoopClient
 from app.clients.loop import LoopError

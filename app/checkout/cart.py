@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import Checkout
+
+# BigCommerce cart (and checkout) ids are UUIDs.
+CART_ID_PATTERN = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I
+)
+
+
+def is_cart_id(value: str) -> bool:
+    """Tell whether a value has the shape of a BigCommerce cart id."""
+    return bool(CART_ID_PATTERN.match(value))
 
 
 class CartNotFound(Exception):

@@ -23,6 +23,7 @@ from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
 from app.checkout.responses import no_cart
 from app.checkout.responses import shopper_language
+from app.checkout.sections import form_named
 from app.checkout.views import bp
 from app.clients.bigcommerce import BigCommerceClient
 from app.htmx import vary_on_htmx
@@ -44,7 +45,7 @@ def _placement() -> PlacementService:
     return current_app.extensions["placement_service"]
 
 
-@bp.post("/checkout/place")
+@bp.post(form_named("place").path)
 @rate_limits.place_order
 def place():
     """Place and pay the order, then show the confirmation (PRG)."""

@@ -6,6 +6,7 @@ Shared by the views of each checkout section, so each answers the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Mapping
 
 from flask import Response
 from flask import current_app
@@ -16,9 +17,15 @@ from flask import url_for
 
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
+from app.checkout.sections import Steps
+from app.checkout.sections import read_steps
 from app.checkout.service import CheckoutService
 from app.checkout.service import CheckoutView
+from app.checkout.step_forms import StepForm
+from app.checkout.step_models import StepInputs
+from app.checkout.steps import StepService
 from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce import PickupMethod
 from app.errors import error_page
 from app.htmx import is_htmx_request
 from app.htmx import refresh_page
@@ -30,6 +37,28 @@ from app.locales import shopper_locale
 def checkout_service() -> CheckoutService:
     """Return the app's checkout service."""
     return current_app.extensions["checkout_service"]
+
+
+def step_service() -> StepService:
+    """Return the app's step service (one per app, so it keeps the pickup methods)."""
+    return current_app.extensions["checkout_steps"]
+
+
+def steps_of(
+    checkout: Checkout,
+    forms: Mapping[str, StepForm] | None = None,
+    saved: str | None = None,
+    pickup_methods: Callable[[], tuple[PickupMethod, ...]] | None = None,
+) -> Steps:
+    """Every step section's read model for a checkout; ``forms`` are posted ones to show.
+
+    The store's pickup methods are read from BigCommerce (kept a while) unless given.
+    """
+    service = step_service()
+    inputs = StepInputs(
+        checkout, forms or {}, service.default_country, pickup_methods or service.pickup_methods
+    )
+    return read_steps(inputs, saved)
 
 
 def shopper_language() -> str:
@@ -68,7 +97,8 @@ def template_context(view: CheckoutView, **extra) -> dict:
 
 
 def checkout_page(view: CheckoutView, status: int = 200, **extra) -> Response:
-    """Render the whole checkout page."""
+    """Render the whole checkout page, every section with the checkout as saved unless given."""
+    extra.setdefault("steps", steps_of(view.checkout))
     body = render_template("checkout/page.html", **template_context(view, **extra))
     return vary_on_htmx(Response(body, status=status))
 

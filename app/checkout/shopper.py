@@ -12,6 +12,7 @@ import secrets
 from flask import current_app
 from flask import session
 
+from app.checkout.cart import is_cart_id
 from app.checkout.snapshots import CheckoutSnapshots
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
@@ -20,15 +21,6 @@ from app.clients.bigcommerce import Checkout
 CHECKOUT_KEY = "checkout"
 IDENTITY_KEY = "shopper"
 IDENTITY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
-# BigCommerce cart (and checkout) ids are UUIDs.
-CART_ID_PATTERN = re.compile(
-    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I
-)
-
-
-def is_cart_id(value: str) -> bool:
-    """Tell whether a value has the shape of a BigCommerce cart id."""
-    return bool(CART_ID_PATTERN.match(value))
 
 
 def identity() -> str:

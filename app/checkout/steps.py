@@ -149,19 +149,20 @@ class StepService:
             self._pickup, self._pickup_until = methods, self._clock() + fresh
         return methods
 
-    def set_email(
-        self, cart_id: str, email: str, default_country: str, seen: Checkout | None = None
-    ) -> StepResult:
+    @property
+    def default_country(self) -> str:
+        """Return the store's country, for a new address: the country of its default region."""
+        return self._default_region.partition("-")[0]
+
+    def set_email(self, cart_id: str, email: str, seen: Checkout | None = None) -> StepResult:
         """Set the shopper's email, which BigCommerce keeps on the billing address.
 
         A checkout without a billing address gets one holding just the email and a country
         (BigCommerce requires one): the shipping country, else the store's default.
         """
-        return self._run(
-            cart_id, seen, lambda before: self._set_email(before, email, default_country)
-        )
+        return self._run(cart_id, seen, lambda before: self._set_email(before, email))
 
-    def _set_email(self, before: Checkout, email: str, default_country: str) -> StepResult:
+    def _set_email(self, before: Checkout, email: str) -> StepResult:
         cart_id = before.id
         if before.email == email:
             return StepResult.unchanged(before)
@@ -169,7 +170,7 @@ class StepService:
         if billing is None or not billing.country_code:
             shipping = delivery_of(before).address
             country = shipping.country_code if shipping and shipping.country_code else None
-            billing = replace(billing or Address(), country_code=country or default_country)
+            billing = replace(billing or Address(), country_code=country or self.default_country)
         after = self._change(
             before,
             lambda: self._bigcommerce.set_billing_address(cart_id, billing, email, address_id),

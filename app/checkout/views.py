@@ -13,6 +13,7 @@ from flask import url_for
 from app import rate_limits
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
+from app.checkout.cart import is_cart_id
 from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import ProtectionForm
 from app.checkout.responses import cart_gone
@@ -25,6 +26,8 @@ from app.checkout.responses import remember_view
 from app.checkout.responses import shopper_language
 from app.checkout.responses import show_checkout
 from app.checkout.responses import template_context
+from app.checkout.sections import form_named
+from app.checkout.sections import layout
 from app.checkout.service import CheckoutView
 from app.checkout.service import LineNotFound
 from app.checkout.service import QuantityRejected
@@ -35,6 +38,8 @@ from app.htmx import trigger_event
 from app.htmx import vary_on_htmx
 
 bp = Blueprint("checkout", __name__)
+# The page lays its sections out from the sections table (no upstream behind it).
+bp.add_app_template_global(layout(), "checkout_layout")
 
 # Fired on the page after every change to the cart; the offer re-requests itself on it.
 CART_CHANGED = "cart-changed"
@@ -63,7 +68,7 @@ def offer():
     return show_checkout(cart_id, offer_fragment, seen=shopper.seen_checkout())
 
 
-@bp.post("/checkout/protection")
+@bp.post(form_named("protection").path)
 @rate_limits.cart_change
 def protection():
     """Opt in to or out of Checkout+ at the price the page showed."""
@@ -90,7 +95,7 @@ def protection():
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))
 
 
-@bp.post("/checkout/lines/<line_id>")
+@bp.post(form_named("change_line").path)
 @rate_limits.cart_change
 def change_line(line_id: str):
     """Set a line's quantity (0 removes it); the offer follows in its own request."""
@@ -138,7 +143,7 @@ def _line_gone() -> Response:
 
 def _handoff(values: list[str]):
     """Bind the storefront's cart to this session, then show the checkout (PRG)."""
-    if len(values) != 1 or not shopper.is_cart_id(values[0]):
+    if len(values) != 1 or not is_cart_id(values[0]):
         return error_page(
             400,
             "This checkout link is not valid",

@@ -13,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
+from wtforms.fields.core import UnboundField
+
+from app.checkout.sections import SECTIONS
+from app.checkout.sections import Section
 
 
 @dataclass(frozen=True)
@@ -34,29 +38,9 @@ def hook(selector: str, why: str, *states: str, absent: bool = False) -> Hook:
     return Hook(selector, why, frozenset(states), absent)
 
 
-def section(root: str, form: str, fields: tuple[str, ...], posts_to: str) -> tuple[Hook, ...]:
-    """Return the hooks every checkout step section shares: its root, its form and fields."""
-    return (
-        hook(f"#{root}", "htmx swaps the section by this id"),
-        hook(
-            f"#{root} form#{form}[method=post][action][hx-post][hx-target='#{root}']",
-            f"the section's form posts to {posts_to}, with or without JavaScript",
-            "open",
-        ),
-        *(
-            hook(f"#{form} [name='{name}']", "the server reads this field by name", "open")
-            for name in fields
-        ),
-    )
-
-
-def _address_fields(prefix: str) -> tuple[str, ...]:
-    names = ("first_name", "last_name", "address1", "city", "country_code", "postal_code")
-    return tuple(f"{prefix}-{name}" for name in (*names, "state_or_province"))
-
-
 INVALID_FIELD = "a refused field says so to screen readers and points at its message"
-CONTRACT: dict[str, tuple[Hook, ...]] = {
+# Hooks written out by hand: what the sections table cannot tell (see section_hooks).
+EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     "base.html": (
         hook("main#main", "the skip link jumps here"),
         hook("meta[name=htmx-config]", "htmx's safety settings (no eval, same-origin only)"),
@@ -64,9 +48,11 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
     ),
     "checkout/page.html": (
         hook("#checkout", "the frame htmx marks while a cart change is in flight"),
-        hook("#checkout #order-summary", "the summary is part of the page"),
-        hook("#checkout #checkout-plus-offer", "the offer is always on the page"),
-        hook("#checkout #checkout-payment", "the payment form is part of the page"),
+        *(
+            hook(f"#checkout #{section.root}", f"the page shows the {section.title.lower()}")
+            for section in SECTIONS
+            if not section.optional
+        ),
     ),
     "components/checkout_plus_offer.html": (
         hook("#checkout-plus-offer[data-state]", "htmx swaps the offer by this id; tests read it"),
@@ -178,7 +164,6 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
         ),
     ),
     "components/checkout_contact.html": (
-        *section("checkout-contact", "contact-form", ("contact-email",), "/checkout/contact"),
         hook(
             "#contact-email[aria-invalid=true][aria-describedby~=contact-email-error]",
             INVALID_FIELD,
@@ -187,12 +172,6 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
         hook("#contact-email-error", "the message next to the field", "errors"),
     ),
     "components/checkout_shipping.html": (
-        *section(
-            "checkout-shipping",
-            "shipping-address-form",
-            _address_fields("shipping"),
-            "/checkout/shipping-address",
-        ),
         hook(
             "form#shipping-option-form[hx-post][hx-trigger=change] "
             "[data-shipping-option-id] input[type=radio][name=shipping-option-option_id]",
@@ -210,12 +189,6 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
         hook("#shipping-address-problem[role=alert]", "what stopped the whole form", "errors"),
     ),
     "components/checkout_billing.html": (
-        *section(
-            "checkout-billing",
-            "billing-form",
-            _address_fields("billing"),
-            "/checkout/billing-address",
-        ),
         hook(
             "input[type=checkbox][name=billing-same_as_shipping]",
             "billing follows shipping",
@@ -224,7 +197,6 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
         hook("[aria-invalid=true][aria-describedby$=-error]", INVALID_FIELD, "errors"),
     ),
     "components/checkout_coupon.html": (
-        *section("checkout-coupon", "coupon-form", ("coupon-code",), "/checkout/coupons"),
         hook(
             "[data-coupon-code] form[method=post][hx-post] input[name=coupon-remove-code]",
             "each applied coupon's Remove form",
@@ -237,7 +209,6 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
         ),
     ),
     "components/checkout_comment.html": (
-        *section("checkout-comment", "comment-form", ("comment-message",), "/checkout/comment"),
         hook(
             "#comment-message[aria-invalid=true][aria-describedby~=comment-message-error]",
             INVALID_FIELD,
@@ -285,6 +256,47 @@ CONTRACT: dict[str, tuple[Hook, ...]] = {
     "errors/error.html": (hook("[data-status] h1", "the error's status and title"),),
 }
 CSRF_FIELD = "input[type=hidden][name=csrf_token]"
+
+
+def section_hooks(section: Section) -> tuple[Hook, ...]:
+    """Return the hooks the sections table gives a section: its root, each step form, fields."""
+    hooks = [hook(f"#{section.root}", "htmx swaps the section by this id")]
+    for form in section.forms:
+        if form.save is None or form.form_id is None:
+            continue  # a view of its own, or a form repeated per item: written out by hand
+        root, form_id = section.root, form.form_id
+        hooks.append(
+            hook(
+                f"#{root} form#{form_id}[method=post][action][hx-post][hx-target='#{root}']",
+                f"the section's form posts to {form.path}, with or without JavaScript",
+                form.state,
+            )
+        )
+        hooks += [
+            hook(f"#{form_id} [name='{name}']", "the server reads this field by name", form.state)
+            for name in field_names(form.form)
+        ]
+    return tuple(hooks)
+
+
+def field_names(form: type) -> list[str]:
+    """Return the names a form class's fields post under (with its prefix), in its order."""
+    prefix = getattr(form, "PREFIX", "")
+    fields = [
+        (value.creation_counter, name)
+        for name in dir(form)
+        if isinstance(value := getattr(form, name, None), UnboundField)
+    ]
+    return [f"{prefix}-{name}" if prefix else name for _, name in sorted(fields)]
+
+
+CONTRACT: dict[str, tuple[Hook, ...]] = {
+    **EXTRA_HOOKS,
+    **{
+        section.template: (*section_hooks(section), *EXTRA_HOOKS.get(section.template, ()))
+        for section in SECTIONS
+    },
+}
 
 
 @dataclass(frozen=True)

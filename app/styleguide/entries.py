@@ -16,6 +16,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from app.checkout.place_views import QUOTE_CHANGED
+from app.checkout.responses import steps_of
+from app.checkout.sections import SECTIONS
 from app.checkout.step_forms import BillingAddressForm
 from app.checkout.step_forms import CommentForm
 from app.checkout.step_forms import ContactForm
@@ -23,7 +25,6 @@ from app.checkout.step_forms import CouponForm
 from app.checkout.step_forms import ShippingAddressForm
 from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_forms import StepForm
-from app.checkout.step_views import build_steps
 from app.checkout.steps import OTHER_WINDOW
 from app.checkout.steps import StepRejected
 from app.checkout.summary import summarize
@@ -95,7 +96,8 @@ def checkout_context(
         "offer": offer,
         "editable": True,
         "line_errors": {},
-        "steps": build_steps(checkout, forms, saved, pickup_methods=pickup),
+        # The styleguide never calls BigCommerce: the store's pickup methods are fixtures too.
+        "steps": steps_of(checkout, forms, saved, pickup_methods=lambda: tuple(pickup)),
         **extra,
     }
 
@@ -515,7 +517,28 @@ def page_entries() -> list[Entry]:
     ]
 
 
-ENTRIES: tuple[Entry, ...] = tuple(
-    offer_entries() + summary_entries() + form_entries() + page_entries()
-)
+def section_entries(entries: list[Entry]) -> list[Entry]:
+    """A first look at each section of the checkout that no entry above shows yet.
+
+    So a section added to the sections table is in the styleguide, and checked against the
+    contract its entry gives it, before anyone writes entries for its other states.
+    """
+    shown = {entry.template for entry in entries}
+    return [
+        Entry(
+            section.name,
+            "Checkout steps",
+            section.title,
+            "As a shopper first sees it.",
+            section.template,
+            states("open"),
+            checkout_context,
+        )
+        for section in SECTIONS
+        if section.template not in shown
+    ]
+
+
+_WRITTEN = offer_entries() + summary_entries() + form_entries() + page_entries()
+ENTRIES: tuple[Entry, ...] = tuple(_WRITTEN + section_entries(_WRITTEN))
 BY_SLUG = {entry.slug: entry for entry in ENTRIES}
