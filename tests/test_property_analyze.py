@@ -227,8 +227,9 @@ def own_fee_minor(data: dict[str, Any], field: str, places: int) -> int:
 def assert_totals(data: dict[str, Any], cart: dict[str, Any], places: int) -> None:
     """Totals follow the store's tax display and leave our own Checkout+ fee (and its tax) out."""
     kind = "inc_tax" if data["cart"]["tax_included"] else "ex_tax"
-    subtotal = rounded(data[f"subtotal_{kind}"], places)
-    discounted = rounded(data["cart"][f"cart_amount_{kind}"], places)
+    # Loop takes no negative amount: one a rounding takes below zero is sent as 0.
+    subtotal = max(0, rounded(data[f"subtotal_{kind}"], places))
+    discounted = max(0, rounded(data["cart"][f"cart_amount_{kind}"], places))
     assert cart["subtotalAmount"] == subtotal
     assert cart["discountedSubtotalAmount"] == discounted
     assert cart["totalDiscountAmount"] == max(0, subtotal - discounted)

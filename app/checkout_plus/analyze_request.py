@@ -122,6 +122,11 @@ def _cart(checkout: Checkout) -> dict[str, Any]:
     else:
         subtotal = minor(checkout.subtotal_ex_tax)
         discounted = minor(checkout.cart_amount_ex_tax)
+    # Clamped, not refused: BigCommerce may report a total a fraction of a minor unit below
+    # zero (its rounding of taxes or percentage coupons; a JPY -0.5 rounds to -1). Loop answers
+    # 400 to any negative amount, and a cart worth nothing is what such a total means; refusing
+    # it would hide the offer over a rounding artefact. Every amount below is clamped alike.
+    subtotal, discounted = max(0, subtotal), max(0, discounted)
     # Our own protection fee must not be priced into the protection: take it, and its tax, out
     # so the request is the same before and after the fee is applied. Other apps' fees stay.
     ours = own_fees(checkout)
