@@ -10,15 +10,22 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
 from flask import Flask
+from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import make_server
 
 from app import app_from_environment
 from app import create_app
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from app.sandbox import PortInUse
 
 DEFAULT_PORT = 8000
 
@@ -39,45 +46,43 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
-    """Start (or reuse) the sandboxes, then serve the app from this process."""
-    from werkzeug.serving import make_server
-
+    """Start the sandboxes, or use those already on the configured ports; then serve the app."""
+    from app.sandbox import PortInUse
     from app.sandbox import Sandbox
 
+    try:
+        server = _listen(app, host, port)
+    except OSError as error:
+        print(
+            f"cannot listen on {host}:{port}: {os.strerror(error.errno)}. Choose another port "
+            "with --port or PORT (and another address with --host or HOST).",
+            file=sys.stderr,
+        )
+        return 1
     bigcommerce_port = urlsplit(settings.bigcommerce_api_url).port
     loop_port = urlsplit(settings.loop_checkout_plus_url).port
     sandbox = None
     try:
         sandbox = Sandbox.start("127.0.0.1", bigcommerce_port or 0, loop_port or 0)
-    except OSError:
+    except PortInUse as taken:
         if not _sandboxes_answer(settings):
-            print(
-                f"sandbox error: port {bigcommerce_port} or {loop_port} is in use by something "
-                "other than the sandbox; set BIGCOMMERCE_API_URL, BIGCOMMERCE_PAYMENTS_URL, "
-                "LOOP_CHECKOUT_PLUS_URL and LOOP_ORDERS_API_URL to other loopback ports",
-                file=sys.stderr,
-            )
+            server.server_close()
+            print(f"sandbox error: {_port_taken(taken)}", file=sys.stderr)
             return 1
-        print("Using the sandboxes already running on those ports.")
+        print(f"Using the sandboxes already running on ports {bigcommerce_port} and {loop_port}.")
     except ValueError as error:
+        server.server_close()
         print(f"sandbox error: {error}", file=sys.stderr)
         return 2
     if sandbox and settings.checkout_plus_sync == "direct":
         sandbox.disconnect_connector()  # one sync path at a time, as in production
-    try:
-        server = make_server(host, port, app, threaded=True)
-    except OSError as error:
-        print(f"cannot listen on {host}:{port}: {error}", file=sys.stderr)
-        if sandbox:
-            sandbox.stop()
-        return 1
     from app.sync.queue import start_in_process
 
     # The sync worker runs beside the web server, on the same queue, so a demo needs no
     # second command; in production it is its own process (python -m app.worker).
     worker = start_in_process(app.extensions["sync_queue"])
-    _subscribe_to_sandbox_orders(app, server.server_port)
-    print(f"Demo store on the sandbox: http://{host}:{server.server_port}/  (Ctrl+C to stop)")
+    _subscribe_to_sandbox_orders(app, server.port)
+    print(f"Demo store on the sandbox: http://{host}:{server.port}/  (Ctrl+C to stop)")
     # Process managers stop services with SIGTERM: shut down as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, _stop_serving)
     try:
@@ -90,6 +95,28 @@ def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
         if sandbox:
             sandbox.stop()
     return 0
+
+
+def _listen(app: Flask, host: str, port: int) -> BaseWSGIServer:
+    """Return a threaded server for the app, bound to its port (OSError when that is taken)."""
+    # Bound here, not by werkzeug: werkzeug meets a taken port by exiting the process.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.create_server((host, port), family=family) as listening:
+        return make_server(host, port, app, threaded=True, fd=listening.fileno())
+
+
+def _port_taken(taken: PortInUse) -> str:
+    """Say which sandbox port another program holds, and which variables move that sandbox."""
+    if taken.service == "Loop":
+        moved = "LOOP_CHECKOUT_PLUS_URL and LOOP_ORDERS_API_URL (http://127.0.0.1:<port> and "
+        moved += "http://127.0.0.1:<port>/api/v1)"
+    else:
+        moved = "BIGCOMMERCE_API_URL and BIGCOMMERCE_PAYMENTS_URL (http://127.0.0.1:<port>)"
+    return (
+        f"port {taken.port}, the {taken.service} sandbox's, is in use by another program that "
+        f"is not a sandbox. Stop it, or move the {taken.service} sandbox to a free port with "
+        f"{moved}."
+    )
 
 
 def _subscribe_to_sandbox_orders(app: Flask, port: int) -> None:

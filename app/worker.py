@@ -2,7 +2,8 @@
 
 ``--status`` lists jobs by state with the last error of each failed one; ``--retry-failed``
 puts failed jobs back in the queue; ``--decisions N`` prints the latest N Checkout+ decisions
-(the offer each order was shown and whether the shopper took it) as JSON lines.
+(the offer each order was shown and whether the shopper took it), one a line with its time in
+UTC and its price, or with ``--json`` as JSON lines (Unix time, minor units) for machines.
 
 On start the worker queues every pending job again, so a job whose worker was killed, or
 whose queue message was lost, still completes.
@@ -15,6 +16,9 @@ import json
 import sys
 
 from app import app_from_environment
+from app.admin.filters import utc_time
+from app.checkout_plus.decisions import Decision
+from app.money import format_minor
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
@@ -30,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--decisions", type=int, metavar="N", help="print the latest N offer decisions and exit"
     )
+    parser.add_argument("--json", action="store_true", help="with --decisions: as JSON lines")
     args = parser.parse_args(argv)
     app = app_from_environment()
     if app is None:
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.decisions is not None:
         for decision in app.extensions["decisions"].recent(max(args.decisions, 0)):
-            print(json.dumps(decision.as_dict()))
+            print(json.dumps(decision.as_dict()) if args.json else _readable(decision))
         return 0
     if args.retry_failed:
         print(f"{queue.retry_failed()} failed job(s) queued again")
@@ -54,6 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     consumer = queue.huey.create_consumer(workers=args.workers, periodic=False)
     consumer.run()  # stops cleanly on SIGINT and SIGTERM
     return 0
+
+
+def _readable(decision: Decision) -> str:
+    """One decision for people: when, which order, the answer, the price, the cover, the session."""
+    answer = "accepted" if decision.accepted else "declined"
+    price = format_minor(decision.amount, decision.currency)
+    cover = ", ".join(decision.mode)
+    return (
+        f"{utc_time(decision.decided_at)}  order {decision.order_id}  {answer}  {price}  "
+        f"{cover}  {decision.session_id}"
+    )
 
 
 if __name__ == "__main__":

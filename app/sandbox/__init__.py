@@ -19,6 +19,23 @@ from app.sandbox.service import parse_faults_env
 FAULTS_VARIABLE = "CHECKOUT_SANDBOX_FAULTS"
 
 
+class PortInUse(OSError):
+    """A sandbox service's port is taken by another program."""
+
+    def __init__(self, service: str, port: int, error: OSError) -> None:
+        super().__init__(error.errno, f"the {service} sandbox's port {port} is in use")
+        self.service = service
+        self.port = port
+
+
+def _listen(app, host: str, port: int, service: str) -> LoopbackServer:
+    """Serve a sandbox on its port, or raise PortInUse naming it."""
+    try:
+        return LoopbackServer(app, host, port).start()
+    except OSError as error:
+        raise PortInUse(service, port, error) from error
+
+
 @dataclass
 class Sandbox:
     """Both sandbox services, running."""
@@ -34,25 +51,36 @@ class Sandbox:
         loop_port: int = 0,
         faults: str | None = None,
     ) -> Sandbox:
-        """Start both services (port 0 picks a free port) and wire the connector."""
+        """Start both services (port 0 picks a free port) and wire the connector.
+
+        Raises PortInUse, naming the service, when its port is taken; nothing is left running.
+        """
         from app.sandbox.bigcommerce import create_service as create_bigcommerce
         from app.sandbox.loop import create_service as create_loop
 
         bigcommerce_service = create_bigcommerce()
         bigcommerce = RunningService(
             bigcommerce_service,
-            LoopbackServer(bigcommerce_service.app, host, bigcommerce_port).start(),
+            _listen(bigcommerce_service.app, host, bigcommerce_port, "BigCommerce"),
         )
         loop_service = create_loop()
         loop_service.app.extensions["loop_state"].connect_bigcommerce(
             bigcommerce.url, credentials.BIGCOMMERCE_STORE_HASH
         )
-        loop = RunningService(
-            loop_service, LoopbackServer(loop_service.app, host, loop_port).start()
-        )
+        try:
+            loop = RunningService(loop_service, _listen(loop_service.app, host, loop_port, "Loop"))
+        except PortInUse:
+            bigcommerce.stop()
+            raise
         sandbox = cls(bigcommerce=bigcommerce, loop=loop)
-        sandbox._subscribe_connector()
-        sandbox.set_faults(faults if faults is not None else os.environ.get(FAULTS_VARIABLE, ""))
+        try:
+            sandbox._subscribe_connector()
+            sandbox.set_faults(
+                faults if faults is not None else os.environ.get(FAULTS_VARIABLE, "")
+            )
+        except BaseException:
+            sandbox.stop()
+            raise
         return sandbox
 
     def set_faults(self, text: str) -> None:

@@ -11,6 +11,7 @@ import sys
 import threading
 
 from app.sandbox import FAULTS_VARIABLE
+from app.sandbox import PortInUse
 from app.sandbox import Sandbox
 from app.sandbox import credentials
 
@@ -29,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         sandbox = Sandbox.start(args.host, args.bigcommerce_port, args.loop_port)
-    except OSError as error:
-        print(f"sandbox: cannot listen: {error}", file=sys.stderr)
+    except PortInUse as taken:
+        flag = "--loop-port" if taken.service == "Loop" else "--bigcommerce-port"
+        print(f"sandbox: {taken.strerror}: choose another with {flag}", file=sys.stderr)
         return 1
     except ValueError as error:
         print(f"sandbox: {FAULTS_VARIABLE}: {error}", file=sys.stderr)
@@ -43,6 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Loop sandbox:        {sandbox.loop.url}/v1/analyze  (X-Authorization: "
         f"{credentials.LOOP_CART_API_KEY})"
+    )
+    bigcommerce, loop = sandbox.bigcommerce.url, sandbox.loop.url
+    instance = f"instance-{sandbox.loop.server.port}"
+    print(
+        "Serve the checkout on them (another instance folder keeps its orders apart):\n"
+        f"  CHECKOUT_SANDBOX=1 BIGCOMMERCE_API_URL={bigcommerce} "
+        f"BIGCOMMERCE_PAYMENTS_URL={bigcommerce} LOOP_CHECKOUT_PLUS_URL={loop} "
+        f"LOOP_ORDERS_API_URL={loop}/api/v1 CHECKOUT_INSTANCE_PATH={instance} "
+        ".venv/bin/python -m app --port 8010"
     )
     print("Press Ctrl+C to stop.", flush=True)
     stop.wait()

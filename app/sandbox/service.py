@@ -15,6 +15,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import random
+import socket
 import threading
 import time
 from collections import Counter
@@ -520,11 +521,15 @@ class LoopbackServer:
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> None:
         handler = _QuietRequestHandler if quiet else WSGIRequestHandler
-        self._server: BaseWSGIServer = make_server(
-            host, port, app, threaded=True, request_handler=handler
-        )
+        # Bound here, so a port in use raises OSError: werkzeug binding it would print a line
+        # and exit the whole process instead.
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.create_server((host, port), family=family) as listening:
+            self._server: BaseWSGIServer = make_server(
+                host, port, app, threaded=True, request_handler=handler, fd=listening.fileno()
+            )
         self.host = host
-        self.port = self._server.server_port
+        self.port = self._server.port
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},  # how long stop() may wait for the loop to notice
