@@ -1,6 +1,6 @@
 """Loop's ``POST /v1/analyze`` request, built from a BigCommerce checkout.
 
-This is the one place that maps a checkout to what Loop prices (DESIGN.md, "Analyze request").
+This is the one place that maps a checkout to what Loop prices (app/README.md, "Decisions").
 Amounts go to Loop as integers of minor units, converted by ``app.money`` with the currency's
 ISO 4217 exponent; BigCommerce's major-unit decimals never pass through a float.
 """

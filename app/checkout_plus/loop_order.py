@@ -1,7 +1,7 @@
 """The direct path's mapping: a BigCommerce v2 order as Loop's Orders API takes it.
 
 Every amount is a money object ``{"amount": <int minor units>, "currency_code": ...}``
-(reference/loop-api-and-peers.md §1.6, §1.7), converted with the currency's ISO 4217 exponent
+(Loop's Orders API reference), converted with the currency's ISO 4217 exponent
 by ``app.money``. The Checkout+ block rides in ``fees[]`` and ``metadata[]``; Loop replaces both
 on every upsert, so an order without an accepted offer sends them empty.
 """
