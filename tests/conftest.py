@@ -156,7 +156,7 @@ def store(sandbox: Sandbox) -> StoreApi:
 @pytest.fixture
 def raw(sandbox: Sandbox):
     """The sandbox store's raw API (the contract tests' client), for setting up checkouts."""
-    from tests.sandbox_bigcommerce.client import BigCommerceClient
+    from tests.support.contract_client import BigCommerceClient
 
     client = BigCommerceClient(sandbox.bigcommerce.url)
     client.sandbox = sandbox

@@ -27,8 +27,8 @@ from tests.conftest import csrf_token
 from tests.conftest import open_checkout
 from tests.conftest import parse
 from tests.conftest import sandbox_config
-from tests.sandbox_bigcommerce.client import LOOP_TOKEN
-from tests.sandbox_bigcommerce.client import BigCommerceClient as RawClient
+from tests.support.contract_client import LOOP_TOKEN
+from tests.support.contract_client import BigCommerceClient as RawClient
 from tests.support.queue import drain
 from tests.test_checkout_plus_metafields import add_metafield
 from tests.test_offer import TENT

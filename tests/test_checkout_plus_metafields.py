@@ -22,10 +22,10 @@ from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceUnavailable
 from app.clients.http import USER_AGENT
 from app.sandbox import credentials
-from tests.sandbox_bigcommerce.client import LOOP_TOKEN
-from tests.sandbox_bigcommerce.client import BigCommerceClient as RawClient
-from tests.sandbox_bigcommerce.client import place_order
-from tests.sandbox_bigcommerce.client import ready_checkout
+from tests.support.contract_client import LOOP_TOKEN
+from tests.support.contract_client import BigCommerceClient as RawClient
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 from tests.support.openapi import validate_traffic
 from tests.test_offer import choose
 from tests.test_place_order import metafields

@@ -14,8 +14,8 @@ import requests
 from bs4 import BeautifulSoup
 
 from app.sandbox import credentials
-from tests.sandbox_bigcommerce.client import BigCommerceClient as StoreClient
-from tests.sandbox_bigcommerce.client import ready_checkout
+from tests.support.contract_client import BigCommerceClient as StoreClient
+from tests.support.contract_client import ready_checkout
 from tests.test_place_order import card
 
 PROJECT = Path(__file__).resolve().parent.parent

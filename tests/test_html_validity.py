@@ -33,11 +33,11 @@ from tests.conftest import StoreApi
 from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.conftest import sandbox_config
-from tests.sandbox_bigcommerce.client import BigCommerceClient
-from tests.sandbox_bigcommerce.client import ready_checkout
-from tests.sandbox_loop.helpers import default_rules
-from tests.sandbox_loop.helpers import rules_with
 from tests.support.addresses import OHIO as OHIO_FIELDS
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import ready_checkout
+from tests.support.loop_requests import default_rules
+from tests.support.loop_requests import rules_with
 from tests.support.queue import drain
 from tests.test_admin import ADMIN
 from tests.test_admin import PAGE as ADMIN_PAGE

@@ -35,8 +35,8 @@ from app.clients.loop import LoopUnavailable
 from app.clients.loop import Offer
 from app.sandbox.credentials import LOOP_CART_API_KEY
 from app.sandbox.service import LoopbackServer
-from tests.sandbox_loop import helpers
-from tests.sandbox_loop.helpers import rules_with
+from tests.support import loop_requests
+from tests.support.loop_requests import rules_with
 
 SESSION_ID = re.compile(r"^lop_[A-Za-z0-9]{20}$")
 UNKNOWN_SESSION = "lop_" + "Z" * 20
@@ -46,12 +46,12 @@ LOGGER = "app.clients.loop"
 
 def line(product_id: str = "101", price: int | None = None, title: str | None = None):
     """Return one cart line of quantity 1, amounts in minor units (the catalog's by default)."""
-    return helpers.line(product_id, 1, price, title)
+    return loop_requests.line(product_id, 1, price, title)
 
 
 def analyze_body(*lines: dict[str, Any], **top: Any) -> dict[str, Any]:
     """Return a valid analyze request for these lines (one $89.00 line by default)."""
-    return helpers.analyze_body(*(lines or (line(),)), **{"cartId": str(uuid.uuid4()), **top})
+    return loop_requests.analyze_body(*(lines or (line(),)), **{"cartId": str(uuid.uuid4()), **top})
 
 
 def offer_body(**changes: Any) -> dict[str, Any]:

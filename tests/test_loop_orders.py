@@ -35,11 +35,11 @@ from app.clients.loop import LoopOrdersUnavailable
 from app.money import to_major
 from app.money import to_minor
 from app.sandbox import credentials
-from tests.sandbox_bigcommerce.client import JP_ADDRESS
-from tests.sandbox_bigcommerce.client import KW_ADDRESS
-from tests.sandbox_bigcommerce.client import place_order
-from tests.sandbox_bigcommerce.client import ready_checkout
 from tests.support.canned import CannedServer
+from tests.support.contract_client import JP_ADDRESS
+from tests.support.contract_client import KW_ADDRESS
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 from tests.test_offer import set_rules
 
 ORDERS_KEY = credentials.LOOP_ORDERS_API_KEY

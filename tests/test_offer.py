@@ -15,8 +15,8 @@ from tests.conftest import csrf_token
 from tests.conftest import open_checkout
 from tests.conftest import parse
 from tests.conftest import sandbox_config
-from tests.sandbox_loop.helpers import rules_with
 from tests.support.canned import CannedServer
+from tests.support.loop_requests import rules_with
 
 SNEAKERS, SOCKS, JACKET, MAP_PDF, SUNGLASSES, TENT = 101, 102, 103, 104, 105, 106
 BOTH = ["returnCoverage", "shippingProtection"]

@@ -18,10 +18,10 @@ from app.sync.jobs import PENDING
 from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.conftest import sandbox_config
-from tests.sandbox_bigcommerce.client import JP_ADDRESS
-from tests.sandbox_bigcommerce.client import KW_ADDRESS
-from tests.sandbox_bigcommerce.client import ready_checkout
-from tests.sandbox_loop.helpers import default_rules
+from tests.support.contract_client import JP_ADDRESS
+from tests.support.contract_client import KW_ADDRESS
+from tests.support.contract_client import ready_checkout
+from tests.support.loop_requests import default_rules
 from tests.support.queue import drain
 from tests.test_offer import analyses
 from tests.test_offer import choose

@@ -31,7 +31,7 @@ from tests.conftest import StoreApi
 from tests.conftest import csrf_token
 from tests.conftest import parse
 from tests.conftest import sandbox_config
-from tests.sandbox_bigcommerce.client import CA_ADDRESS
+from tests.support.contract_client import CA_ADDRESS
 from tests.test_checkout_steps import OHIO
 from tests.test_checkout_steps import prefixed
 from tests.test_offer import choose

@@ -11,7 +11,7 @@ from app.sandbox import credentials
 from app.webhooks.registration import SECRET_HEADER
 from tests.conftest import csrf_token
 from tests.conftest import parse
-from tests.sandbox_bigcommerce.client import BigCommerceClient as RawClient
+from tests.support.contract_client import BigCommerceClient as RawClient
 from tests.test_admin import ADMIN
 from tests.test_admin import exercise_the_admin
 

@@ -14,8 +14,8 @@ import requests
 
 from app.sandbox.service import Faults
 from app.sandbox.service import parse_fault
-from tests.sandbox_bigcommerce.client import place_order
-from tests.sandbox_bigcommerce.client import ready_checkout
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 PROJECT = Path(__file__).resolve().parent.parent
 SMALL_SOAK = ["--checkouts", "24", "--seed", "8", "--fault-rate", "2", "--json"]

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.test_shopper_journey import add_from_catalog
 from tests.support.addresses import OHIO
+from tests.support.shopper_checks import add_from_catalog
 from tests.test_place_order import metafields
 from tests.test_place_order import order_fees
 from tests.test_place_order import orders

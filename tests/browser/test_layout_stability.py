@@ -15,11 +15,11 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.shopper_checks import SNEAKERS
-from tests.browser.shopper_checks import SNEAKERS_NAME
-from tests.browser.shopper_checks import offer
-from tests.browser.shopper_checks import open_checkout
-from tests.browser.shopper_checks import settle
+from tests.support.shopper_checks import SNEAKERS
+from tests.support.shopper_checks import SNEAKERS_NAME
+from tests.support.shopper_checks import offer
+from tests.support.shopper_checks import open_checkout
+from tests.support.shopper_checks import settle
 
 GOOD_CLS = 0.05
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.sandbox_loop.helpers import rules_with
+from tests.support.loop_requests import rules_with
+from tests.support.shopper_checks import open_checkout
 
 SNEAKERS, JACKET, SUNGLASSES = 101, 103, 105
 SNEAKERS_NAME = "Trail Runner Sneakers"
@@ -44,14 +45,6 @@ def watched(page: Page, sandbox):
         "the browser called Loop"
     )
     assert record["problems"] == []
-
-
-def open_checkout(page: Page, store, items) -> str:
-    """Create a cart the way the storefront would and follow the handoff link."""
-    cart_id = store.create_cart(items)
-    page.goto(f"/checkout?cart_id={cart_id}")
-    expect(page).to_have_url(re.compile(r"/checkout$"))
-    return cart_id
 
 
 def price(page: Page):

@@ -11,9 +11,8 @@ from app.sandbox.bigcommerce import StoreState
 from app.sandbox.bigcommerce import create_service
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
-
-from .client import LOOP_TOKEN
-from .client import BigCommerceClient
+from tests.support.contract_client import LOOP_TOKEN
+from tests.support.contract_client import BigCommerceClient
 
 # Short webhook timings keep retry tests fast.
 TEST_SETTINGS = BigCommerceSandboxSettings(webhook_timeout=2.0, webhook_retry_backoff=0.05)

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from .client import create_cart
-from .client import failed
-from .client import ok
+from tests.support.contract_client import create_cart
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
 
 
 def test_create_cart(client):

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from .client import BigCommerceClient
-from .client import failed
-from .client import ok
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
 
 EXPECTED_USD = {
     101: ("Trail Runner Sneakers", "physical", "TRS-101", Decimal("89.00")),

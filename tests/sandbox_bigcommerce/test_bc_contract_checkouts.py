@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from .client import CA_ADDRESS
-from .client import FEE
-from .client import create_cart
-from .client import failed
-from .client import ok
-from .client import ready_checkout
+from tests.support.contract_client import CA_ADDRESS
+from tests.support.contract_client import FEE
+from tests.support.contract_client import create_cart
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
+from tests.support.contract_client import ready_checkout
 
 OPTIONS = {"include": "consignments.available_shipping_options"}
 

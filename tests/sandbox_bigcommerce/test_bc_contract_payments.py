@@ -2,12 +2,12 @@
 
 import pytest
 
-from .client import card
-from .client import failed
-from .client import ok
-from .client import payment_token
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import card
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
+from tests.support.contract_client import payment_token
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 
 @pytest.fixture

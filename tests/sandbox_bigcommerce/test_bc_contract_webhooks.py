@@ -2,8 +2,8 @@
 
 import pytest
 
-from .client import failed
-from .client import ok
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
 
 HOOK = {
     "scope": "store/order/*",

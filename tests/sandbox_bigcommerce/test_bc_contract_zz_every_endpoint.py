@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.exceptions import HTTPException
 
-from .client import CHECKED
+from tests.support.contract_client import CHECKED
 
 
 def sandbox_operations(app) -> set[tuple[str, str]]:

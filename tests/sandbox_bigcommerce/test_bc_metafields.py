@@ -2,11 +2,11 @@
 
 import pytest
 
-from .client import METAFIELD
-from .client import failed
-from .client import ok
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import METAFIELD
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from tests.support import openapi
-
-from .client import card
-from .client import create_cart
-from .client import ok
-from .client import payment_token
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import card
+from tests.support.contract_client import create_cart
+from tests.support.contract_client import ok
+from tests.support.contract_client import payment_token
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 HEADERS = {"Accept": "application/json", "Content-Type": "application/json", "X-Auth-Token": "t"}
 

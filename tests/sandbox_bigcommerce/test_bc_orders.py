@@ -3,13 +3,13 @@
 import re
 from decimal import Decimal
 
-from .client import CA_ADDRESS
-from .client import FEE
-from .client import create_cart
-from .client import failed
-from .client import ok
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import CA_ADDRESS
+from tests.support.contract_client import FEE
+from tests.support.contract_client import create_cart
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 
 def test_deleting_the_last_item_deletes_the_cart(client):

@@ -3,13 +3,13 @@
 import base64
 import json
 
-from .client import KW_ADDRESS
-from .client import card
-from .client import failed
-from .client import ok
-from .client import payment_token
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import KW_ADDRESS
+from tests.support.contract_client import card
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
+from tests.support.contract_client import payment_token
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 
 def claims(token):

@@ -5,14 +5,14 @@ import time
 import pytest
 import requests
 
-from .client import STORE
-from .client import TOKEN
-from .client import BigCommerceClient
-from .client import assert_error_shape
-from .client import create_cart
-from .client import failed
-from .client import ok
-from .client import parse
+from tests.support.contract_client import STORE
+from tests.support.contract_client import TOKEN
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import assert_error_shape
+from tests.support.contract_client import create_cart
+from tests.support.contract_client import failed
+from tests.support.contract_client import ok
+from tests.support.contract_client import parse
 
 RATE_HEADERS = (
     "X-Rate-Limit-Time-Window-Ms",

@@ -1,10 +1,10 @@
 """Smoke: the whole checkout, order and payment flow follows the spec end to end."""
 
-from .client import card
-from .client import ok
-from .client import payment_token
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import card
+from tests.support.contract_client import ok
+from tests.support.contract_client import payment_token
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 
 def test_full_flow(client):

@@ -14,13 +14,12 @@ from werkzeug.datastructures import Headers
 
 from app.sandbox import credentials
 from app.sandbox.service import LoopbackServer
-
-from .client import METAFIELD
-from .client import card
-from .client import ok
-from .client import payment_token
-from .client import place_order
-from .client import ready_checkout
+from tests.support.contract_client import METAFIELD
+from tests.support.contract_client import card
+from tests.support.contract_client import ok
+from tests.support.contract_client import payment_token
+from tests.support.contract_client import place_order
+from tests.support.contract_client import ready_checkout
 
 
 class Receiver:

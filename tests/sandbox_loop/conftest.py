@@ -3,56 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
 
 from app.sandbox.loop import LoopState
 from app.sandbox.loop import create_service
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
-from tests.sandbox_loop.helpers import CART_KEY
-from tests.sandbox_loop.helpers import ORDERS_KEY
-
-
-class LoopApi:
-    """Calls the sandbox Loop over HTTP the way an integration would."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.http = requests.Session()
-
-    def analyze(self, body: Any, key: str | None = CART_KEY, **headers: str) -> requests.Response:
-        """POST /v1/analyze with a Cart key (or the given one, or none)."""
-        return self.http.post(
-            f"{self.url}/v1/analyze", json=body, headers=_auth(key, headers), timeout=10
-        )
-
-    def session(
-        self, session_id: str, key: str | None = CART_KEY, **headers: str
-    ) -> requests.Response:
-        """GET /v1/session/<id>."""
-        return self.http.get(
-            f"{self.url}/v1/session/{session_id}", headers=_auth(key, headers), timeout=10
-        )
-
-    def orders(
-        self, method: str, body: Any, key: str | None = ORDERS_KEY, **headers: str
-    ) -> requests.Response:
-        """POST (create) or PUT (upsert) /api/v1/orders."""
-        return self.http.request(
-            method, f"{self.url}/api/v1/orders", json=body, headers=_auth(key, headers), timeout=10
-        )
-
-    def control(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """Call a /__sandbox/ control endpoint."""
-        return self.http.request(method, f"{self.url}/__sandbox{path}", timeout=10, **kwargs)
-
-
-def _auth(key: str | None, headers: dict[str, str]) -> dict[str, str]:
-    extra = {name.replace("_", "-"): value for name, value in headers.items()}
-    return {**({"X-Authorization": key} if key else {}), **extra}
+from tests.support.loop_requests import LoopApi
 
 
 @pytest.fixture(scope="session")

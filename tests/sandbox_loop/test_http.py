@@ -15,11 +15,11 @@ from app.sandbox.loop.settings import CONNECTOR_WEBHOOK_SECRET_HEADER
 from app.sandbox.service import REDACTED
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
-from tests.sandbox_loop.conftest import LoopApi
-from tests.sandbox_loop.helpers import CART_KEY
-from tests.sandbox_loop.helpers import ORDERS_KEY
-from tests.sandbox_loop.helpers import analyze_body
-from tests.sandbox_loop.helpers import line
+from tests.support.loop_requests import CART_KEY
+from tests.support.loop_requests import ORDERS_KEY
+from tests.support.loop_requests import LoopApi
+from tests.support.loop_requests import analyze_body
+from tests.support.loop_requests import line
 
 LIMIT = 1_048_576
 CORS = {

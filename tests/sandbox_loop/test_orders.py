@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox_loop.helpers import CART_KEY
-from tests.sandbox_loop.helpers import analyze_body
-from tests.sandbox_loop.helpers import line
+from tests.support.loop_requests import CART_KEY
+from tests.support.loop_requests import analyze_body
+from tests.support.loop_requests import line
 
 SESSION = "lop_a1b2c3d4e5f6g7h8i9j0"
 BOTH = ["returnCoverage", "shippingProtection"]

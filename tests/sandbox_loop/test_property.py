@@ -11,9 +11,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.sandbox.loop.evaluate import REASONS
-from tests.sandbox_loop.helpers import SESSION_ID
-from tests.sandbox_loop.helpers import analyze_body
-from tests.sandbox_loop.helpers import line
+from tests.support.loop_requests import SESSION_ID
+from tests.support.loop_requests import analyze_body
+from tests.support.loop_requests import line
 
 CONFIGURED_MODES = ["returnCoverage", "shippingProtection"]
 

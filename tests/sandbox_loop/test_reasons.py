@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from app.sandbox.loop.evaluate import REASONS
-from tests.sandbox_loop.helpers import CART_KEY
-from tests.sandbox_loop.helpers import GHOST_CART_KEY
-from tests.sandbox_loop.helpers import analyze_body
-from tests.sandbox_loop.helpers import default_rules
-from tests.sandbox_loop.helpers import line
-from tests.sandbox_loop.helpers import rules_with
-from tests.sandbox_loop.helpers import with_keys
+from tests.support.loop_requests import CART_KEY
+from tests.support.loop_requests import GHOST_CART_KEY
+from tests.support.loop_requests import analyze_body
+from tests.support.loop_requests import default_rules
+from tests.support.loop_requests import line
+from tests.support.loop_requests import rules_with
+from tests.support.loop_requests import with_keys
 
 GUIDE_REASONS = {
     "eligible",

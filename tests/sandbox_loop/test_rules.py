@@ -16,11 +16,11 @@ from app.sandbox.loop.rules import parse_rules
 from app.sandbox.loop.settings import DEFAULT_RULES_PATH
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
-from tests.sandbox_loop.conftest import LoopApi
-from tests.sandbox_loop.helpers import analyze_body
-from tests.sandbox_loop.helpers import default_rules
-from tests.sandbox_loop.helpers import line
-from tests.sandbox_loop.helpers import rules_with
+from tests.support.loop_requests import LoopApi
+from tests.support.loop_requests import analyze_body
+from tests.support.loop_requests import default_rules
+from tests.support.loop_requests import line
+from tests.support.loop_requests import rules_with
 
 
 def test_bundled_rules_seed_the_demo_store():

@@ -6,13 +6,13 @@ from datetime import datetime
 
 import pytest
 
-from tests.sandbox_loop.helpers import OTHER_CART_KEY
-from tests.sandbox_loop.helpers import RFC3339_SECONDS
-from tests.sandbox_loop.helpers import SESSION_ID
-from tests.sandbox_loop.helpers import analyze_body
-from tests.sandbox_loop.helpers import default_rules
-from tests.sandbox_loop.helpers import line
-from tests.sandbox_loop.helpers import with_keys
+from tests.support.loop_requests import OTHER_CART_KEY
+from tests.support.loop_requests import RFC3339_SECONDS
+from tests.support.loop_requests import SESSION_ID
+from tests.support.loop_requests import analyze_body
+from tests.support.loop_requests import default_rules
+from tests.support.loop_requests import line
+from tests.support.loop_requests import with_keys
 
 UNKNOWN_SESSION = "lop_" + "A1b2C3d4E5f6G7h8I9j0"
 

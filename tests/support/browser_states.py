@@ -23,11 +23,11 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from app.sandbox import Sandbox
-from tests.sandbox_bigcommerce.client import BigCommerceClient
-from tests.sandbox_bigcommerce.client import ready_checkout
-from tests.sandbox_loop.helpers import default_rules
-from tests.sandbox_loop.helpers import rules_with
 from tests.support.addresses import OHIO
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import ready_checkout
+from tests.support.loop_requests import default_rules
+from tests.support.loop_requests import rules_with
 
 SNEAKERS, SOCKS, JACKET, SUNGLASSES = 101, 102, 103, 105
 SNEAKERS_NAME = "Trail Runner Sneakers"

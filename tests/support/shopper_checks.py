@@ -56,3 +56,15 @@ def screenshot(page: Page, name: str) -> Path:
     path = RESULTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def add_from_catalog(page: Page, product_name: str, quantity: int = 1) -> None:
+    """Add a product from the catalog page the way a shopper does."""
+    page.goto("/")
+    card = page.locator(".product-card").filter(
+        has=page.get_by_role("heading", name=product_name, exact=True)
+    )
+    card.get_by_label("Quantity").fill(str(quantity))
+    card.get_by_role("button", name="Add to cart").click()
+    expect(page).to_have_url(re.compile(r"/cart$"))
+    expect(page.get_by_role("heading", name="Your cart")).to_be_visible()

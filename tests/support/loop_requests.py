@@ -1,4 +1,4 @@
-"""Builders for analyze requests and rules documents, shared by the sandbox Loop tests."""
+"""The sandbox Loop as integrations call it: analyze requests, rules documents, a client."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import copy
 import re
 import tomllib
 from typing import Any
+
+import requests
 
 from app.sandbox import credentials
 from app.sandbox.loop.settings import DEFAULT_RULES_PATH
@@ -88,3 +90,42 @@ def with_keys(document: dict[str, Any]) -> dict[str, Any]:
     ]
     document["merchants"]["other"] = copy.deepcopy(document["merchants"]["demo"])
     return document
+
+
+class LoopApi:
+    """Calls the sandbox Loop over HTTP the way an integration would."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+
+    def analyze(self, body: Any, key: str | None = CART_KEY, **headers: str) -> requests.Response:
+        """POST /v1/analyze with a Cart key (or the given one, or none)."""
+        return self.http.post(
+            f"{self.url}/v1/analyze", json=body, headers=_auth(key, headers), timeout=10
+        )
+
+    def session(
+        self, session_id: str, key: str | None = CART_KEY, **headers: str
+    ) -> requests.Response:
+        """GET /v1/session/<id>."""
+        return self.http.get(
+            f"{self.url}/v1/session/{session_id}", headers=_auth(key, headers), timeout=10
+        )
+
+    def orders(
+        self, method: str, body: Any, key: str | None = ORDERS_KEY, **headers: str
+    ) -> requests.Response:
+        """POST (create) or PUT (upsert) /api/v1/orders."""
+        return self.http.request(
+            method, f"{self.url}/api/v1/orders", json=body, headers=_auth(key, headers), timeout=10
+        )
+
+    def control(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Call a /__sandbox/ control endpoint."""
+        return self.http.request(method, f"{self.url}/__sandbox{path}", timeout=10, **kwargs)
+
+
+def _auth(key: str | None, headers: dict[str, str]) -> dict[str, str]:
+    extra = {name.replace("_", "-"): value for name, value in headers.items()}
+    return {**({"X-Authorization": key} if key else {}), **extra}
