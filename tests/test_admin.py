@@ -22,13 +22,13 @@ from app.sandbox import credentials
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
-from tests.conftest import TEST_ADMIN_PASSWORD
-from tests.conftest import csrf_token
-from tests.conftest import open_checkout
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import TEST_ADMIN_PASSWORD
+from tests.support.app_config import sandbox_config
 from tests.support.contract_client import LOOP_TOKEN
 from tests.support.contract_client import BigCommerceClient as RawClient
+from tests.support.pages import csrf_token
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 from tests.support.queue import drain
 from tests.test_checkout_plus_metafields import add_metafield
 from tests.test_offer import TENT

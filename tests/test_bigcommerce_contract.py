@@ -6,9 +6,9 @@ validated against BigCommerce's official OpenAPI files.
 
 from __future__ import annotations
 
-from tests.conftest import csrf_token
-from tests.conftest import parse
 from tests.support.openapi import validate_traffic
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 
 
 def shop_and_check_out(client) -> None:

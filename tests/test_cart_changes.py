@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
-from tests.conftest import open_checkout
-from tests.conftest import parse
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 from tests.test_offer import BOTH
 from tests.test_offer import SNEAKERS
 from tests.test_offer import SOCKS

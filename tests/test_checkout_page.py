@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
-from tests.conftest import open_checkout
-from tests.conftest import parse
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 
 SNEAKERS, SOCKS, JACKET, MAP_PDF = 101, 102, 103, 104
 

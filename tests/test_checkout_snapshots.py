@@ -6,9 +6,9 @@ from app import create_app
 from app.checkout.snapshots import CheckoutSnapshots
 from app.clients.bigcommerce import BigCommerceClient
 from app.sandbox import credentials
-from tests.conftest import open_checkout
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 from tests.test_checkout_steps import OHIO
 from tests.test_checkout_steps import given_email
 from tests.test_checkout_steps import post

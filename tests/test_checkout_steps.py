@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
-from tests.conftest import csrf_token
-from tests.conftest import open_checkout
-from tests.conftest import parse
 from tests.support.openapi import validate_traffic
+from tests.support.pages import csrf_token
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 from tests.test_offer import SNEAKERS
 from tests.test_offer import SOCKS
 from tests.test_offer import analyses

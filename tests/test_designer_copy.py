@@ -3,7 +3,7 @@
 The copy is made the way a merchant's designer would: the offer's description for every set
 of modes is rewritten and the brand colour is changed on its one line in theme.css. The HTML
 tests and the browser tests of the offer and of every styleguide state then run against the
-copy (CHECKOUT_TEMPLATES_DIR and CHECKOUT_STATIC_DIR, which tests/conftest.py passes on).
+copy (CHECKOUT_TEMPLATES_DIR and CHECKOUT_STATIC_DIR, which tests/support/app_config.py passes on).
 The other way round, a copy that loses a contract hook fails: tests/test_styleguide.py.
 """
 
@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from app import create_app
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
+from tests.support.pages import parse
 
 PROJECT = Path(__file__).resolve().parent.parent
 OFFER = "components/checkout_plus_offer.html"

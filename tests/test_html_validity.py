@@ -29,16 +29,16 @@ from flask import template_rendered
 
 from app import create_app
 from app.styleguide.entries import ENTRIES
-from tests.conftest import StoreApi
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
 from tests.support.addresses import OHIO as OHIO_FIELDS
+from tests.support.app_config import sandbox_config
 from tests.support.contract_client import BigCommerceClient
 from tests.support.contract_client import ready_checkout
 from tests.support.loop_requests import default_rules
 from tests.support.loop_requests import rules_with
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 from tests.support.queue import drain
+from tests.support.store_api import StoreApi
 from tests.test_admin import ADMIN
 from tests.test_admin import PAGE as ADMIN_PAGE
 

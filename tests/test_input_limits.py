@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from app.checkout import step_forms
-from tests.conftest import csrf_token
-from tests.conftest import open_checkout
-from tests.conftest import parse
 from tests.support.openapi import SPEC_DIR
+from tests.support.pages import csrf_token
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 from tests.test_checkout_steps import HTMX
 from tests.test_checkout_steps import OHIO
 from tests.test_checkout_steps import given_email

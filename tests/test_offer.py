@@ -11,12 +11,12 @@ from app.checkout_plus.analyze_request import FEE_SOURCE
 from app.money import format_minor
 from app.money import to_minor
 from app.sandbox.loop.evaluate import REASONS
-from tests.conftest import csrf_token
-from tests.conftest import open_checkout
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.support.canned import CannedServer
 from tests.support.loop_requests import rules_with
+from tests.support.pages import csrf_token
+from tests.support.pages import open_checkout
+from tests.support.pages import parse
 
 SNEAKERS, SOCKS, JACKET, MAP_PDF, SUNGLASSES, TENT = 101, 102, 103, 104, 105, 106
 BOTH = ["returnCoverage", "shippingProtection"]

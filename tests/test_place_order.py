@@ -15,13 +15,13 @@ from app.clients.bigcommerce.payments import BigCommercePayments
 from app.config import ConfigError
 from app.sandbox import credentials
 from app.sync.jobs import PENDING
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.support.contract_client import JP_ADDRESS
 from tests.support.contract_client import KW_ADDRESS
 from tests.support.contract_client import ready_checkout
 from tests.support.loop_requests import default_rules
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 from tests.support.queue import drain
 from tests.test_offer import analyses
 from tests.test_offer import choose

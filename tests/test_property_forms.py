@@ -27,11 +27,11 @@ from hypothesis import strategies as st
 from app import create_app
 from app.clients.http import USER_AGENT
 from app.money import quantum
-from tests.conftest import StoreApi
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.support.contract_client import CA_ADDRESS
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
+from tests.support.store_api import StoreApi
 from tests.test_checkout_steps import OHIO
 from tests.test_checkout_steps import prefixed
 from tests.test_offer import choose

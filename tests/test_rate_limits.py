@@ -9,9 +9,9 @@ from app.config import ConfigError
 from app.rate_limits import CART_CHANGES
 from app.rate_limits import PLACE_ORDER
 from app.rate_limits import scope_of
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 from tests.test_place_order import card
 from tests.test_place_order import orders
 from tests.test_place_order import start

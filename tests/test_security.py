@@ -9,9 +9,9 @@ import pytest
 
 from app.sandbox import credentials
 from app.webhooks.registration import SECRET_HEADER
-from tests.conftest import csrf_token
-from tests.conftest import parse
 from tests.support.contract_client import BigCommerceClient as RawClient
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 from tests.test_admin import ADMIN
 from tests.test_admin import exercise_the_admin
 
@@ -214,7 +214,7 @@ def test_the_session_cookie_is_http_only_and_same_site(client):
 
 def test_live_mode_marks_the_session_cookie_secure(tmp_path):
     from app import create_app
-    from tests.test_config import LIVE
+    from tests.support.app_config import LIVE
 
     live = create_app({**LIVE, "INSTANCE_PATH": str(tmp_path)}).test_client()
     live.get("/checkout?cart_id=0f8fad5b-d9cb-469f-a165-70867728950e")

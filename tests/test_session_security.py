@@ -10,9 +10,9 @@ import pytest
 from flask.sessions import SecureCookieSessionInterface
 
 from app import create_app
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 from tests.test_offer import choose
 from tests.test_offer import offer_of
 from tests.test_offer import set_quantity

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.test_config import LIVE
+from tests.support.app_config import LIVE
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 
 
 def add_to_cart(client, product_id: int, quantity: int | str = 1, token: str | None = None):

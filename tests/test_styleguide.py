@@ -17,8 +17,8 @@ from app.styleguide.check import entry_url
 from app.styleguide.contract import CONTRACT
 from app.styleguide.contract import check
 from app.styleguide.entries import ENTRIES
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
+from tests.support.pages import parse
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"

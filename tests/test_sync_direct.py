@@ -11,7 +11,7 @@ from app import create_app
 from app.sync.jobs import DONE
 from app.sync.jobs import PENDING
 from app.webhooks.registration import SECRET_HEADER
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.support.queue import drain
 from tests.test_offer import choose
 from tests.test_offer import set_rules

@@ -14,7 +14,7 @@ from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
 from app.sync.queue import MAX_ATTEMPTS
 from app.webhooks.registration import SECRET_HEADER
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.support.queue import drain
 from tests.test_checkout_plus_metafields import add_metafield
 from tests.test_checkout_plus_metafields import by_key

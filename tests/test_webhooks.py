@@ -14,7 +14,7 @@ from app.webhooks.__main__ import main as webhooks_command
 from app.webhooks.registration import ORDER_SCOPES
 from app.webhooks.registration import SECRET_HEADER
 from app.webhooks.registration import register_order_webhooks
-from tests.conftest import TEST_SECRET_KEY
+from tests.support.app_config import TEST_SECRET_KEY
 from tests.support.openapi import validate_traffic
 from tests.support.queue import drain
 from tests.test_sync_direct import direct_app  # noqa: F401  (a fixture)

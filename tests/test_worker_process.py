@@ -14,7 +14,7 @@ import pytest
 
 from app.sync.jobs import DONE
 from app.sync.jobs import PENDING
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.test_sync_queue import accepted_values
 from tests.test_sync_queue import opted_in_order
 

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.worker import start_in_process
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
 from tests.support.axe import AXE
 from tests.support.axe import AXE_PATH
 from tests.support.chromium import CHROMIUM
