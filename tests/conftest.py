@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import requests
 from flask import got_request_exception
 
 from app import create_app
@@ -10,7 +13,13 @@ from app.clients.http import build_session
 from app.sandbox import Sandbox
 from tests.support.app_config import sandbox_config
 from tests.support.contract_client import BigCommerceClient
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
+from tests.support.rig import Rig
 from tests.support.store_api import StoreApi
+from tests.support.stores import BACKENDS
+from tests.support.stores import Backend
+from tests.support.stores import open_backend
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +87,45 @@ def raw(sandbox: Sandbox):
     client = BigCommerceClient(sandbox.bigcommerce.url)
     client.sandbox = sandbox
     return client
+
+
+@pytest.fixture
+def direct_app(sandbox, tmp_path):
+    """The app on the sandbox, reporting orders to Loop's Orders API itself."""
+    config = sandbox_config(
+        sandbox, INSTANCE_PATH=str(tmp_path / "instance"), CHECKOUT_PLUS_SYNC="direct"
+    )
+    sandbox.disconnect_connector()  # one sync path at a time
+    return create_app(config)
+
+
+@pytest.fixture
+def rig(sandbox, tmp_path, monkeypatch):
+    """An app on a fresh sandbox whose rate limits cannot end a long run of examples."""
+    control = f"{sandbox.bigcommerce.url}/__sandbox/rate-limit"
+    quota = requests.get(control, timeout=5).json()
+    assert requests.post(control, json={"quota": 10**6}, timeout=5).status_code == 200
+    monkeypatch.setattr(
+        sandbox.loop.service.app.extensions["loop_state"].rate_limiter, "limit", 10**6
+    )
+    # The app's own per-session limits are tested elsewhere; here one session posts hundreds.
+    config = sandbox_config(
+        sandbox,
+        INSTANCE_PATH=str(tmp_path / "instance"),
+        CHECKOUT_RATE_LIMIT_CART_CHANGES="100000/minute",
+        CHECKOUT_RATE_LIMIT_PLACE_ORDER="100000/minute",
+    )
+    app = create_app(config)
+    client = app.test_client()
+    # The session's CSRF token stays valid while examples bind one cart after another.
+    token = csrf_token(parse(client.get("/")))
+    yield Rig(sandbox, app, client, StoreApi(sandbox), token)
+    restore = {"quota": quota["quota"], "window_ms": quota["window_ms"]}
+    requests.post(control, json=restore, timeout=5).raise_for_status()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, monkeypatch) -> Iterator[Backend]:
+    """Each backend in turn: SQLite files in a temporary folder, or a Redis key prefix."""
+    with open_backend(request.param, tmp_path, monkeypatch) as opened:
+        yield opened

@@ -28,7 +28,7 @@ from app.clients.bigcommerce import PaymentDeclined
 from app.clients.bigcommerce import PaymentRejected
 from app.clients.http import USER_AGENT
 from app.sandbox import credentials
-from tests.support.contract_client import CA_ADDRESS
+from tests.support.addresses import CA_ADDRESS
 from tests.support.openapi import is_documented
 from tests.support.openapi import logged_request_parts
 from tests.support.openapi import validate_logged_exchange

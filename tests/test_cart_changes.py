@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
+from tests.support.catalog import SNEAKERS
+from tests.support.catalog import SOCKS
+from tests.support.offer import BOTH
+from tests.support.offer import analyses
+from tests.support.offer import assert_offered
+from tests.support.offer import choose
+from tests.support.offer import offer_of
+from tests.support.offer import set_quantity
+from tests.support.offer import summary_totals
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
-from tests.test_offer import BOTH
-from tests.test_offer import SNEAKERS
-from tests.test_offer import SOCKS
-from tests.test_offer import analyses
-from tests.test_offer import assert_offered
-from tests.test_offer import choose
-from tests.test_offer import offer_of
-from tests.test_offer import set_quantity
-from tests.test_offer import summary_totals
 
 HTMX = {"HX-Request": "true"}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -26,15 +25,19 @@ from tests.support.contract_client import LOOP_TOKEN
 from tests.support.contract_client import BigCommerceClient as RawClient
 from tests.support.contract_client import place_order
 from tests.support.contract_client import ready_checkout
+from tests.support.metafields import BATCH
+from tests.support.metafields import add_metafield
+from tests.support.metafields import by_key
+from tests.support.metafields import fill_metafields
+from tests.support.metafields import stored
+from tests.support.offer import choose
 from tests.support.openapi import validate_traffic
-from tests.test_offer import choose
-from tests.test_place_order import metafields
-from tests.test_place_order import orders
-from tests.test_place_order import place
-from tests.test_place_order import start
+from tests.support.ordering import metafields
+from tests.support.ordering import orders
+from tests.support.ordering import place
+from tests.support.ordering import start
 
 SESSION = "lop_A1b2C3d4E5f6G7h8I9j0"
-BATCH = "POST /stores/*/v3/orders/metafields"
 SINGLE = "POST /stores/*/v3/orders/*/metafields"
 METAFIELD_PATHS = "/stores/*/v3/orders/*metafields*"
 FOUR = {
@@ -78,36 +81,6 @@ def order_id(raw) -> int:
     return place_order(raw, ready_checkout(raw))
 
 
-def stored(raw, order_id: int) -> list[dict]:
-    """Every metafield in our namespace on the order, as the API lists it."""
-    response = raw.call("GET", f"/v3/orders/{order_id}/metafields", params={"namespace": NAMESPACE})
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def by_key(raw, order_id: int) -> dict[str, str]:
-    """Our namespace's values by key; fails if any key is there twice."""
-    fields = stored(raw, order_id)
-    counts = Counter(field["key"] for field in fields)
-    assert all(count == 1 for count in counts.values()), counts
-    return {field["key"]: field["value"] for field in fields}
-
-
-def add_metafield(
-    client: RawClient,
-    order_id: int,
-    key: str,
-    value: str,
-    permission_set: str = "read_and_sf_access",
-    namespace: str = NAMESPACE,
-) -> int:
-    """Create one metafield as ``client``'s API account; return its id."""
-    body = {"permission_set": permission_set, "namespace": namespace, "key": key, "value": value}
-    response = client.call("POST", f"/v3/orders/{order_id}/metafields", body)
-    assert response.status_code == 200, response.text
-    return response.json()["data"]["id"]
-
-
 def writes(sandbox) -> list[tuple[str, str]]:
     """The metafield writes the store received (method, path), faulted ones included."""
     entries = sandbox.bigcommerce.log.entries(path=METAFIELD_PATHS)
@@ -118,26 +91,6 @@ def checked_traffic(sandbox) -> list:
     """Validate every metafield exchange that reached the store against orders.v3.yml."""
     entries = [e for e in sandbox.bigcommerce.log.entries(path=METAFIELD_PATHS) if e.fault is None]
     return validate_traffic(entries)
-
-
-def fill_metafields(raw, order_id: int, count: int) -> None:
-    """Put ``count`` metafields of another namespace on the order, with webhooks held back."""
-    hooks = raw.call("GET", "/v3/hooks").json()["data"]
-    for hook in hooks:  # that many metafield webhooks would spend the store's request quota
-        assert raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": False}).status_code == 200
-    filler = [
-        {
-            "permission_set": "app_only",
-            "namespace": "other_app",
-            "key": f"k{index}",
-            "value": "v",
-            "resource_id": order_id,
-        }
-        for index in range(count)
-    ]
-    assert raw.call("POST", "/v3/orders/metafields", filler).status_code == 200
-    for hook in hooks:
-        assert raw.call("PUT", f"/v3/hooks/{hook['id']}", {"is_active": True}).status_code == 200
 
 
 def connector_sync(sandbox, order_id: int):

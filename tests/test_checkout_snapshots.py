@@ -6,19 +6,19 @@ from app import create_app
 from app.checkout.snapshots import CheckoutSnapshots
 from app.clients.bigcommerce import BigCommerceClient
 from app.sandbox import credentials
+from tests.support.addresses import OHIO_FORM
 from tests.support.app_config import sandbox_config
+from tests.support.catalog import SNEAKERS
+from tests.support.catalog import SOCKS
+from tests.support.offer import analyses
+from tests.support.offer import choose
+from tests.support.offer import offer_of
+from tests.support.offer import set_quantity
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
-from tests.test_checkout_steps import OHIO
-from tests.test_checkout_steps import given_email
-from tests.test_checkout_steps import post
-from tests.test_checkout_steps import prefixed
-from tests.test_offer import SNEAKERS
-from tests.test_offer import SOCKS
-from tests.test_offer import analyses
-from tests.test_offer import choose
-from tests.test_offer import offer_of
-from tests.test_offer import set_quantity
+from tests.support.steps import given_email
+from tests.support.steps import post
+from tests.support.steps import prefixed
 
 HTMX = {"HX-Request": "true"}
 GET_CHECKOUT = "/stores/*/v3/checkouts/*"
@@ -164,7 +164,7 @@ def test_a_shipping_address_costs_two_writes_and_still_lists_the_options(client,
     page = open_checkout(client, cart_id)
     sandbox.bigcommerce.log.clear()
     response = post(
-        client, page, "/checkout/shipping-address", prefixed("shipping", OHIO), htmx=True
+        client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM), htmx=True
     )
     assert response.status_code == 200
     calls = [
@@ -177,14 +177,14 @@ def test_a_shipping_address_costs_two_writes_and_still_lists_the_options(client,
     assert len(options) >= 2  # the options came from the consignment write's answer
     # The billing address did follow.
     billing = store.checkout(cart_id)["billing_address"]
-    assert billing["address1"] == OHIO["address1"]
+    assert billing["address1"] == OHIO_FORM["address1"]
 
 
 def test_an_email_change_after_the_address_keeps_the_options_without_a_read(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
-    post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO), htmx=True)
+    post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM), htmx=True)
     sandbox.bigcommerce.log.clear()
     response = post(
         client, page, "/checkout/contact", {"contact-email": "grace@example.com"}, htmx=True
@@ -212,7 +212,7 @@ def test_a_line_added_in_another_tab_is_shipped_too(client, store, sandbox):
         json={"line_items": [{"product_id": SOCKS, "quantity": 1}]},
     )
     response = post(
-        client, page, "/checkout/shipping-address", prefixed("shipping", OHIO), htmx=True
+        client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM), htmx=True
     )
     assert response.status_code == 200
     checkout = store.checkout(cart_id)

@@ -5,32 +5,24 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
+from tests.support.addresses import OHIO_FORM
+from tests.support.catalog import SNEAKERS
+from tests.support.catalog import SOCKS
+from tests.support.offer import analyses
+from tests.support.offer import choose
+from tests.support.offer import offer_of
+from tests.support.offer import summary_totals
 from tests.support.openapi import validate_traffic
+from tests.support.pages import HTMX
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
-from tests.test_offer import SNEAKERS
-from tests.test_offer import SOCKS
-from tests.test_offer import analyses
-from tests.test_offer import choose
-from tests.test_offer import offer_of
-from tests.test_offer import summary_totals
+from tests.support.steps import given_email
+from tests.support.steps import post
+from tests.support.steps import prefixed
 
 MAP_PDF = 104
-HTMX = {"HX-Request": "true"}
-OHIO = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "company": "",
-    "address1": "1 Main St",
-    "address2": "",
-    "city": "Columbus",
-    "country_code": "US",
-    "state_or_province": "ohio",
-    "postal_code": "43004",
-    "phone": "(614) 555-0100",
-}
-TEXAS = {**OHIO, "address1": "9 Elm St", "city": "Austin", "state_or_province": "TX"}
+TEXAS = {**OHIO_FORM, "address1": "9 Elm St", "city": "Austin", "state_or_province": "TX"}
 STEP_SECTIONS = [
     "checkout-contact",
     "checkout-shipping",
@@ -42,24 +34,7 @@ STEP_SECTIONS = [
 ]
 
 
-def post(client, page_response, url: str, data: dict, htmx: bool = False):
-    """Post a step form with the page's CSRF token, as the browser would."""
-    body = {"csrf_token": csrf_token(parse(page_response)), **data}
-    return client.post(url, data=body, headers=HTMX if htmx else {})
-
-
-def prefixed(prefix: str, fields: dict) -> dict:
-    """Name the fields the way a section's form posts them."""
-    return {f"{prefix}-{name}": value for name, value in fields.items()}
-
-
-def given_email(store, cart_id: str, email: str = "ada@example.com") -> None:
-    """Give the cart an email through BigCommerce, as the contact step would."""
-    body = {"email": email, "country_code": "US"}
-    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=body)
-
-
-def ready_to_ship(client, store, cart_id: str, address: dict = OHIO):
+def ready_to_ship(client, store, cart_id: str, address: dict = OHIO_FORM):
     """Open the checkout with an email on file and save a shipping address; return the page."""
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
@@ -255,7 +230,7 @@ def test_a_shipping_address_without_javascript_ships_every_item_and_prices_ohio(
     cart_id = store.create_cart([(SNEAKERS, 1), (SOCKS, 2), (MAP_PDF, 1)])
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
-    response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO))
+    response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM))
     assert response.status_code == 303
     assert response.headers["Location"] == "/checkout"
     checkout = store.checkout(cart_id)
@@ -291,7 +266,9 @@ def test_a_shipping_address_with_htmx_answers_the_section_and_the_totals(client,
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
     before = summary_totals(page)
-    response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO), True)
+    response = post(
+        client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM), True
+    )
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "cart-changed"
     assert top_level(response) == [
@@ -329,7 +306,7 @@ def test_a_missing_required_field_is_explained_and_what_was_typed_kept(
     cart_id = store.create_cart([(SNEAKERS, 1)])
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
-    data = prefixed("shipping", {**OHIO, "address1": "", "city": "Columbus East"})
+    data = prefixed("shipping", {**OHIO_FORM, "address1": "", "city": "Columbus East"})
     response = post(client, page, "/checkout/shipping-address", data, htmx)
     assert response.status_code == 422
     root = parse(response).select_one("#checkout-shipping")
@@ -345,7 +322,7 @@ def test_bigcommerce_asks_for_the_state_of_a_us_address(client, store, sandbox, 
     cart_id = store.create_cart([(SNEAKERS, 1)])
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
-    data = prefixed("shipping", {**OHIO, "state_or_province": ""})
+    data = prefixed("shipping", {**OHIO_FORM, "state_or_province": ""})
     response = post(client, page, "/checkout/shipping-address", data, htmx)
     assert response.status_code == 422
     # The refusal came from BigCommerce, which knows which countries need a state.
@@ -372,7 +349,7 @@ def test_address_fields_are_checked_before_bigcommerce(client, store, sandbox, f
     cart_id = store.create_cart([(SNEAKERS, 1)])
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
-    data = prefixed("shipping", {**OHIO, field: typed})
+    data = prefixed("shipping", {**OHIO_FORM, field: typed})
     response = post(client, page, "/checkout/shipping-address", data, htmx=True)
     assert response.status_code == 422
     root = parse(response)
@@ -384,7 +361,7 @@ def test_a_postal_code_is_not_asked_where_the_country_has_none(client, store, sa
     cart_id = store.create_cart([(SNEAKERS, 1)])
     given_email(store, cart_id)
     page = open_checkout(client, cart_id)
-    hong_kong = {**OHIO, "country_code": "HK", "state_or_province": "", "postal_code": ""}
+    hong_kong = {**OHIO_FORM, "country_code": "HK", "state_or_province": "", "postal_code": ""}
     response = post(client, page, "/checkout/shipping-address", prefixed("shipping", hong_kong))
     assert response.status_code == 303
     assert consignment(store, cart_id)["address"]["country_code"] == "HK"
@@ -393,7 +370,7 @@ def test_a_postal_code_is_not_asked_where_the_country_has_none(client, store, sa
 def test_a_shipping_address_needs_the_email_first(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     page = open_checkout(client, cart_id)
-    response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO))
+    response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM))
     assert response.status_code == 422
     # Every BigCommerce address carries the email, so the section waits for it.
     locked = parse(response).select_one("#checkout-shipping .step__locked")
@@ -734,7 +711,7 @@ def test_the_pickup_methods_are_read_once_not_on_every_page(client, store, sandb
 JUNK = ["", " ", "x" * 5000, "\x00", "<script>", "pickup-", "pickup-1e3", "../../v3/orders"]
 STEP_FIELDS = {
     "/checkout/contact": ["contact-email"],
-    "/checkout/shipping-address": [f"shipping-{name}" for name in OHIO],
+    "/checkout/shipping-address": [f"shipping-{name}" for name in OHIO_FORM],
     "/checkout/delivery-method": ["delivery-method"],
     "/checkout/shipping-option": ["shipping-option-option_id"],
     "/checkout/billing-address": ["billing-same_as_shipping", "billing-country_code"],
@@ -771,12 +748,12 @@ def test_the_steps_bigcommerce_traffic_follows_the_spec(client, store, sandbox):
     page = open_checkout(client, cart_id)
     sandbox.bigcommerce.log.clear()
     post(client, page, "/checkout/contact", {"contact-email": "ada@example.com"})
-    post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO))
+    post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM))
     post(
         client, page, "/checkout/shipping-option", {"shipping-option-option_id": "sandbox-express"}
     )
     post(client, page, "/checkout/shipping-address", prefixed("shipping", TEXAS))
-    post(client, page, "/checkout/billing-address", prefixed("billing", OHIO))
+    post(client, page, "/checkout/billing-address", prefixed("billing", OHIO_FORM))
     post(client, page, "/checkout/coupons", {"coupon-code": "EXPIRED2024"})
     post(client, page, "/checkout/coupons", {"coupon-code": "SAVE10"})
     post(client, page, "/checkout/coupons/remove", {"coupon-remove-code": "SAVE10"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,10 @@ from bs4 import BeautifulSoup
 from app.sandbox import credentials
 from tests.support.contract_client import BigCommerceClient as StoreClient
 from tests.support.contract_client import ready_checkout
-from tests.test_place_order import card
+from tests.support.ordering import card
+from tests.support.processes import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    """Return a loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> requests.Response:

@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from tests.support.app_config import sandbox_config
 from tests.support.pages import parse
-from tests.test_entry_points import free_port
+from tests.support.processes import free_port
 
 
 @pytest.mark.server_error_expected

@@ -12,16 +12,16 @@ import pytest
 import yaml
 
 from app.checkout import step_forms
+from tests.support.addresses import OHIO_FORM
 from tests.support.openapi import SPEC_DIR
+from tests.support.pages import HTMX
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
-from tests.test_checkout_steps import HTMX
-from tests.test_checkout_steps import OHIO
-from tests.test_checkout_steps import given_email
-from tests.test_checkout_steps import post
-from tests.test_checkout_steps import prefixed
-from tests.test_security import our_writes
+from tests.support.routes import our_writes
+from tests.support.steps import given_email
+from tests.support.steps import post
+from tests.support.steps import prefixed
 
 SNEAKERS = 101
 
@@ -55,7 +55,7 @@ TEXT_LIMITS = [
     ("/checkout/comment", "comment", "message", step_forms.COMMENT_MAX, {}),
     ("/checkout/contact", "contact", "email", step_forms.EMAIL_MAX, {}),
     *[
-        ("/checkout/shipping-address", "shipping", field, limit, OHIO)
+        ("/checkout/shipping-address", "shipping", field, limit, OHIO_FORM)
         for field, limit in (
             ("first_name", step_forms.TEXT_MAX),
             ("address1", step_forms.TEXT_MAX),

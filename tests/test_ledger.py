@@ -12,19 +12,10 @@ import pytest
 
 from app.checkout.ledger import Placement
 from app.checkout.ledger import PlacementBusy
-from tests.test_stores import BACKENDS
-from tests.test_stores import open_backend
-from tests.test_stores import race
+from tests.support.stores import race
 
 CHECKOUT = "0f8fad5b-d9cb-469f-a165-70867728950e"
 EMPTY = Placement(None, None, False)
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request, tmp_path, monkeypatch):
-    """Each backend in turn, each ledger call another worker on the same store."""
-    with open_backend(request.param, tmp_path, monkeypatch) as opened:
-        yield opened
 
 
 def test_only_one_holder_at_a_time_and_the_next_sees_its_order(backend):

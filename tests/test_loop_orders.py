@@ -35,12 +35,12 @@ from app.clients.loop import LoopOrdersUnavailable
 from app.money import to_major
 from app.money import to_minor
 from app.sandbox import credentials
+from tests.support.addresses import JP_ADDRESS
+from tests.support.addresses import KW_ADDRESS
 from tests.support.canned import CannedServer
-from tests.support.contract_client import JP_ADDRESS
-from tests.support.contract_client import KW_ADDRESS
 from tests.support.contract_client import place_order
 from tests.support.contract_client import ready_checkout
-from tests.test_offer import set_rules
+from tests.support.offer import set_rules
 
 ORDERS_KEY = credentials.LOOP_ORDERS_API_KEY
 WRONG_KEY = "wrong-loop-orders-key-6c1f"

@@ -10,13 +10,12 @@ from app.checkout_plus.offer import Quote
 from app.checkout_plus.service import ANALYSIS_FRESH_SECONDS
 from app.checkout_plus.service import FAILURE_FRESH_SECONDS
 from app.checkout_plus.service import OfferService
-from app.checkout_plus.service import OfferSettings
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.loop import LoopClient
 from app.sandbox import credentials
 from tests.support.canned import CannedServer
+from tests.support.offer import OFFER_SETTINGS
 
-SETTINGS = OfferSettings(default_region="US", mount_target="order_summary", cart_experience="x")
 SESSION = "lop_" + "a1" * 10
 
 
@@ -44,7 +43,7 @@ def checkout(sandbox, store):
 
 def service_for(url: str, clock: Clock) -> OfferService:
     """An offer service talking to the Loop at ``url``."""
-    return OfferService(LoopClient(url, credentials.LOOP_CART_API_KEY, 1.0), SETTINGS, clock)
+    return OfferService(LoopClient(url, credentials.LOOP_CART_API_KEY, 1.0), OFFER_SETTINGS, clock)
 
 
 def calls(sandbox) -> int:
@@ -181,7 +180,7 @@ def test_the_session_state_round_trips_and_rejects_tampering():
 
 
 def test_the_server_opts_in_only_to_the_quote_it_showed():
-    service = OfferService(None, SETTINGS)  # choose() never calls Loop
+    service = OfferService(None, OFFER_SETTINGS)  # choose() never calls Loop
     state = OfferState(analysis(QUOTE))
     assert service.choose(state, True, QUOTE.token).accepted == QUOTE
     stale = service.choose(state, True, "0" * 16)

@@ -15,71 +15,24 @@ from app.clients.bigcommerce.payments import BigCommercePayments
 from app.config import ConfigError
 from app.sandbox import credentials
 from app.sync.jobs import PENDING
+from tests.support.addresses import JP_ADDRESS
+from tests.support.addresses import KW_ADDRESS
 from tests.support.app_config import sandbox_config
-from tests.support.contract_client import JP_ADDRESS
-from tests.support.contract_client import KW_ADDRESS
-from tests.support.contract_client import ready_checkout
 from tests.support.loop_requests import default_rules
+from tests.support.offer import analyses
+from tests.support.offer import choose
+from tests.support.offer import offer_of
+from tests.support.offer import set_rules
+from tests.support.ordering import DECLINED_CARD
+from tests.support.ordering import OURS
+from tests.support.ordering import metafields
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
+from tests.support.ordering import payments
+from tests.support.ordering import place
+from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
-from tests.support.queue import drain
-from tests.test_offer import analyses
-from tests.test_offer import choose
-from tests.test_offer import offer_of
-from tests.test_offer import set_rules
-
-GOOD_CARD = "4111 1111 1111 1111"
-DECLINED_CARD = "4000 0000 0000 0002"
-OURS = "loop-checkout-plus"
-
-
-def card(number: str = GOOD_CARD, **overrides) -> dict[str, str]:
-    """The payment form as a shopper fills it in."""
-    return {
-        "cardholder_name": "Jane Doe",
-        "card_number": number,
-        "expiry": "12/29",
-        "security_code": "123",
-        **overrides,
-    }
-
-
-def start(client, raw, items=((101, 1),), currency="USD", address=None):
-    """Hand a ready checkout (address, shipping option chosen) to the client; return its page."""
-    cart_id = ready_checkout(raw, items, currency, address)
-    client.get(f"/checkout?cart_id={cart_id}")
-    return cart_id, client.get("/checkout")
-
-
-def place(client, page, **fields):
-    """Submit the payment form."""
-    return client.post(
-        "/checkout/place", data={"csrf_token": csrf_token(parse(page)), **card(**fields)}
-    )
-
-
-def orders(raw) -> list[dict]:
-    """Every order the sandbox store holds, as GET /v2/orders/{id} shows it."""
-    state = raw.sandbox.bigcommerce.service.app.extensions["bigcommerce_state"]
-    return [raw.call("GET", f"/v2/orders/{order_id}").json() for order_id in sorted(state.orders)]
-
-
-def order_fees(raw, order_id: int) -> list[dict]:
-    """The fees on an order (``{fees: [...]}``, the shape of BigCommerce's example)."""
-    return raw.call("GET", f"/v2/orders/{order_id}/fees").json()["fees"]
-
-
-def metafields(raw, order_id: int, queue=None) -> dict[str, str]:
-    """The Checkout+ metafields on an order, by key (after running ``queue``'s jobs, if given)."""
-    if queue is not None:
-        drain(queue)
-    response = raw.call("GET", f"/v3/orders/{order_id}/metafields?namespace=loop_checkout_plus")
-    return {item["key"]: item["value"] for item in response.json()["data"]}
-
-
-def payments(sandbox) -> int:
-    """How many payments the sandbox gateway received."""
-    return sandbox.bigcommerce.log.count("POST", "/stores/*/payments")
 
 
 def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(app, client, raw, sandbox):

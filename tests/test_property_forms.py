@@ -17,27 +17,24 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import requests
 from hypothesis import HealthCheck
 from hypothesis import event
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from app import create_app
-from app.clients.http import USER_AGENT
 from app.money import quantum
-from tests.support.app_config import sandbox_config
-from tests.support.contract_client import CA_ADDRESS
-from tests.support.pages import csrf_token
+from tests.support.addresses import CA_ADDRESS
+from tests.support.addresses import OHIO_FORM
+from tests.support.offer import choose
+from tests.support.offer import offer_of
+from tests.support.pages import HTMX
 from tests.support.pages import parse
-from tests.support.store_api import StoreApi
-from tests.test_checkout_steps import OHIO
-from tests.test_checkout_steps import prefixed
-from tests.test_offer import choose
-from tests.test_offer import offer_of
+from tests.support.rig import Rig
+from tests.support.rig import marks
+from tests.support.rig import upstream_since
+from tests.support.steps import prefixed
 
-HTMX = {"HX-Request": "true"}
 # The most upstream calls one form post may make, whatever it holds. A change reads the
 # checkout (unless this session just saw it), makes the change, and may read back what the
 # change leaves out (shipping options, pickup methods): 4. Placing is the longest path: read
@@ -130,12 +127,12 @@ ADDRESSES = [
 # The Ohio shopper of the step tests, whose place each example draws afresh.
 PERSON = {
     key: value
-    for key, value in OHIO.items()
+    for key, value in OHIO_FORM.items()
     if key not in ("country_code", "state_or_province", "postal_code")
 }
 ADDRESS_ODD = {
     "country_code": ["ZZ", "EU", "us", "USA", ""],
-    "state_or_province": ["Atlantis", "OHIO!", "x" * 256],
+    "state_or_province": ["Atlantis", "OHIO_FORM!", "x" * 256],
     "postal_code": ["x" * 51, ""],
     "phone": ["0", "phone", "+" + "1" * 16, "(" * 33],
 }
@@ -318,42 +315,6 @@ def setups(endpoint: str) -> st.SearchStrategy[dict[str, Any]]:
 # --- the rig: an app on the sandbox, with quotas out of the way --------------------------
 
 
-@dataclass
-class Rig:
-    """The sandbox, the app, one shopper's browser and the store API."""
-
-    sandbox: Any
-    app: Any
-    client: Any
-    store: StoreApi
-    token: str
-
-
-@pytest.fixture
-def rig(sandbox, tmp_path, monkeypatch):
-    """An app on a fresh sandbox whose rate limits cannot end a long run of examples."""
-    control = f"{sandbox.bigcommerce.url}/__sandbox/rate-limit"
-    quota = requests.get(control, timeout=5).json()
-    assert requests.post(control, json={"quota": 10**6}, timeout=5).status_code == 200
-    monkeypatch.setattr(
-        sandbox.loop.service.app.extensions["loop_state"].rate_limiter, "limit", 10**6
-    )
-    # The app's own per-session limits are tested elsewhere; here one session posts hundreds.
-    config = sandbox_config(
-        sandbox,
-        INSTANCE_PATH=str(tmp_path / "instance"),
-        CHECKOUT_RATE_LIMIT_CART_CHANGES="100000/minute",
-        CHECKOUT_RATE_LIMIT_PLACE_ORDER="100000/minute",
-    )
-    app = create_app(config)
-    client = app.test_client()
-    # The session's CSRF token stays valid while examples bind one cart after another.
-    token = csrf_token(parse(client.get("/")))
-    yield Rig(sandbox, app, client, StoreApi(sandbox), token)
-    restore = {"quota": quota["quota"], "window_ms": quota["window_ms"]}
-    requests.post(control, json=restore, timeout=5).raise_for_status()
-
-
 def prepare(rig: Rig, setup: dict[str, Any], needs_page: bool) -> Shopper:
     """Put a cart in the drawn state through the store's API and bind it to the session."""
     state, currency = setup["state"], setup["currency"]
@@ -456,26 +417,6 @@ def exact_amounts(entry, currency: str) -> int:
             assert value == value.quantize(quantum(currency)), where
             checked += 1
     return checked
-
-
-def upstream_since(rig: Rig, marks: tuple[int, int]) -> list:
-    """The app's own calls to either service since the marks (not the test's or the connector's)."""
-    found = []
-    for service, mark in zip((rig.sandbox.bigcommerce, rig.sandbox.loop), marks, strict=True):
-        found += [
-            entry
-            for entry in service.log.entries()
-            if entry.seq > mark and entry.headers.get("User-Agent") == USER_AGENT
-        ]
-    return found
-
-
-def marks(rig: Rig) -> tuple[int, int]:
-    """Where each service's request log ends now."""
-    return tuple(
-        max((entry.seq for entry in service.log.entries()), default=0)
-        for service in (rig.sandbox.bigcommerce, rig.sandbox.loop)
-    )
 
 
 # --- the tests ----------------------------------------------------------------------------

@@ -16,9 +16,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.webhooks.registration import SECRET_HEADER
-from tests.test_property_forms import marks
-from tests.test_property_forms import rig  # noqa: F401  (a fixture)
-from tests.test_property_forms import upstream_since
+from tests.support.rig import marks
+from tests.support.rig import upstream_since
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
@@ -77,7 +76,7 @@ webhook_bodies = st.one_of(
     secret=st.sampled_from(["ours", "ours", "ours", "missing", "wrong", "ours with a space"]),
     content_type=st.sampled_from(["application/json", "text/plain", None]),
 )
-def test_the_webhook_never_fails_or_calls_upstream(rig, body, secret, content_type):  # noqa: F811
+def test_the_webhook_never_fails_or_calls_upstream(rig, body, secret, content_type):
     ours = rig.app.extensions["webhook_secret"]
     headers = {
         "ours": {SECRET_HEADER: ours},

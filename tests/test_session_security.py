@@ -11,16 +11,16 @@ from flask.sessions import SecureCookieSessionInterface
 
 from app import create_app
 from tests.support.app_config import sandbox_config
+from tests.support.offer import choose
+from tests.support.offer import offer_of
+from tests.support.offer import set_quantity
+from tests.support.ordering import card
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
+from tests.support.ordering import place
+from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
-from tests.test_offer import choose
-from tests.test_offer import offer_of
-from tests.test_offer import set_quantity
-from tests.test_place_order import card
-from tests.test_place_order import order_fees
-from tests.test_place_order import orders
-from tests.test_place_order import place
-from tests.test_place_order import start
 
 COOKIE = "checkout_session"
 

@@ -5,54 +5,15 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
-from app import create_app
 from app.sync.jobs import DONE
 from app.sync.jobs import PENDING
 from app.webhooks.registration import SECRET_HEADER
-from tests.support.app_config import sandbox_config
+from tests.support.loop_orders import last_offer
+from tests.support.loop_orders import loop_orders
+from tests.support.loop_orders import upserts
+from tests.support.offer import set_rules
+from tests.support.ordering import place_paid_order
 from tests.support.queue import drain
-from tests.test_offer import choose
-from tests.test_offer import set_rules
-from tests.test_place_order import orders
-from tests.test_place_order import place
-from tests.test_place_order import start
-
-
-@pytest.fixture
-def direct_app(sandbox, tmp_path):
-    """The app on the sandbox, reporting orders to Loop's Orders API itself."""
-    config = sandbox_config(
-        sandbox, INSTANCE_PATH=str(tmp_path / "instance"), CHECKOUT_PLUS_SYNC="direct"
-    )
-    sandbox.disconnect_connector()  # one sync path at a time
-    return create_app(config)
-
-
-def loop_orders(sandbox, order_id: int) -> list[dict]:
-    """The orders the sandbox Loop holds for a BigCommerce order id (its external_id)."""
-    state = sandbox.loop.service.app.extensions["loop_state"]
-    return [order.as_dict() for order in state.orders.all(external_id=str(order_id))]
-
-
-def upserts(sandbox) -> list:
-    """The Orders API upserts Loop received."""
-    return sandbox.loop.log.entries("PUT", "/api/v1/orders")
-
-
-def last_offer(sandbox) -> dict:
-    """Loop's answer to the last analyze: the quote the shopper accepted."""
-    return sandbox.loop.log.entries("POST", "/v1/analyze")[-1].response_json
-
-
-def place_order(client, raw, opt_in: bool) -> int:
-    """Place a paid order, opted in or not; return its BigCommerce id."""
-    _, page = start(client, raw)
-    if opt_in:
-        choose(client, page, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
-    return orders(raw)[-1]["id"]
 
 
 def webhook(order_id: int, delivery: str, scope: str = "store/order/updated") -> dict:
@@ -77,7 +38,7 @@ def test_an_accepted_order_reaches_loop_with_the_quoted_block(direct_app, raw, s
     # Loop's own order, not a sorted one: the push must carry it exactly.
     set_rules(sandbox, modes=["shippingProtection", "returnCoverage"])
     client = direct_app.test_client()
-    order_id = place_order(client, raw, opt_in=True)
+    order_id = place_paid_order(client, raw, opt_in=True)
     offer = last_offer(sandbox)
     assert upserts(sandbox) == []  # the worker sends it, not the shopper's request
     drain(direct_app.extensions["sync_queue"])
@@ -96,7 +57,7 @@ def test_an_accepted_order_reaches_loop_with_the_quoted_block(direct_app, raw, s
 
 def test_a_declined_order_reaches_loop_without_a_block(direct_app, raw, sandbox):
     client = direct_app.test_client()
-    order_id = place_order(client, raw, opt_in=False)
+    order_id = place_paid_order(client, raw, opt_in=False)
     drain(direct_app.extensions["sync_queue"])
     [order] = loop_orders(sandbox, order_id)
     assert order["fees"] == []
@@ -110,7 +71,7 @@ def test_an_order_update_pushes_the_block_again_once_per_delivery(direct_app, ra
     client = direct_app.test_client()
     queue = direct_app.extensions["sync_queue"]
     secret = direct_app.extensions["webhook_secret"]
-    order_id = place_order(client, raw, opt_in=True)
+    order_id = place_paid_order(client, raw, opt_in=True)
     drain(queue)
     assert len(upserts(sandbox)) == 1
     event = webhook(order_id, "delivery-1")
@@ -137,7 +98,7 @@ def test_a_webhook_marks_the_job_pending_before_answering_so_a_crash_loses_nothi
 ):
     client = direct_app.test_client()
     queue = direct_app.extensions["sync_queue"]
-    order_id = place_order(client, raw, opt_in=True)
+    order_id = place_paid_order(client, raw, opt_in=True)
     drain(queue)
     assert queue.jobs.for_order(order_id).state == DONE
     answer = deliver(
@@ -156,7 +117,7 @@ def test_a_webhook_marks_the_job_pending_before_answering_so_a_crash_loses_nothi
 def test_a_webhook_without_the_secret_is_refused_and_queues_nothing(direct_app, raw, sandbox):
     client = direct_app.test_client()
     queue = direct_app.extensions["sync_queue"]
-    order_id = place_order(client, raw, opt_in=True)
+    order_id = place_paid_order(client, raw, opt_in=True)
     drain(queue)
     for secret in (None, "", "x" * 64, direct_app.extensions["webhook_secret"][:-1]):
         response = deliver(client, webhook(order_id, f"forged-{secret}"), secret)
@@ -183,7 +144,7 @@ def test_a_webhook_for_another_store_or_no_order_is_ignored(direct_app, raw, san
 def test_an_update_while_the_push_runs_is_sent_after_it(direct_app, raw, sandbox):
     client = direct_app.test_client()
     queue = direct_app.extensions["sync_queue"]
-    order_id = place_order(client, raw, opt_in=True)
+    order_id = place_paid_order(client, raw, opt_in=True)
     job = queue.jobs.for_order(order_id)
     queue.huey.flush()  # this test runs the job by hand
     sandbox.set_faults("loop PUT /api/v1/orders delay=0.6 times=1")
@@ -201,7 +162,7 @@ def test_an_update_while_the_push_runs_is_sent_after_it(direct_app, raw, sandbox
 def test_an_order_with_no_job_is_pushed_with_the_block_it_carries(direct_app, app, raw, sandbox):
     # Placed while the connector path was on: the block is on the order's metafields.
     connector_client = app.test_client()
-    order_id = place_order(connector_client, raw, opt_in=True)
+    order_id = place_paid_order(connector_client, raw, opt_in=True)
     drain(app.extensions["sync_queue"])
     client = direct_app.test_client()
     event = webhook(order_id, "after-switch", scope="store/order/statusUpdated")

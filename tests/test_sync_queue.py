@@ -15,26 +15,17 @@ from app.sync.jobs import PENDING
 from app.sync.queue import MAX_ATTEMPTS
 from app.webhooks.registration import SECRET_HEADER
 from tests.support.app_config import sandbox_config
+from tests.support.metafields import BATCH
+from tests.support.metafields import accepted_values
+from tests.support.metafields import add_metafield
+from tests.support.metafields import by_key
+from tests.support.metafields import fill_metafields
+from tests.support.ordering import metafields
+from tests.support.ordering import opted_in_order
+from tests.support.ordering import orders
+from tests.support.ordering import place
+from tests.support.ordering import start
 from tests.support.queue import drain
-from tests.test_checkout_plus_metafields import add_metafield
-from tests.test_checkout_plus_metafields import by_key
-from tests.test_checkout_plus_metafields import fill_metafields
-from tests.test_offer import choose
-from tests.test_place_order import metafields
-from tests.test_place_order import orders
-from tests.test_place_order import place
-from tests.test_place_order import start
-
-BATCH = "POST /stores/*/v3/orders/metafields"
-
-
-def opted_in_order(client, raw) -> int:
-    """Place a paid, protected order and return its id."""
-    _, page = start(client, raw)
-    choose(client, page, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
-    [order] = orders(raw)
-    return order["id"]
 
 
 def test_placing_an_order_stores_the_job_before_the_confirmation(app, client, raw, sandbox):
@@ -134,17 +125,6 @@ def test_an_opted_out_order_queues_nothing(app, client, raw, sandbox):
 
 
 GET_METAFIELDS = "GET /stores/*/v3/orders/*/metafields"
-
-
-def accepted_values(sandbox) -> dict[str, str]:
-    """The four values of the quote the shopper accepted, as the connector must read them."""
-    offer = sandbox.loop.log.entries("POST", "/v1/analyze")[-1].response_json
-    return {
-        "session_id": offer["sessionId"],
-        "accepted_offer_mode": json.dumps(offer["mode"], separators=(",", ":")),
-        "fee_amount": str(offer["chargeInstructions"]["amount"]),
-        "fee_currency": offer["chargeInstructions"]["currencyCode"],
-    }
 
 
 def limiter(sandbox):

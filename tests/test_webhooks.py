@@ -15,16 +15,15 @@ from app.webhooks.registration import ORDER_SCOPES
 from app.webhooks.registration import SECRET_HEADER
 from app.webhooks.registration import register_order_webhooks
 from tests.support.app_config import TEST_SECRET_KEY
+from tests.support.loop_orders import loop_orders
+from tests.support.loop_orders import upserts
 from tests.support.openapi import validate_traffic
+from tests.support.ordering import place_paid_order
 from tests.support.queue import drain
-from tests.test_sync_direct import direct_app  # noqa: F401  (a fixture)
-from tests.test_sync_direct import loop_orders
-from tests.test_sync_direct import place_order
-from tests.test_sync_direct import upserts
 
 
 @pytest.fixture
-def served(direct_app):  # noqa: F811
+def served(direct_app):
     """The direct-path app served on a loopback port, where the sandbox store can deliver."""
     server = make_server("127.0.0.1", 0, direct_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -48,7 +47,7 @@ def deliveries(sandbox, destination: str) -> list[dict]:
     return [d for d in body["data"] if d["destination"] == destination]
 
 
-def test_registering_twice_keeps_one_subscription_per_scope(direct_app, served, raw, sandbox):  # noqa: F811
+def test_registering_twice_keeps_one_subscription_per_scope(direct_app, served, raw, sandbox):
     bigcommerce = direct_app.extensions["bigcommerce"]
     secret = direct_app.extensions["webhook_secret"]
     first = register_order_webhooks(bigcommerce, served, secret)
@@ -66,12 +65,12 @@ def test_registering_twice_keeps_one_subscription_per_scope(direct_app, served, 
     assert validate_traffic(exchanges) == []  # every call and answer as webhooks.v3.yml says
 
 
-def test_the_stores_own_deliveries_push_the_order_again(direct_app, served, raw, sandbox):  # noqa: F811
+def test_the_stores_own_deliveries_push_the_order_again(direct_app, served, raw, sandbox):
     register_order_webhooks(
         direct_app.extensions["bigcommerce"], served, direct_app.extensions["webhook_secret"]
     )
     client = direct_app.test_client()
-    order_id = place_order(client, raw, opt_in=True)  # payment fires status and update events
+    order_id = place_paid_order(client, raw, opt_in=True)  # payment fires status and update events
     destination = served + "/webhooks/bigcommerce"
     delivered = deliveries(sandbox, destination)
     scopes = {d["scope"] for d in delivered}

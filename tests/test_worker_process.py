@@ -15,11 +15,11 @@ import pytest
 from app.sync.jobs import DONE
 from app.sync.jobs import PENDING
 from tests.support.app_config import sandbox_config
-from tests.test_sync_queue import accepted_values
-from tests.test_sync_queue import opted_in_order
+from tests.support.metafields import BATCH
+from tests.support.metafields import accepted_values
+from tests.support.ordering import opted_in_order
 
 PROJECT = Path(__file__).resolve().parent.parent
-BATCH = "POST /stores/*/v3/orders/metafields"
 
 
 def worker(app, sandbox) -> subprocess.Popen:

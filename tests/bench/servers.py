@@ -6,7 +6,6 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import requests
 
+from tests.support.processes import free_port
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "bench-secret-key-" + "0" * 32
 # The production settings of ``python -m app`` in live mode (app/__main__.py).
@@ -31,13 +32,6 @@ WEB_THREADS = 8
 SANDBOX_THREADS = 8
 SANDBOX_KEEP_ALIVE_SECONDS = 75
 PR_SET_PDEATHSIG = 1
-
-
-def free_port() -> int:
-    """Return a loopback port that is free now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:

@@ -16,13 +16,13 @@ import pytest
 from playwright.sync_api import Page
 
 from app.sync.jobs import FAILED
+from tests.support.admin import ADMIN
+from tests.support.admin import PAGE as ADMIN_PAGE
 from tests.support.axe import describe
 from tests.support.axe import run_axe
 from tests.support.browser_states import STATES
-from tests.test_admin import ADMIN
-from tests.test_admin import PAGE as ADMIN_PAGE
-from tests.test_sync_direct import place_order
-from tests.test_sync_queue import BATCH
+from tests.support.metafields import BATCH
+from tests.support.ordering import place_paid_order
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -36,9 +36,9 @@ def test_no_wcag_violations(axe_page: Page, store, sandbox, state):
 
 def admin_with_every_panel_filled(app, raw, sandbox) -> dict[str, str]:
     """Give the admin page something in every panel; return the lookups that show it all."""
-    place_order(app.test_client(), raw, opt_in=False)
+    place_paid_order(app.test_client(), raw, opt_in=False)
     sandbox.set_faults(f"bigcommerce {BATCH} status=403")  # refused for good: a failed job
-    failed = place_order(app.test_client(), raw, opt_in=True)
+    failed = place_paid_order(app.test_client(), raw, opt_in=True)
     jobs, deadline = app.extensions["sync_queue"].jobs, time.monotonic() + 10
     # The worker beside the live server runs the job; wait for it to fail before going on.
     while (job := jobs.for_order(failed)) is None or job.state != FAILED:

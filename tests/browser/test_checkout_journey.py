@@ -10,11 +10,11 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.support.addresses import OHIO
+from tests.support.ordering import metafields
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
+from tests.support.ordering import payments
 from tests.support.shopper_checks import add_from_catalog
-from tests.test_place_order import metafields
-from tests.test_place_order import order_fees
-from tests.test_place_order import orders
-from tests.test_place_order import payments
 
 
 def written_block(raw, order_id: int, expected: int) -> dict[str, str]:

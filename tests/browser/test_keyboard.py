@@ -17,6 +17,8 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.support.addresses import OHIO
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
 from tests.support.shopper_checks import CARD
 from tests.support.shopper_checks import SNEAKERS
 from tests.support.shopper_checks import SNEAKERS_NAME
@@ -26,8 +28,6 @@ from tests.support.shopper_checks import offer
 from tests.support.shopper_checks import open_checkout
 from tests.support.shopper_checks import screenshot
 from tests.support.shopper_checks import settle
-from tests.test_place_order import order_fees
-from tests.test_place_order import orders
 
 # What the focused element is, and how its focus shows.
 FOCUSED = """() => {

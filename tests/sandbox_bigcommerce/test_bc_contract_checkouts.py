@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support.contract_client import CA_ADDRESS
+from tests.support.addresses import CA_ADDRESS
 from tests.support.contract_client import FEE
 from tests.support.contract_client import create_cart
 from tests.support.contract_client import failed

@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from tests.support.contract_client import CA_ADDRESS
+from tests.support.addresses import CA_ADDRESS
 from tests.support.contract_client import FEE
 from tests.support.contract_client import create_cart
 from tests.support.contract_client import failed

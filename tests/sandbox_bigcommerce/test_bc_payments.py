@@ -3,7 +3,7 @@
 import base64
 import json
 
-from tests.support.contract_client import KW_ADDRESS
+from tests.support.addresses import KW_ADDRESS
 from tests.support.contract_client import card
 from tests.support.contract_client import failed
 from tests.support.contract_client import ok

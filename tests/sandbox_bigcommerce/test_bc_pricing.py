@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support.contract_client import CA_ADDRESS
-from tests.support.contract_client import DE_ADDRESS
+from tests.support.addresses import CA_ADDRESS
+from tests.support.addresses import DE_ADDRESS
+from tests.support.addresses import JP_ADDRESS
+from tests.support.addresses import KW_ADDRESS
+from tests.support.addresses import NY_ADDRESS
 from tests.support.contract_client import FEE
-from tests.support.contract_client import JP_ADDRESS
-from tests.support.contract_client import KW_ADDRESS
-from tests.support.contract_client import NY_ADDRESS
 from tests.support.contract_client import create_cart
 from tests.support.contract_client import failed
 from tests.support.contract_client import ok

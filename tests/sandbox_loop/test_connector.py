@@ -11,13 +11,7 @@ from app.sandbox.loop.connector import read_checkout_plus_block
 from app.sandbox.loop.settings import CONNECTOR_WEBHOOK_PATH
 from app.sandbox.loop.settings import CONNECTOR_WEBHOOK_SECRET
 from app.sandbox.loop.settings import CONNECTOR_WEBHOOK_SECRET_HEADER
-
-COMPLETE = {
-    "session_id": "lop_a1b2c3d4e5f6g7h8i9j0",
-    "accepted_offer_mode": '["returnCoverage","shippingProtection"]',
-    "fee_amount": "798",
-    "fee_currency": "USD",
-}
+from tests.support.metafields import COMPLETE
 
 MALFORMED = [
     ("session_id", "lop_123"),

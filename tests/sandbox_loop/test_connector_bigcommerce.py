@@ -16,7 +16,7 @@ from app.sandbox import credentials
 from app.sandbox.loop import LoopState
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
-from tests.sandbox_loop.test_connector import COMPLETE
+from tests.support.metafields import COMPLETE
 
 bigcommerce = pytest.importorskip("app.sandbox.bigcommerce")
 if not hasattr(bigcommerce, "create_service"):

@@ -157,6 +157,7 @@ def offered(*modes: str) -> State:
     """The checkout with the offer shown for these modes (set in the sandbox Loop's rules)."""
 
     def reach(page: Page, store, sandbox: Sandbox) -> None:
+        """Open a checkout whose offer covers these modes."""
         set_rules(sandbox, modes=list(modes))
         open_checkout(page, store)
         expect_offered(page, list(modes))

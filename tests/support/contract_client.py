@@ -11,6 +11,7 @@ import simplejson
 
 from app.sandbox import credentials
 from app.sandbox.service import dumps
+from tests.support.addresses import CA_ADDRESS
 from tests.support.openapi import is_documented
 from tests.support.openapi import request_problems
 from tests.support.openapi import validate_requests_response
@@ -25,19 +26,6 @@ PAYMENTS_ACCEPT = "application/vnd.bc.v1+json"
 # test can prove each sandbox endpoint was contract-checked both ways.
 CHECKED: set[tuple[str, str, str]] = set()
 
-CA_ADDRESS = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "email": "jane@example.com",
-    "address1": "1 Market St",
-    "city": "San Francisco",
-    "state_or_province": "California",
-    "state_or_province_code": "CA",
-    "country_code": "US",
-    "postal_code": "94105",
-    "phone": "+14155550100",
-}
-
 
 METAFIELD = {
     "permission_set": "read_and_sf_access",
@@ -45,47 +33,6 @@ METAFIELD = {
     "key": "session_id",
     "value": "lop_AAAAAAAAAAAAAAAAAAAA",
     "description": "Loop session",
-}
-
-KW_ADDRESS = {
-    "first_name": "Sara",
-    "last_name": "Ali",
-    "email": "sara@example.com",
-    "address1": "Gulf Road 1",
-    "city": "Kuwait City",
-    "country_code": "KW",
-    "state_or_province": "",
-    "postal_code": "15000",
-}
-
-JP_ADDRESS = {
-    "first_name": "Aiko",
-    "last_name": "Sato",
-    "email": "aiko@example.com",
-    "address1": "1-1 Chiyoda",
-    "city": "Tokyo",
-    "country_code": "JP",
-    "state_or_province": "Tokyo",
-    "postal_code": "100-0001",
-}
-
-NY_ADDRESS = {
-    **CA_ADDRESS,
-    "city": "New York",
-    "state_or_province": "New York",
-    "state_or_province_code": "NY",
-    "postal_code": "10001",
-}
-
-DE_ADDRESS = {
-    "first_name": "Jonas",
-    "last_name": "Weber",
-    "email": "jonas@example.com",
-    "address1": "Unter den Linden 1",
-    "city": "Berlin",
-    "country_code": "DE",
-    "state_or_province": "",
-    "postal_code": "10117",
 }
 
 FEE = {

@@ -96,6 +96,7 @@ class LoopApi:
     """Calls the sandbox Loop over HTTP the way an integration would."""
 
     def __init__(self, url: str) -> None:
+        """Call the sandbox Loop at ``url`` over one pooled session."""
         self.url = url
         self.http = requests.Session()
 
@@ -127,5 +128,6 @@ class LoopApi:
 
 
 def _auth(key: str | None, headers: dict[str, str]) -> dict[str, str]:
+    """The X-Authorization header for ``key`` (if any), with extra headers named in snake case."""
     extra = {name.replace("_", "-"): value for name, value in headers.items()}
     return {**({"X-Authorization": key} if key else {}), **extra}

@@ -13,6 +13,7 @@ class StoreApi:
     """The sandbox store's API, called the way a merchant's storefront would call it."""
 
     def __init__(self, sandbox: Sandbox) -> None:
+        """Call the sandbox store's API with the app's access token."""
         self.base = f"{sandbox.bigcommerce.url}/stores/{credentials.BIGCOMMERCE_STORE_HASH}"
         self.session = requests.Session()
         self.session.headers.update(
