@@ -4,7 +4,7 @@ The copy is made the way a merchant's designer would: the offer's description fo
 of modes is rewritten and the brand colour is changed on its one line in theme.css. The HTML
 tests and the browser tests of the offer and of every styleguide state then run against the
 copy (CHECKOUT_TEMPLATES_DIR and CHECKOUT_STATIC_DIR, which tests/support/app_config.py passes on).
-The other way round, a copy that loses a contract hook fails: tests/test_styleguide.py.
+The other way round, a copy that loses a contract hook fails: tests/styleguide/test_styleguide.py.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ BRAND_LINE = re.compile(r"^(\s*--color-brand:\s*)#[0-9a-fA-F]{6};", re.MULTILINE
 NEW_BRAND = "#0b6e4f"  # a deep green: 6.3:1 on white
 # The HTML tests and the browser tests that show the offer, the checkout and every state.
 SUITES = [
-    "tests/test_checkout_page.py",
-    "tests/test_offer.py",
-    "tests/test_styleguide.py",
+    "tests/checkout/test_checkout_page.py",
+    "tests/checkout_plus/test_offer.py",
+    "tests/styleguide/test_styleguide.py",
     "tests/test_html_validity.py",
     "tests/browser/test_offer_in_browser.py",
     "tests/browser/test_styleguide_in_browser.py",

@@ -270,7 +270,7 @@ def test_a_csrf_failure_under_htmx_asks_for_a_full_reload(client, sandbox):
 
 
 # BigCommerce authenticates its deliveries with the shared secret header and has no CSRF
-# token; tests/test_sync_direct.py shows a missing or wrong secret refused with nothing queued.
+# token; tests/sync/test_sync_direct.py shows a missing or wrong secret refused with nothing queued.
 CSRF_EXEMPT = {"webhooks.bigcommerce_webhook"}
 
 

@@ -282,10 +282,10 @@ SECTIONS = {
 
 # POST rules that take no form, each with the file that covers it.
 NOT_FORMS = {
-    "webhooks.bigcommerce_webhook": "tests/test_property_webhook.py",
+    "webhooks.bigcommerce_webhook": "tests/webhooks/test_property_webhook.py",
     # Its only field is the CSRF token; the job id is in the path.
     "admin.retry_job": (
-        "tests/test_admin.py::test_retrying_an_unknown_or_malformed_job_is_404_and_changes_nothing"
+        "tests/admin/test_admin.py::test_retrying_an_unknown_or_malformed_job_is_404_and_changes_nothing"
     ),
 }
 

@@ -19,8 +19,8 @@ from app.styleguide.contract import check
 from app.styleguide.entries import ENTRIES
 from tests.support.app_config import sandbox_config
 from tests.support.pages import parse
+from tests.support.paths import PROJECT
 
-PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
 OFFER = "components/checkout_plus_offer.html"
 # Templates the styleguide does not show: the demo store, the no-cart page, the merchant's

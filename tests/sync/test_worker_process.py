@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,7 @@ from tests.support.app_config import sandbox_config
 from tests.support.metafields import BATCH
 from tests.support.metafields import accepted_values
 from tests.support.ordering import opted_in_order
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.support.paths import PROJECT
 
 
 def worker(app, sandbox) -> subprocess.Popen:

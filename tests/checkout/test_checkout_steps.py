@@ -17,6 +17,7 @@ from tests.support.pages import HTMX
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
+from tests.support.paths import PROJECT
 from tests.support.steps import given_email
 from tests.support.steps import post
 from tests.support.steps import prefixed
@@ -129,9 +130,8 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
 
 
 def test_the_payment_section_has_its_place_at_the_end_of_the_main_column():
-    from pathlib import Path
 
-    page = Path(__file__).resolve().parent.parent / "templates" / "checkout" / "page.html"
+    page = PROJECT / "templates" / "checkout" / "page.html"
     main = page.read_text().split('<div class="checkout__main">')[1].split("</div>")[0]
     lines = [line.strip() for line in main.strip().splitlines()]
     assert lines[-1] == '{% include "components/checkout_payment.html" ignore missing %}'

@@ -1,6 +1,7 @@
 """The order ledger: one placement at a time per checkout, and what it recorded.
 
-Every test runs on SQLite and on Redis (skipped without REDIS_URL; see ``tests/test_stores``).
+Every test runs on SQLite and on Redis (skipped without REDIS_URL; see ``tests/test_stores.py``
+and ``tests/support/stores.py``).
 """
 
 from __future__ import annotations

@@ -417,7 +417,7 @@ def test_a_failing_upstream_gets_a_message_not_a_500(
     [NO_SUCH_JOB, "x", "not-hex-" * 4, "A" * 32, "%00", "..%2F..%2Fetc", "é" * 32, "1" * 500],
 )
 def test_retrying_an_unknown_or_malformed_job_is_404_and_changes_nothing(app, client, job_id):
-    """The hostile-input test for the retry route (tests/test_property_forms.py NOT_FORMS)."""
+    """The hostile-input test of the retry route (see NOT_FORMS in test_property_forms.py)."""
     token = csrf_token(parse(client.get("/")))  # any form of the session gives one
     before = app.extensions["sync_queue"].jobs.count_by_state()
     response = client.post(f"{PAGE}/jobs/{job_id}/retry", data={"csrf_token": token}, headers=ADMIN)
