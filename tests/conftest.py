@@ -16,10 +16,25 @@ from tests.support.contract_client import BigCommerceClient
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
 from tests.support.rig import Rig
+from tests.support.specs import MISSING
+from tests.support.specs import require_specs
+from tests.support.specs import spec_dir
 from tests.support.store_api import StoreApi
 from tests.support.stores import BACKENDS
 from tests.support.stores import Backend
 from tests.support.stores import open_backend
+
+
+def pytest_report_header(config) -> str:
+    """Say which BigCommerce specs the contract tests read, or that they will not run."""
+    folder = spec_dir()
+    return f"BigCommerce specs: {folder}" if folder else f"BigCommerce specs: none. {MISSING}"
+
+
+@pytest.fixture
+def bigcommerce_specs():
+    """BigCommerce's OpenAPI folder: a contract test skips without it (fails under CI=true)."""
+    return require_specs()
 
 
 @pytest.fixture(autouse=True)

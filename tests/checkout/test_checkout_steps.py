@@ -742,6 +742,7 @@ def test_bigcommerce_failing_during_a_step_gives_the_503_page(client, store, san
     assert parse(response).select_one("h1").get_text() == "Checkout is briefly unavailable"
 
 
+@pytest.mark.usefixtures("bigcommerce_specs")
 def test_the_steps_bigcommerce_traffic_follows_the_spec(client, store, sandbox):
 
     cart_id = store.create_cart([(SNEAKERS, 1), (MAP_PDF, 1)])

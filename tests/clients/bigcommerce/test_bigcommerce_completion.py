@@ -1,7 +1,7 @@
 """The client calls that complete a checkout: fees, the order, payment and order metafields.
 
 Every test talks HTTP to the sandbox store, and every exchange it causes (set-up included) is
-checked against BigCommerce's official OpenAPI files when the test ends.
+checked against BigCommerce's official OpenAPI files when the test ends (when they are there).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from tests.support.openapi import is_documented
 from tests.support.openapi import logged_request_parts
 from tests.support.openapi import validate_logged_exchange
 from tests.support.openapi import validate_request
+from tests.support.specs import spec_dir
 
 STORE_HASH = credentials.BIGCOMMERCE_STORE_HASH
 ADDRESS = CA_ADDRESS
@@ -59,7 +60,13 @@ class Traffic:
         return self.log.entries(method, f"/stores/{STORE_HASH}{path_glob}")
 
     def verify(self) -> None:
-        """Validate every logged request and response; undocumented ones must be expected."""
+        """Validate every logged request and response; undocumented ones must be expected.
+
+        Only with BigCommerce's specs (``tests.support.specs``): without them the tests still
+        check the client's behaviour, and the contract tests skip.
+        """
+        if spec_dir() is None:
+            return
         for entry in self.log.entries():
             self._wait_for_response(entry)
             if is_documented(entry.method, entry.path, entry.status):

@@ -6,9 +6,13 @@ validated against BigCommerce's official OpenAPI files.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.openapi import validate_traffic
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
+
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
 
 
 def shop_and_check_out(client) -> None:

@@ -8,6 +8,8 @@ from tests.support.contract_client import create_cart
 from tests.support.contract_client import failed
 from tests.support.contract_client import ok
 
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
+
 
 def test_create_cart(client):
     body = {

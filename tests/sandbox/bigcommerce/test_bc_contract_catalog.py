@@ -8,6 +8,8 @@ from tests.support.contract_client import BigCommerceClient
 from tests.support.contract_client import failed
 from tests.support.contract_client import ok
 
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
+
 EXPECTED_USD = {
     101: ("Trail Runner Sneakers", "physical", "TRS-101", Decimal("89.00")),
     102: ("Merino Wool Socks (3-pack)", "physical", "MWS-102", Decimal("24.50")),

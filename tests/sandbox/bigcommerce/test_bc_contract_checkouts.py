@@ -11,6 +11,8 @@ from tests.support.contract_client import failed
 from tests.support.contract_client import ok
 from tests.support.contract_client import ready_checkout
 
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
+
 OPTIONS = {"include": "consignments.available_shipping_options"}
 
 

@@ -8,6 +8,8 @@ from tests.support.contract_client import ok
 from tests.support.contract_client import place_order
 from tests.support.contract_client import ready_checkout
 
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
+
 
 @pytest.fixture
 def order_id(client):

@@ -5,6 +5,8 @@ import pytest
 from tests.support.contract_client import failed
 from tests.support.contract_client import ok
 
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
+
 HOOK = {
     "scope": "store/order/*",
     "destination": "https://hooks.example.com/bigcommerce",

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from werkzeug.exceptions import HTTPException
 
 from tests.support.contract_client import CHECKED
+
+pytestmark = pytest.mark.usefixtures("bigcommerce_specs")  # a test of BigCommerce's contract
 
 
 def sandbox_operations(app) -> set[tuple[str, str]]:
