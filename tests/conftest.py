@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 import requests
 from flask import got_request_exception
+from hypothesis import HealthCheck
+from hypothesis import settings
 
 from app import create_app
 from app.clients.http import build_session
@@ -23,6 +26,29 @@ from tests.support.store_api import StoreApi
 from tests.support.stores import BACKENDS
 from tests.support.stores import Backend
 from tests.support.stores import open_backend
+
+# Hypothesis: "ci" runs the same examples every time and keeps no database, so a red run is
+# red again on a rerun and prints the blob that reproduces it; "dev" draws new examples each
+# run and replays past failures from the local database (.hypothesis/). HYPOTHESIS_PROFILE
+# picks one by name. Neither has a deadline (a time limit per example, which a loaded two-core
+# machine can miss; the tests that call the sandboxes set none either), and "ci" skips the
+# too-slow check of data generation as Hypothesis' own CI settings do. Both start from
+# Hypothesis' defaults, whatever CI variable is set. A test's own @settings (max_examples,
+# health checks) still apply: this runs before any test module is imported.
+_DEFAULT = settings.get_profile("default")
+settings.register_profile(
+    "ci",
+    parent=_DEFAULT,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", parent=_DEFAULT, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 def pytest_report_header(config) -> str:
