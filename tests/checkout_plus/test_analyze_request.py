@@ -24,6 +24,7 @@ from app.checkout_plus.analyze_request import region_of
 from app.clients.bigcommerce.models import Checkout
 from app.money import to_major
 from app.sandbox.loop.analyze_request import parse_analyze_request
+from tests.support.loop_requests import LoopApi
 from tests.support.specs import require_specs
 
 SESSION_ID = "lop_a1b2c3d4e5f6g7h8i9j0"
@@ -428,6 +429,28 @@ def test_kwd_amounts_have_three_decimals(store):
     cart = request["cart"]
     assert (cart["subtotalAmount"], cart["totalDiscountAmount"]) == (7525, 1500)
     assert (cart["discountedSubtotalAmount"], cart["totalAmount"]) == (6025, 6025)
+
+
+@pytest.mark.parametrize(
+    ("currency", "subtotal"),
+    [("JPY", Decimal("-0.5")), ("USD", Decimal("-0.01"))],
+    ids=["JPY -0.5", "USD -0.01"],
+)
+def test_a_negative_subtotal_is_sent_as_zero_and_loop_accepts_it(
+    store, sandbox, currency, subtotal
+):
+    # A subtotal below zero (-0.5 yen rounds to -1) must never reach Loop, which refuses any
+    # negative amount with a 400: the request says 0.
+    cart_id = store.create_cart([(102, 1)], currency=currency)
+    checkout = dataclasses.replace(
+        Checkout.parse(store.checkout(cart_id)),
+        subtotal_ex_tax=subtotal,
+        subtotal_inc_tax=subtotal,
+    )
+    request = build_analyze_request(checkout, **{"session_id": None, **SETTINGS})
+    assert request["cart"]["subtotalAmount"] == 0
+    answer = LoopApi(sandbox.loop.url).analyze(request)
+    assert answer.status_code == 200, answer.text
 
 
 def test_mixed_physical_and_digital(store):
