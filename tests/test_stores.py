@@ -32,6 +32,14 @@ from tests.support.queue import drain
 from tests.support.stores import Backend
 from tests.support.stores import open_backend
 from tests.support.stores import race
+from tests.support.waiting import wait_until
+
+
+def a_moment_later() -> None:
+    """Return once the wall clock has moved on: whatever is stored next has a later time."""
+    now = time.time()
+    wait_until(lambda: time.time() > now, message="the clock to move on")
+
 
 # Sync jobs
 
@@ -72,7 +80,7 @@ def test_jobs_in_a_state_come_oldest_first_and_keep_their_place(backend):
     ids = []
     for order_id in (30, 10, 20):
         ids.append(jobs.add(order_id, {}).id)
-        time.sleep(0.005)
+        a_moment_later()
     assert [job.id for job in jobs.in_state(PENDING)] == ids
     assert jobs.finish(ids[0], DONE) is True
     assert jobs.finish(ids[1], FAILED, "refused") is True
@@ -159,7 +167,7 @@ def test_jobs_are_counted_by_state_and_listed_oldest_first_up_to_a_limit(backend
     ids = []
     for order_id in (1, 2, 3, 4):
         ids.append(jobs.add(order_id, {}).id)
-        time.sleep(0.005)
+        a_moment_later()
     jobs.finish(ids[0], DONE)
     jobs.finish(ids[2], FAILED, "refused")
     assert backend.jobs().count_by_state() == {PENDING: 2, DONE: 1, FAILED: 1}
@@ -174,7 +182,7 @@ def test_a_job_knows_when_it_last_changed(backend):
     before = time.time()
     job = jobs.add(6, {})
     assert before <= job.updated_at <= time.time()
-    time.sleep(0.01)
+    a_moment_later()
     jobs.finish(job.id, FAILED, "refused")
     failed = jobs.get(job.id)
     assert failed.updated_at > job.updated_at

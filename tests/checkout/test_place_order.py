@@ -33,6 +33,7 @@ from tests.support.ordering import place
 from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
+from tests.support.waiting import wait_until
 
 
 def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(app, client, raw, sandbox):
@@ -350,9 +351,8 @@ def test_a_payment_whose_answer_is_lost_is_found_and_finished_on_retry(app, clie
     response = place(client, client.get("/checkout"))
     assert response.status_code in (404, 422)  # no answer: we cannot say it was charged
     [order] = orders(raw)
-    deadline = time.monotonic() + 5
-    while orders(raw)[0]["status_id"] != 11 and time.monotonic() < deadline:
-        time.sleep(0.1)  # the sandbox charges the card once its delay is over
+    # The sandbox charges the card once its delay is over.
+    wait_until(lambda: orders(raw)[0]["status_id"] == 11, message="the delayed payment to land")
     client.get(f"/checkout?cart_id={order['cart_id']}")
     again = place(client, page)
     assert again.status_code == 303

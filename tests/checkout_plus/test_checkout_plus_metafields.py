@@ -7,7 +7,6 @@ sandbox connector then reads the order the way the real one does.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 import pytest
@@ -36,6 +35,7 @@ from tests.support.ordering import metafields
 from tests.support.ordering import orders
 from tests.support.ordering import place
 from tests.support.ordering import start
+from tests.support.waiting import wait_until
 
 SESSION = "lop_A1b2C3d4E5f6G7h8I9j0"
 SINGLE = "POST /stores/*/v3/orders/*/metafields"
@@ -365,9 +365,7 @@ def test_an_answer_lost_after_the_write_is_found_on_the_next_run(sandbox, raw, o
     with pytest.raises(BigCommerceUnavailable):
         impatient.write(order_id, block())
     [slow] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/orders/metafields")
-    deadline = time.monotonic() + 5
-    while slow.status is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: slow.status is not None, message="the store answering the batch")
     assert slow.status == 200
     BlockWriter(bigcommerce(sandbox)).write(order_id, block())
     assert by_key(raw, order_id) == FOUR

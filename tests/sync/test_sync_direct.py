@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from app.sync.jobs import DONE
 from app.sync.jobs import PENDING
@@ -14,6 +13,7 @@ from tests.support.loop_orders import upserts
 from tests.support.offer import set_rules
 from tests.support.ordering import place_paid_order
 from tests.support.queue import drain
+from tests.support.waiting import wait_until
 
 
 def webhook(order_id: int, delivery: str, scope: str = "store/order/updated") -> dict:
@@ -150,7 +150,8 @@ def test_an_update_while_the_push_runs_is_sent_after_it(direct_app, raw, sandbox
     sandbox.set_faults("loop PUT /api/v1/orders delay=0.6 times=1")
     running = threading.Thread(target=queue.run, args=(job.id,))
     running.start()
-    time.sleep(0.3)  # the push is on its way, with the order as it was
+    # The push has reached Loop, which holds it for 0.6 s: it carries the order as it was.
+    wait_until(lambda: upserts(sandbox), message="the push reaching Loop")
     queue.resync(order_id)  # a webhook's resync task, run by another worker thread meanwhile
     running.join()
     assert queue.jobs.for_order(order_id).state == PENDING

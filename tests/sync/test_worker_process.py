@@ -6,10 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-
-import pytest
 
 from app.sync.jobs import DONE
 from app.sync.jobs import PENDING
@@ -18,6 +15,7 @@ from tests.support.metafields import BATCH
 from tests.support.metafields import accepted_values
 from tests.support.ordering import opted_in_order
 from tests.support.paths import PROJECT
+from tests.support.waiting import wait_until
 
 
 def worker(app, sandbox) -> subprocess.Popen:
@@ -55,12 +53,14 @@ def keys_on(sandbox, order_id: int) -> Counter:
 
 def wait_for(condition, seconds: float, what: str, process: subprocess.Popen) -> None:
     """Poll until ``condition()`` holds; on time-out, fail with what the worker printed."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail(f"{what} did not happen within {seconds} s:\n{process.stdout.read()}")
-        time.sleep(0.02)
+
+    def printed() -> str:
+        process.kill()
+        return f"{what}; the worker printed:\n{process.stdout.read()}"
+
+    wait_until(
+        condition, timeout=seconds, message=printed, give_up=lambda: process.poll() is not None
+    )
 
 
 def test_a_worker_killed_mid_block_is_restarted_and_completes_it(app, client, raw, sandbox):

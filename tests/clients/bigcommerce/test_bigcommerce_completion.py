@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import logging
 import re
-import time
 from decimal import Decimal
 
 import pytest
@@ -34,6 +33,7 @@ from tests.support.openapi import logged_request_parts
 from tests.support.openapi import validate_logged_exchange
 from tests.support.openapi import validate_request
 from tests.support.specs import spec_dir
+from tests.support.waiting import wait_until
 
 STORE_HASH = credentials.BIGCOMMERCE_STORE_HASH
 ADDRESS = CA_ADDRESS
@@ -86,9 +86,10 @@ class Traffic:
     @staticmethod
     def _wait_for_response(entry) -> None:
         """Give a request the client stopped waiting for the time to be answered."""
-        deadline = time.monotonic() + 5
-        while entry.status is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(
+            lambda: entry.status is not None,
+            message=f"the store answering {entry.method} {entry.path}",
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ through BigCommerce's public API, then synced by hand or by webhook delivery."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from app.sandbox.loop import LoopState
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
 from tests.support.metafields import COMPLETE
+from tests.support.waiting import wait_until
 
 bigcommerce = pytest.importorskip("app.sandbox.bigcommerce")
 if not hasattr(bigcommerce, "create_service"):
@@ -268,16 +268,6 @@ def test_a_webhook_delivery_triggers_a_sync(store, connected, loop_api):
     assert record.protected is True
 
 
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    """Poll until a predicate holds or the time is up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_bigcommerce_webhooks_reach_the_connector(store, connected, loop, loop_api):
     # Subscribe the way Loop's connector is subscribed: with its own token and secret header.
     hook = requests.post(
@@ -308,7 +298,7 @@ def test_bigcommerce_webhooks_reach_the_connector(store, connected, loop, loop_a
             and (orders[-1].checkout_plus.protected)
         )
 
-    assert wait_for(protected_by_webhook)
+    wait_until(protected_by_webhook, message="the order protected by a webhook delivery")
     webhook_calls = loop.log.entries("POST", connected.connector.webhook_path)
     assert webhook_calls
     assert all(entry.status == 200 for entry in webhook_calls)
