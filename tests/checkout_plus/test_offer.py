@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app import create_app
@@ -146,12 +144,11 @@ def test_a_slow_loop_is_given_up_on_within_the_budget(sandbox, store, tmp_path):
     sandbox.set_faults("loop POST /v1/analyze delay=2")
     cart_id = store.create_cart([(SNEAKERS, 1)])
     client.get(f"/checkout?cart_id={cart_id}")
-    started = time.monotonic()
     response = client.get("/checkout")
-    elapsed = time.monotonic() - started
     assert response.status_code == 200
+    # Had the page waited for Loop's answer (2 s), it would show the offer Loop made.
+    # How long the page takes is the benchmark's (page_past_loop_budget in tests/bench).
     assert_hidden(offer_of(response))
-    assert elapsed < 1.5, f"the page waited {elapsed:.2f} s on Loop"
 
 
 @pytest.mark.parametrize(
