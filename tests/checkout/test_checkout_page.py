@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
+from tests.support.addresses import OH_ADDRESS
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
 
@@ -145,24 +146,13 @@ def test_checkout_pages_are_never_cached(client, store):
 def test_the_summary_adds_up_to_bigcommerces_total_with_coupon_shipping_and_tax(client, store):
     cart_id = store.create_cart([(SNEAKERS, 1), (SOCKS, 2)])
     store.data("POST", f"/v3/checkouts/{cart_id}/coupons", json={"coupon_code": "SAVE10"})
-    address = {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "email": "ada@example.com",
-        "address1": "1 Main St",
-        "city": "Columbus",
-        "state_or_province": "Ohio",
-        "state_or_province_code": "OH",
-        "country_code": "US",
-        "postal_code": "43004",
-    }
-    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=address)
+    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=OH_ADDRESS)
     items = store.checkout(cart_id)["cart"]["line_items"]["physical_items"]
     lines = [{"item_id": item["id"], "quantity": item["quantity"]} for item in items]
     checkout = store.data(
         "POST",
         f"/v3/checkouts/{cart_id}/consignments?include=consignments.available_shipping_options",
-        json=[{"address": address, "line_items": lines}],
+        json=[{"address": OH_ADDRESS, "line_items": lines}],
     )
     consignment = checkout["consignments"][0]
     option = consignment["available_shipping_options"][0]

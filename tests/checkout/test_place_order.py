@@ -17,6 +17,7 @@ from app.sandbox import credentials
 from app.sync.jobs import PENDING
 from tests.support.addresses import JP_ADDRESS
 from tests.support.addresses import KW_ADDRESS
+from tests.support.addresses import OH_ADDRESS
 from tests.support.app_config import sandbox_config
 from tests.support.loop_requests import default_rules
 from tests.support.offer import analyses
@@ -214,18 +215,7 @@ def test_a_resubmitted_form_after_success_shows_the_confirmation(client, raw, sa
 def test_a_pickup_order_that_loop_turns_down_has_no_fee(client, store, raw, sandbox):
     set_rules(sandbox, pickup="ineligible")
     cart_id = store.create_cart([(101, 1)])
-    billing = {
-        "email": "ada@example.com",
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "address1": "1 Main St",
-        "city": "Columbus",
-        "state_or_province": "Ohio",
-        "state_or_province_code": "OH",
-        "country_code": "US",
-        "postal_code": "43004",
-    }
-    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=billing)
+    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=OH_ADDRESS)
     client.get(f"/checkout?cart_id={cart_id}")
     page = client.get("/checkout")
     assert offer_of(page)["data-state"] == "offered"  # shipped, by default

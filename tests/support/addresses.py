@@ -41,6 +41,17 @@ CA_ADDRESS = {
     "phone": "+14155550100",
 }
 
+OH_ADDRESS = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "ada@example.com",
+    "address1": "1 Main St",
+    "city": "Columbus",
+    "state_or_province": "Ohio",
+    "state_or_province_code": "OH",
+    "country_code": "US",
+    "postal_code": "43004",
+}
 NY_ADDRESS = {
     **CA_ADDRESS,
     "city": "New York",

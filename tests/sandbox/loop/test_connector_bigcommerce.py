@@ -15,24 +15,13 @@ from app.sandbox import credentials
 from app.sandbox.loop import LoopState
 from app.sandbox.service import LoopbackServer
 from app.sandbox.service import RunningService
+from tests.support.addresses import OH_ADDRESS
 from tests.support.metafields import COMPLETE
 from tests.support.waiting import wait_until
 
 bigcommerce = pytest.importorskip("app.sandbox.bigcommerce")
 if not hasattr(bigcommerce, "create_service"):
     pytest.skip("app.sandbox.bigcommerce has no create_service yet", allow_module_level=True)
-
-ADDRESS = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.com",
-    "address1": "1 Main St",
-    "city": "Columbus",
-    "state_or_province": "Ohio",
-    "state_or_province_code": "OH",
-    "country_code": "US",
-    "postal_code": "43004",
-}
 
 
 class Store:
@@ -58,11 +47,11 @@ class Store:
         )
         cart_id = cart["data"]["id"]
         item_id = cart["data"]["line_items"]["physical_items"][0]["id"]
-        self.call("POST", f"/v3/checkouts/{cart_id}/billing-address", json=ADDRESS)
+        self.call("POST", f"/v3/checkouts/{cart_id}/billing-address", json=OH_ADDRESS)
         self.call(
             "POST",
             f"/v3/checkouts/{cart_id}/consignments",
-            json=[{"address": ADDRESS, "line_items": [{"item_id": item_id, "quantity": 1}]}],
+            json=[{"address": OH_ADDRESS, "line_items": [{"item_id": item_id, "quantity": 1}]}],
         )
         checkout = self.call(
             "GET",
