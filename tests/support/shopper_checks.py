@@ -13,8 +13,9 @@ from pathlib import Path
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "test-results"
+from tests.support.paths import PROJECT
+
+RESULTS = PROJECT / "test-results"
 
 SNEAKERS, SOCKS, JACKET, SUNGLASSES, TENT = 101, 102, 103, 105, 106
 SNEAKERS_NAME = "Trail Runner Sneakers"
