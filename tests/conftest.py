@@ -1,43 +1,66 @@
-"""Fixtures shared by the app's tests: the sandboxes over real HTTP, the app, parsed HTML."""
+"""Fixtures shared by the app's tests: the sandboxes over real HTTP, the app, the store APIs."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import requests
-import simplejson
-from bs4 import BeautifulSoup
 from flask import got_request_exception
+from hypothesis import HealthCheck
+from hypothesis import settings
 
 from app import create_app
 from app.clients.http import build_session
 from app.sandbox import Sandbox
-from app.sandbox import credentials
+from tests.support.app_config import sandbox_config
+from tests.support.contract_client import BigCommerceClient
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
+from tests.support.rig import Rig
+from tests.support.specs import MISSING
+from tests.support.specs import require_specs
+from tests.support.specs import spec_dir
+from tests.support.store_api import StoreApi
+from tests.support.stores import BACKENDS
+from tests.support.stores import Backend
+from tests.support.stores import open_backend
 
-TEST_SECRET_KEY = "test-secret-key-" + "0" * 32
-# Every test app has the admin page, so the route-wide security tests reach it too.
-TEST_ADMIN_PASSWORD = "test-admin-password-" + "1" * 16
-# A designer's own copy of templates/ and static/ (tests/test_designer_copy.py runs the HTML
-# and browser tests against one this way).
-DESIGNER_FOLDERS = ("CHECKOUT_TEMPLATES_DIR", "CHECKOUT_STATIC_DIR")
+# Hypothesis: "ci" runs the same examples every time and keeps no database, so a red run is
+# red again on a rerun and prints the blob that reproduces it; "dev" draws new examples each
+# run and replays past failures from the local database (.hypothesis/). HYPOTHESIS_PROFILE
+# picks one by name. Neither has a deadline (a time limit per example, which a loaded two-core
+# machine can miss; the tests that call the sandboxes set none either), and "ci" skips the
+# too-slow check of data generation as Hypothesis' own CI settings do. Both start from
+# Hypothesis' defaults, whatever CI variable is set. A test's own @settings (max_examples,
+# health checks) still apply: this runs before any test module is imported.
+_DEFAULT = settings.get_profile("default")
+settings.register_profile(
+    "ci",
+    parent=_DEFAULT,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", parent=_DEFAULT, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
-def sandbox_config(sandbox: Sandbox, **overrides) -> dict:
-    """Return the variables that point the app at a running sandbox."""
-    designer = {name: os.environ[name] for name in DESIGNER_FOLDERS if os.environ.get(name)}
-    return {
-        "CHECKOUT_SANDBOX": "1",
-        "SECRET_KEY": TEST_SECRET_KEY,
-        "CHECKOUT_ADMIN_PASSWORD": TEST_ADMIN_PASSWORD,
-        **designer,
-        "BIGCOMMERCE_API_URL": sandbox.bigcommerce.url,
-        "BIGCOMMERCE_PAYMENTS_URL": sandbox.bigcommerce.url,
-        "LOOP_CHECKOUT_PLUS_URL": sandbox.loop.url,
-        "LOOP_ORDERS_API_URL": f"{sandbox.loop.url}/api/v1",
-        "TESTING": True,
-        **overrides,
-    }
+def pytest_report_header(config) -> str:
+    """Say which BigCommerce specs the contract tests read, or that they will not run."""
+    folder = spec_dir()
+    return f"BigCommerce specs: {folder}" if folder else f"BigCommerce specs: none. {MISSING}"
+
+
+@pytest.fixture
+def bigcommerce_specs():
+    """BigCommerce's OpenAPI folder: a contract test skips without it (fails under CI=true)."""
+    return require_specs()
 
 
 @pytest.fixture(autouse=True)
@@ -93,60 +116,6 @@ def client(app):
     return app.test_client()
 
 
-def parse(response) -> BeautifulSoup:
-    """Parse an HTML response."""
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def open_checkout(client, cart_id: str, **kwargs):
-    """Follow the storefront's handoff link and return the checkout page."""
-    handoff = client.get(f"/checkout?cart_id={cart_id}")
-    assert handoff.status_code == 303
-    assert handoff.headers["Location"] == "/checkout"
-    return client.get("/checkout", **kwargs)
-
-
-def csrf_token(page: BeautifulSoup) -> str:
-    """Return the CSRF token of the first form on a parsed page."""
-    field = page.select_one("form input[name=csrf_token]")
-    assert field is not None, "the page has no form with a CSRF token"
-    return field["value"]
-
-
-class StoreApi:
-    """The sandbox store's API, called the way a merchant's storefront would call it."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.base = f"{sandbox.bigcommerce.url}/stores/{credentials.BIGCOMMERCE_STORE_HASH}"
-        self.session = requests.Session()
-        self.session.headers.update(
-            {"X-Auth-Token": credentials.BIGCOMMERCE_ACCESS_TOKEN, "Accept": "application/json"}
-        )
-
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        """Send a request to the store API and return the raw response."""
-        return self.session.request(method, self.base + path, timeout=10, **kwargs)
-
-    def data(self, method: str, path: str, **kwargs):
-        """Send a request that must succeed, and return its ``data`` with exact decimals."""
-        response = self.request(method, path, **kwargs)
-        assert response.status_code < 300, (response.status_code, response.text)
-        return simplejson.loads(response.content, use_decimal=True)["data"]
-
-    def create_cart(self, items: list[tuple[int, int]], currency: str = "USD") -> str:
-        """Create a cart of ``(product_id, quantity)`` items and return its id."""
-        body = {
-            "channel_id": 1,
-            "currency": {"code": currency},
-            "line_items": [{"product_id": p, "quantity": q} for p, q in items],
-        }
-        return self.data("POST", "/v3/carts", json=body)["id"]
-
-    def checkout(self, cart_id: str) -> dict:
-        """Read a checkout as BigCommerce reports it."""
-        return self.data("GET", f"/v3/checkouts/{cart_id}")
-
-
 @pytest.fixture
 def store(sandbox: Sandbox) -> StoreApi:
     """The sandbox store's API, for setting up carts the way a storefront would."""
@@ -156,8 +125,48 @@ def store(sandbox: Sandbox) -> StoreApi:
 @pytest.fixture
 def raw(sandbox: Sandbox):
     """The sandbox store's raw API (the contract tests' client), for setting up checkouts."""
-    from tests.sandbox_bigcommerce.client import BigCommerceClient
-
     client = BigCommerceClient(sandbox.bigcommerce.url)
     client.sandbox = sandbox
     return client
+
+
+@pytest.fixture
+def direct_app(sandbox, tmp_path):
+    """The app on the sandbox, reporting orders to Loop's Orders API itself."""
+    config = sandbox_config(
+        sandbox, INSTANCE_PATH=str(tmp_path / "instance"), CHECKOUT_PLUS_SYNC="direct"
+    )
+    sandbox.disconnect_connector()  # one sync path at a time
+    return create_app(config)
+
+
+@pytest.fixture
+def rig(sandbox, tmp_path, monkeypatch):
+    """An app on a fresh sandbox whose rate limits cannot end a long run of examples."""
+    control = f"{sandbox.bigcommerce.url}/__sandbox/rate-limit"
+    quota = requests.get(control, timeout=5).json()
+    assert requests.post(control, json={"quota": 10**6}, timeout=5).status_code == 200
+    monkeypatch.setattr(
+        sandbox.loop.service.app.extensions["loop_state"].rate_limiter, "limit", 10**6
+    )
+    # The app's own per-session limits are tested elsewhere; here one session posts hundreds.
+    config = sandbox_config(
+        sandbox,
+        INSTANCE_PATH=str(tmp_path / "instance"),
+        CHECKOUT_RATE_LIMIT_CART_CHANGES="100000/minute",
+        CHECKOUT_RATE_LIMIT_PLACE_ORDER="100000/minute",
+    )
+    app = create_app(config)
+    client = app.test_client()
+    # The session's CSRF token stays valid while examples bind one cart after another.
+    token = csrf_token(parse(client.get("/")))
+    yield Rig(sandbox, app, client, StoreApi(sandbox), token)
+    restore = {"quota": quota["quota"], "window_ms": quota["window_ms"]}
+    requests.post(control, json=restore, timeout=5).raise_for_status()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, monkeypatch) -> Iterator[Backend]:
+    """Each backend in turn: SQLite files in a temporary folder, or a Redis key prefix."""
+    with open_backend(request.param, tmp_path, monkeypatch) as opened:
+        yield opened

@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from app.assets import AssetVersions
-from tests.conftest import parse
+from tests.support.pages import parse
 
 CSS = "/static/css/checkout.css"
 

@@ -29,6 +29,8 @@ EXPECTED_ROWS = {
     "offer_fresh_app_p50",
     "offer_cached_app_p50",
     "page_app_p50",
+    "page_past_loop_budget_p50",
+    "page_past_loop_budget_p99",
     "assets_raw",
     "assets_gzip",
     "sdk_raw",

@@ -12,16 +12,9 @@ import pytest
 from app.config import ConfigError
 from app.config import Settings
 from app.sandbox import credentials
+from tests.support.app_config import LIVE
 
 PROJECT = Path(__file__).resolve().parent.parent
-GOOD_SECRET = "s" * 40
-LIVE = {
-    "SECRET_KEY": GOOD_SECRET,
-    "BIGCOMMERCE_STORE_HASH": "abc123",
-    "BIGCOMMERCE_ACCESS_TOKEN": "live-bc-token-value",
-    "LOOP_CHECKOUT_PLUS_URL": "https://checkout-plus.loop.example",
-    "LOOP_CART_API_KEY": "live-loop-cart-key",
-}
 
 
 def test_no_credentials_means_sandbox_with_sandbox_credentials():

@@ -3,8 +3,8 @@
 The copy is made the way a merchant's designer would: the offer's description for every set
 of modes is rewritten and the brand colour is changed on its one line in theme.css. The HTML
 tests and the browser tests of the offer and of every styleguide state then run against the
-copy (CHECKOUT_TEMPLATES_DIR and CHECKOUT_STATIC_DIR, which tests/conftest.py passes on).
-The other way round, a copy that loses a contract hook fails: tests/test_styleguide.py.
+copy (CHECKOUT_TEMPLATES_DIR and CHECKOUT_STATIC_DIR, which tests/support/app_config.py passes on).
+The other way round, a copy that loses a contract hook fails: tests/styleguide/test_styleguide.py.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from app import create_app
-from tests.conftest import parse
-from tests.conftest import sandbox_config
+from tests.support.app_config import sandbox_config
+from tests.support.pages import parse
 
 PROJECT = Path(__file__).resolve().parent.parent
 OFFER = "components/checkout_plus_offer.html"
@@ -36,9 +36,9 @@ BRAND_LINE = re.compile(r"^(\s*--color-brand:\s*)#[0-9a-fA-F]{6};", re.MULTILINE
 NEW_BRAND = "#0b6e4f"  # a deep green: 6.3:1 on white
 # The HTML tests and the browser tests that show the offer, the checkout and every state.
 SUITES = [
-    "tests/test_checkout_page.py",
-    "tests/test_offer.py",
-    "tests/test_styleguide.py",
+    "tests/checkout/test_checkout_page.py",
+    "tests/checkout_plus/test_offer.py",
+    "tests/styleguide/test_styleguide.py",
     "tests/test_html_validity.py",
     "tests/browser/test_offer_in_browser.py",
     "tests/browser/test_styleguide_in_browser.py",

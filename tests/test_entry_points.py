@@ -4,41 +4,22 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 from bs4 import BeautifulSoup
 
 from app.sandbox import credentials
-from tests.sandbox_bigcommerce.client import BigCommerceClient as StoreClient
-from tests.sandbox_bigcommerce.client import ready_checkout
-from tests.test_place_order import card
+from tests.support.contract_client import BigCommerceClient as StoreClient
+from tests.support.contract_client import ready_checkout
+from tests.support.ordering import card
+from tests.support.processes import free_port
+from tests.support.processes import wait_until_up
+from tests.support.waiting import wait_until
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    """Return a loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> requests.Response:
-    """Poll a URL until it answers, failing early if the process died."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"exited early: {process.stderr.read()}")
-        try:
-            return requests.get(url, timeout=2)
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
 def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
@@ -119,11 +100,13 @@ def test_faults_can_be_set_from_the_environment_for_demos(tmp_path):
     try:
         wait_until_up(f"http://127.0.0.1:{loop}/__sandbox/health", process)
         # The services answer a moment before start-up has applied the faults.
-        deadline = time.monotonic() + 5
-        faults = {"data": []}
-        while not faults["data"] and time.monotonic() < deadline:
-            faults = requests.get(f"http://127.0.0.1:{loop}/__sandbox/faults", timeout=5).json()
-        assert faults["data"] == [
+        faults = wait_until(
+            lambda: requests.get(f"http://127.0.0.1:{loop}/__sandbox/faults", timeout=5).json()[
+                "data"
+            ],
+            message="the faults from the environment",
+        )
+        assert faults == [
             {
                 "method": "POST",
                 "path": "/v1/analyze",
@@ -184,10 +167,11 @@ def test_the_run_commands_worker_reports_a_protected_order(tmp_path):
         placed = shopper.post(f"{origin}/checkout/place", data=payment, timeout=20)
         assert placed.url.endswith("/checkout/confirmation")
         path = "/v3/orders/100/metafields?namespace=loop_checkout_plus"
-        deadline = time.monotonic() + 15
-        while len(store.call("GET", path).json()["data"]) < 4:  # the in-process worker writes
-            assert time.monotonic() < deadline, "the worker never wrote the block"
-            time.sleep(0.2)
+        wait_until(  # the in-process worker writes the block
+            lambda: len(store.call("GET", path).json()["data"]) >= 4,
+            timeout=30,
+            message="the worker writing the block",
+        )
         # The store delivers its metafield events to the connector after the writes land.
         delivered = f"http://127.0.0.1:{bigcommerce}/__sandbox/webhook-deliveries?wait=10"
         assert requests.get(delivered, timeout=15).json()["idle"]

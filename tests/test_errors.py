@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from app import create_app
-from tests.conftest import parse
-from tests.conftest import sandbox_config
-from tests.test_entry_points import free_port
+from tests.support.app_config import sandbox_config
+from tests.support.pages import parse
+from tests.support.processes import free_port
 
 
 @pytest.mark.server_error_expected

@@ -29,18 +29,19 @@ from flask import template_rendered
 
 from app import create_app
 from app.styleguide.entries import ENTRIES
-from tests.conftest import StoreApi
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
-from tests.sandbox_bigcommerce.client import BigCommerceClient
-from tests.sandbox_bigcommerce.client import ready_checkout
-from tests.sandbox_loop.helpers import default_rules
-from tests.sandbox_loop.helpers import rules_with
 from tests.support.addresses import OHIO as OHIO_FIELDS
+from tests.support.admin import ADMIN
+from tests.support.admin import PAGE as ADMIN_PAGE
+from tests.support.app_config import sandbox_config
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import ready_checkout
+from tests.support.loop_requests import default_rules
+from tests.support.loop_requests import rules_with
+from tests.support.pages import HTMX
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
 from tests.support.queue import drain
-from tests.test_admin import ADMIN
-from tests.test_admin import PAGE as ADMIN_PAGE
+from tests.support.store_api import StoreApi
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "tests/node/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -55,7 +56,6 @@ FRAGMENT_HEAD = (
     "<title>fragment</title></head><body>"
 )
 FRAGMENT_TAIL = "</body></html>\n"
-HTMX = {"HX-Request": "true"}
 SNEAKERS, MAP_PDF, SUNGLASSES = 101, 104, 105
 RETURNS, SHIPPING = "returnCoverage", "shippingProtection"
 OHIO = {**OHIO_FIELDS, "country_code": "US"}

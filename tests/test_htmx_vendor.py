@@ -37,7 +37,7 @@ def test_the_licence_travels_with_it():
 
 
 def test_pages_load_exactly_this_file(client):
-    from tests.conftest import parse
+    from tests.support.pages import parse
 
     scripts = parse(client.get("/checkout")).select("script")
     # The file, with its content version for caching (app/assets.py).

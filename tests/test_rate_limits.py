@@ -9,14 +9,14 @@ from app.config import ConfigError
 from app.rate_limits import CART_CHANGES
 from app.rate_limits import PLACE_ORDER
 from app.rate_limits import scope_of
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.conftest import sandbox_config
-from tests.test_place_order import card
-from tests.test_place_order import orders
-from tests.test_place_order import start
-from tests.test_security import our_writes
-from tests.test_security import post_routes
+from tests.support.app_config import sandbox_config
+from tests.support.ordering import card
+from tests.support.ordering import orders
+from tests.support.ordering import start
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
+from tests.support.routes import our_writes
+from tests.support.routes import post_routes
 
 # Each POST route that has no per-session limit, and why.
 UNLIMITED = {

@@ -9,11 +9,13 @@ import pytest
 
 from app.sandbox import credentials
 from app.webhooks.registration import SECRET_HEADER
-from tests.conftest import csrf_token
-from tests.conftest import parse
-from tests.sandbox_bigcommerce.client import BigCommerceClient as RawClient
-from tests.test_admin import ADMIN
-from tests.test_admin import exercise_the_admin
+from tests.support.admin import ADMIN
+from tests.support.admin import exercise_the_admin
+from tests.support.contract_client import BigCommerceClient as RawClient
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
+from tests.support.routes import our_writes
+from tests.support.routes import post_routes
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -214,7 +216,7 @@ def test_the_session_cookie_is_http_only_and_same_site(client):
 
 def test_live_mode_marks_the_session_cookie_secure(tmp_path):
     from app import create_app
-    from tests.test_config import LIVE
+    from tests.support.app_config import LIVE
 
     live = create_app({**LIVE, "INSTANCE_PATH": str(tmp_path)}).test_client()
     live.get("/checkout?cart_id=0f8fad5b-d9cb-469f-a165-70867728950e")
@@ -268,30 +270,8 @@ def test_a_csrf_failure_under_htmx_asks_for_a_full_reload(client, sandbox):
 
 
 # BigCommerce authenticates its deliveries with the shared secret header and has no CSRF
-# token; tests/test_sync_direct.py shows a missing or wrong secret refused with nothing queued.
+# token; tests/sync/test_sync_direct.py shows a missing or wrong secret refused with nothing queued.
 CSRF_EXEMPT = {"webhooks.bigcommerce_webhook"}
-
-
-def post_routes(app) -> list[tuple[str, str]]:
-    """Every POST rule of the app as (endpoint, a URL for it), from the URL map."""
-    adapter = app.url_map.bind("localhost")
-    return sorted(
-        (rule.endpoint, adapter.build(rule.endpoint, dict.fromkeys(rule.arguments, "x")))
-        for rule in app.url_map.iter_rules()
-        if "POST" in (rule.methods or ())
-    )
-
-
-def our_writes(sandbox) -> list:
-    """The calls this app made that could change anything upstream."""
-    from app.clients.http import USER_AGENT
-
-    calls = sandbox.bigcommerce.log.entries() + sandbox.loop.log.entries()
-    return [
-        call
-        for call in calls
-        if call.method != "GET" and call.headers.get("User-Agent") == USER_AGENT
-    ]
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
@@ -299,7 +279,7 @@ def our_writes(sandbox) -> list:
 def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(
     app, client, raw, sandbox, token, htmx
 ):
-    from tests.test_place_order import start
+    from tests.support.ordering import start
 
     start(client, raw)  # a ready cart, so every route would otherwise act on it
     stranger = app.test_client()

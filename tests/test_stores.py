@@ -7,11 +7,7 @@ Every contract test runs on both backends. The Redis case needs a server: set RE
 
 from __future__ import annotations
 
-import os
-import threading
 import time
-import uuid
-from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,144 +29,16 @@ from app.sync.jobs import SyncJobs
 from app.webhooks.deliveries import KEEP_SECONDS
 from app.webhooks.deliveries import WebhookDeliveries
 from tests.support.queue import drain
-
-BACKENDS = ["sqlite", "redis"]
-SKIP_WITHOUT_REDIS = "set REDIS_URL (e.g. redis://127.0.0.1:6390/0) to test the Redis backend"
-
-
-class ShiftedClock:
-    """The ``time`` module, with wall time moved forward by ``offset`` seconds."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def time(self) -> float:
-        return time.time() + self.offset
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
+from tests.support.stores import Backend
+from tests.support.stores import open_backend
+from tests.support.stores import race
+from tests.support.waiting import wait_until
 
 
-class Backend:
-    """One backend under test; each store call opens another handle, as another machine would."""
-
-    def __init__(self, kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.kind = kind
-        self._folder = folder
-        self._monkeypatch = monkeypatch
-        self._clock: ShiftedClock | None = None
-        self._clients: list[Any] = []
-        self.url = os.environ.get("REDIS_URL", "")
-        self.prefix = f"test-stores-{uuid.uuid4().hex}"  # no other test shares a key
-
-    def client(self) -> Any:
-        """Return a new Redis connection (bytes replies: the stores must not rely on decoding)."""
-        import redis
-
-        client = redis.Redis.from_url(self.url, socket_timeout=5)
-        self._clients.append(client)
-        return client
-
-    def jobs(self) -> Any:
-        if self.kind == "sqlite":
-            return SyncJobs(self._folder / "sync.sqlite3")
-        from app.sync.jobs_redis import RedisSyncJobs
-
-        return RedisSyncJobs(self.client(), self.prefix)
-
-    def ledger(self, **options: Any) -> Any:
-        if self.kind == "sqlite":
-            return OrderLedger(self._folder / "orders.sqlite3", **options)
-        from app.checkout.ledger_redis import RedisOrderLedger
-
-        return RedisOrderLedger(self.client(), self.prefix, **options)
-
-    def deliveries(self) -> Any:
-        if self.kind == "sqlite":
-            return WebhookDeliveries(self._folder / "webhooks.sqlite3")
-        from app.webhooks.deliveries_redis import RedisWebhookDeliveries
-
-        return RedisWebhookDeliveries(self.client(), self.prefix)
-
-    def decisions(self) -> Any:
-        if self.kind == "sqlite":
-            return DecisionLog(self._folder / "decisions.sqlite3")
-        from app.checkout_plus.decisions_redis import RedisDecisionLog
-
-        return RedisDecisionLog(self.client(), self.prefix)
-
-    def analyses(self, keep: int = KEEP) -> Any:
-        if self.kind == "sqlite":
-            return AnalysisLog(self._folder / "analyses.sqlite3", keep)
-        from app.checkout_plus.analyses_redis import RedisAnalysisLog
-
-        return RedisAnalysisLog(self.client(), self.prefix, keep)
-
-    def pass_time(self, seconds: float) -> None:
-        """Let time pass, as far as the stores' expiries can tell."""
-        if self.kind == "sqlite":
-            if self._clock is None:
-                self._clock = ShiftedClock()
-                for module in ("app.webhooks.deliveries", "app.checkout.ledger"):
-                    self._monkeypatch.setattr(f"{module}.time", self._clock)
-            self._clock.offset += seconds
-            return
-        # Redis expires keys on its own clock: shorten every key's time to live instead.
-        client = self.client()
-        for key in client.scan_iter(match=f"{self.prefix}:*"):
-            left = client.pttl(key)
-            if left > 0:
-                if left <= seconds * 1000:
-                    client.delete(key)
-                else:
-                    client.pexpire(key, left - round(seconds * 1000))
-
-    def close(self) -> None:
-        if self._clients:
-            client = self._clients[0]
-            keys = list(client.scan_iter(match=f"{self.prefix}:*"))
-            if keys:
-                client.delete(*keys)
-        for client in self._clients:
-            client.close()
-
-
-@contextmanager
-def open_backend(kind: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
-    """Open a backend for one test, and remove its Redis keys afterwards."""
-    if kind == "redis" and not os.environ.get("REDIS_URL"):
-        pytest.skip(SKIP_WITHOUT_REDIS)
-    backend = Backend(kind, folder, monkeypatch)
-    try:
-        yield backend
-    finally:
-        backend.close()
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request, tmp_path, monkeypatch) -> Iterator[Backend]:
-    """Each backend in turn: SQLite files in a temporary folder, or a Redis key prefix."""
-    with open_backend(request.param, tmp_path, monkeypatch) as opened:
-        yield opened
-
-
-def race(stores: list[Any], work: Callable[[Any, int], Any]) -> list[Any]:
-    """Run ``work(store, n)`` for each store in threads released together; return the results.
-
-    The stores are opened beforehand, one per machine: the race is between their operations.
-    """
-    start, results = threading.Barrier(len(stores)), [None] * len(stores)
-
-    def run(n: int) -> None:
-        start.wait()
-        results[n] = work(stores[n], n)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(stores))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+def a_moment_later() -> None:
+    """Return once the wall clock has moved on: whatever is stored next has a later time."""
+    now = time.time()
+    wait_until(lambda: time.time() > now, message="the clock to move on")
 
 
 # Sync jobs
@@ -212,7 +80,7 @@ def test_jobs_in_a_state_come_oldest_first_and_keep_their_place(backend):
     ids = []
     for order_id in (30, 10, 20):
         ids.append(jobs.add(order_id, {}).id)
-        time.sleep(0.005)
+        a_moment_later()
     assert [job.id for job in jobs.in_state(PENDING)] == ids
     assert jobs.finish(ids[0], DONE) is True
     assert jobs.finish(ids[1], FAILED, "refused") is True
@@ -299,7 +167,7 @@ def test_jobs_are_counted_by_state_and_listed_oldest_first_up_to_a_limit(backend
     ids = []
     for order_id in (1, 2, 3, 4):
         ids.append(jobs.add(order_id, {}).id)
-        time.sleep(0.005)
+        a_moment_later()
     jobs.finish(ids[0], DONE)
     jobs.finish(ids[2], FAILED, "refused")
     assert backend.jobs().count_by_state() == {PENDING: 2, DONE: 1, FAILED: 1}
@@ -314,7 +182,7 @@ def test_a_job_knows_when_it_last_changed(backend):
     before = time.time()
     job = jobs.add(6, {})
     assert before <= job.updated_at <= time.time()
-    time.sleep(0.01)
+    a_moment_later()
     jobs.finish(job.id, FAILED, "refused")
     failed = jobs.get(job.id)
     assert failed.updated_at > job.updated_at
@@ -588,10 +456,7 @@ def test_a_huey_task_goes_through_redis_from_one_machine_to_another(tmp_path, mo
     with redis_only(tmp_path, monkeypatch) as backend:
         from huey import RedisHuey
 
-        web, worker = (
-            redis_huey(backend, tmp_path),
-            redis_huey(backend, tmp_path),
-        )
+        web, worker = redis_huey(backend, tmp_path), redis_huey(backend, tmp_path)
         assert isinstance(web, RedisHuey)
         ran = []
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import parse
+from tests.support.pages import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CSS_DIR = ROOT / "static" / "css"

@@ -16,8 +16,8 @@ from tests.bench.common import create_cart
 from tests.bench.latency import percentile
 from tests.bench.report import Row
 from tests.bench.servers import Sandboxes
-from tests.browser.conftest import CHROMIUM
-from tests.browser.conftest import CHROMIUM_ARGS
+from tests.support.chromium import CHROMIUM
+from tests.support.chromium import CHROMIUM_ARGS
 
 WARM_UP = 1  # an untimed round first: the page's scripts, connections, the first analyses
 PRICE = "#checkout-plus-offer [data-checkout-plus-price]"

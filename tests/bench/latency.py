@@ -1,4 +1,5 @@
-"""Measures 1 and 2: what the app adds to the upstream latency of an offer refresh and a page.
+"""Measures 1 and 2: what the app adds to the upstream latency of an offer refresh and a page;
+and how long the page waits when Loop is slower than the app's analyze budget.
 
 Every timed request is counted exactly: the sandboxes' logs are cleared just before it and
 read just after it (the client is sequential, so everything logged in between is its own),
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import requests
 
+from app.config import DEFAULT_ANALYZE_TIMEOUT
 from tests.bench.common import HTMX
 from tests.bench.common import LATENCY
 from tests.bench.common import bound_session
@@ -220,3 +222,41 @@ def page_overhead(sandbox: Sandboxes, origin: str, n: int, details: dict) -> lis
         + _problems(samples, offers=False)
     )
     return overhead_rows("page", "checkout page", overheads, 5, 0, note)
+
+
+# 3. The checkout page when Loop answers after the analyze budget
+
+LOOP_PAST_BUDGET = 1.0  # seconds Loop answers after the budget has run out
+MAX_PAST_BUDGET_REQUESTS = 20  # each waits out the whole budget
+
+
+def page_past_loop_budget(sandbox: Sandboxes, origin: str, n: int, details: dict) -> list[Row]:
+    """GET /checkout of a new cart while Loop answers after the budget, minus the budget.
+
+    The checkout must never wait on Loop beyond ``LOOP_ANALYZE_TIMEOUT`` (the app's default
+    here): the page gives up on the analysis, hides the offer and answers. Each request binds
+    a new cart, so the page asks Loop (a failure is remembered for an unchanged cart).
+    """
+    budget = DEFAULT_ANALYZE_TIMEOUT
+    sandbox.set_delays(bigcommerce=0, loop=budget + LOOP_PAST_BUDGET)
+    count = max(3, min(n // 50, MAX_PAST_BUDGET_REQUESTS))
+    samples = []
+    for _ in range(count):
+        session, _ = bound_session(sandbox, origin)
+        samples.append(counted(sandbox, session, f"{origin}/checkout"))
+    details["page_past_loop_budget"] = {**sample_details(samples), "budget_seconds": budget}
+    beyond = [(s.seconds - budget) * 1000 for s in samples]
+    shown = sum(s.offered for s in samples)
+    note = (
+        f"{count} pages of new carts, Loop answering {LOOP_PAST_BUDGET:g} s after the "
+        f"{budget * 1000:g} ms analyze budget (LOOP_ANALYZE_TIMEOUT's default), BigCommerce at "
+        f"loopback speed; the figure is the page's time minus the budget: what a shopper waits "
+        f"beyond it; {calls_note(samples)}"
+        + (f"; WARNING: {shown} pages showed an offer" if shown else "")
+    )
+    rows = overhead_rows(
+        "page_past_loop_budget", "checkout page beyond Loop's budget", beyond, 0, 0, note
+    )
+    for row in rows:
+        row.measure = row.measure.replace(" overhead", "")
+    return rows

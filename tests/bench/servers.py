@@ -6,11 +6,9 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import ExitStack
 from contextlib import contextmanager
 from contextlib import suppress
@@ -19,6 +17,10 @@ from dataclasses import field
 from pathlib import Path
 
 import requests
+
+from tests.support.processes import free_port
+from tests.support.processes import wait_until_up
+from tests.support.waiting import WaitTimeout
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "bench-secret-key-" + "0" * 32
@@ -31,27 +33,6 @@ WEB_THREADS = 8
 SANDBOX_THREADS = 8
 SANDBOX_KEEP_ALIVE_SECONDS = 75
 PR_SET_PDEATHSIG = 1
-
-
-def free_port() -> int:
-    """Return a loopback port that is free now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
-    """Wait until ``url`` answers, or raise if the process died or time ran out."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within {seconds:g} s")
 
 
 def _die_with_parent() -> None:
@@ -76,7 +57,7 @@ def process_group(args: list[str], env: dict[str, str], ready_url: str):
         try:
             try:
                 wait_until_up(ready_url, process)
-            except RuntimeError as error:
+            except WaitTimeout as error:
                 errors.seek(0)
                 tail = errors.read().decode("utf-8", "replace")[-2000:]
                 raise RuntimeError(f"{error}; its stderr ends with:\n{tail}") from None

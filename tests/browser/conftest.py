@@ -12,23 +12,16 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.sync.queue import start_in_process
-from tests.conftest import sandbox_config
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.app_config import sandbox_config
+from tests.support.axe import AXE
+from tests.support.axe import AXE_PATH
+from tests.support.chromium import CHROMIUM
+from tests.support.chromium import CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(config, items):
@@ -102,3 +95,14 @@ def fresh_live_app(live_app: LiveApp, sandbox_services, tmp_path):
 def base_url(live_server):
     """Let ``page.goto("/")`` resolve against the live server."""
     return live_server
+
+
+@pytest.fixture
+def axe_page(page: Page, base_url: str) -> Page:
+    """The page, able to load axe-core from the site's own origin (the CSP stays on)."""
+    assert AXE.is_file(), f"{AXE} is missing: run npm ci --prefix tests/node"
+    page.route(
+        f"{base_url}{AXE_PATH}",
+        lambda route: route.fulfill(path=AXE, content_type="text/javascript"),
+    )
+    return page

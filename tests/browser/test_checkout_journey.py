@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.test_shopper_journey import add_from_catalog
 from tests.support.addresses import OHIO
-from tests.test_place_order import metafields
-from tests.test_place_order import order_fees
-from tests.test_place_order import orders
-from tests.test_place_order import payments
+from tests.support.ordering import metafields
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
+from tests.support.ordering import payments
+from tests.support.shopper_checks import add_from_catalog
+from tests.support.waiting import wait_until
 
 
 def written_block(raw, order_id: int, expected: int) -> dict[str, str]:
     """The order's Checkout+ metafields once the server's sync worker has had its turn."""
-    deadline = time.monotonic() + 10
-    recorded = metafields(raw, order_id)
-    while len(recorded) < expected and time.monotonic() < deadline:
-        time.sleep(0.1)
-        recorded = metafields(raw, order_id)
-    return recorded
+    found: list[dict[str, str]] = []
+
+    def written() -> bool:
+        found.append(metafields(raw, order_id))
+        return len(found[-1]) >= expected
+
+    wait_until(written, message=f"{expected} metafields on order {order_id}")
+    return found[-1]
 
 
 @pytest.mark.parametrize("protected", [True, False], ids=["opted-in", "opted-out"])

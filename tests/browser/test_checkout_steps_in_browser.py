@@ -7,8 +7,8 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.test_offer_in_browser import open_checkout
 from tests.support.addresses import OHIO
+from tests.support.shopper_checks import open_checkout
 
 SNEAKERS = 101
 

@@ -14,15 +14,15 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.shopper_checks import CARD
-from tests.browser.shopper_checks import SNEAKERS
-from tests.browser.shopper_checks import offer
-from tests.browser.shopper_checks import open_checkout
-from tests.browser.shopper_checks import screenshot
 from tests.support.addresses import OHIO
-from tests.test_place_order import order_fees
-from tests.test_place_order import orders
-from tests.test_place_order import payments
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
+from tests.support.ordering import payments
+from tests.support.shopper_checks import CARD
+from tests.support.shopper_checks import SNEAKERS
+from tests.support.shopper_checks import offer
+from tests.support.shopper_checks import open_checkout
+from tests.support.shopper_checks import screenshot
 
 CHECKOUT = re.compile(r"/checkout$")
 

@@ -16,18 +16,18 @@ from dataclasses import field
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.shopper_checks import CARD
-from tests.browser.shopper_checks import SNEAKERS
-from tests.browser.shopper_checks import SNEAKERS_NAME
-from tests.browser.shopper_checks import SOCKS
-from tests.browser.shopper_checks import SOCKS_NAME
-from tests.browser.shopper_checks import offer
-from tests.browser.shopper_checks import open_checkout
-from tests.browser.shopper_checks import screenshot
-from tests.browser.shopper_checks import settle
 from tests.support.addresses import OHIO
-from tests.test_place_order import order_fees
-from tests.test_place_order import orders
+from tests.support.ordering import order_fees
+from tests.support.ordering import orders
+from tests.support.shopper_checks import CARD
+from tests.support.shopper_checks import SNEAKERS
+from tests.support.shopper_checks import SNEAKERS_NAME
+from tests.support.shopper_checks import SOCKS
+from tests.support.shopper_checks import SOCKS_NAME
+from tests.support.shopper_checks import offer
+from tests.support.shopper_checks import open_checkout
+from tests.support.shopper_checks import screenshot
+from tests.support.shopper_checks import settle
 
 # What the focused element is, and how its focus shows.
 FOCUSED = """() => {

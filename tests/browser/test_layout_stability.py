@@ -15,11 +15,11 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.shopper_checks import SNEAKERS
-from tests.browser.shopper_checks import SNEAKERS_NAME
-from tests.browser.shopper_checks import offer
-from tests.browser.shopper_checks import open_checkout
-from tests.browser.shopper_checks import settle
+from tests.support.shopper_checks import SNEAKERS
+from tests.support.shopper_checks import SNEAKERS_NAME
+from tests.support.shopper_checks import offer
+from tests.support.shopper_checks import open_checkout
+from tests.support.shopper_checks import settle
 
 GOOD_CLS = 0.05
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
@@ -29,8 +29,8 @@ PRICES = {2: "598", 3: "598", 4: "598"}
 # Installed before any page script runs: every layout shift from the first paint on.
 OBSERVE_SHIFTS = """
 window.layoutShifts = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
+const recordShifts = (entries) => {
+  for (const entry of entries) {
     window.layoutShifts.push({
       value: entry.value,
       time: entry.startTime,
@@ -44,7 +44,19 @@ new PerformanceObserver((list) => {
       }),
     });
   }
-}).observe({type: 'layout-shift', buffered: true});
+};
+const shiftObserver = new PerformanceObserver((list) => recordShifts(list.getEntries()));
+shiftObserver.observe({type: 'layout-shift', buffered: true});
+// Every shift the page has made: once no (finite) animation runs and two more frames are
+// drawn, the last change's shifts are measured; take them rather than wait for delivery.
+window.settledShifts = async () => {
+  const running = document.getAnimations().filter(
+    (animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(running.map((animation) => animation.finished.catch(() => null)));
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  recordShifts(shiftObserver.takeRecords());
+  return window.layoutShifts;
+};
 """
 
 PAYMENT_TOP = (
@@ -134,8 +146,7 @@ def test_the_offer_re_pricing_moves_nothing(
         ).to_have_attribute("data-amount", "598")
         settle(page)
         payment.check("opted in")
-        page.wait_for_timeout(300)  # let any late shift be reported
-        shifts = page.evaluate("window.layoutShifts")
+        shifts = page.evaluate("window.settledShifts()")  # late shifts included
     finally:
         context.close()
 

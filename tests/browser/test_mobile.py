@@ -20,13 +20,13 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.shopper_checks import SNEAKERS
-from tests.browser.shopper_checks import SOCKS
-from tests.browser.shopper_checks import offer
-from tests.browser.shopper_checks import screenshot
-from tests.browser.shopper_checks import settle
-from tests.sandbox_bigcommerce.client import BigCommerceClient
-from tests.sandbox_bigcommerce.client import ready_checkout
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import ready_checkout
+from tests.support.shopper_checks import SNEAKERS
+from tests.support.shopper_checks import SOCKS
+from tests.support.shopper_checks import offer
+from tests.support.shopper_checks import screenshot
+from tests.support.shopper_checks import settle
 
 PHONE = {"width": 375, "height": 812}
 MIN_TARGET = 24  # CSS px, WCAG 2.5.8

@@ -13,13 +13,13 @@ import re
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.browser.shopper_checks import JACKET
-from tests.browser.shopper_checks import SNEAKERS
-from tests.browser.shopper_checks import SNEAKERS_NAME
-from tests.browser.shopper_checks import offer
-from tests.browser.shopper_checks import open_checkout
-from tests.browser.shopper_checks import screenshot
-from tests.browser.shopper_checks import settle
+from tests.support.shopper_checks import JACKET
+from tests.support.shopper_checks import SNEAKERS
+from tests.support.shopper_checks import SNEAKERS_NAME
+from tests.support.shopper_checks import offer
+from tests.support.shopper_checks import open_checkout
+from tests.support.shopper_checks import screenshot
+from tests.support.shopper_checks import settle
 
 # Remember the live region node as the page first had it, to check it is the same one later.
 MARK_REGION = "window.statusRegion = document.getElementById('checkout-plus-status')"

@@ -8,11 +8,27 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.sandbox_loop.helpers import rules_with
+from tests.support.loop_requests import rules_with
+from tests.support.shopper_checks import open_checkout
+from tests.support.waiting import wait_until
 
 SNEAKERS, JACKET, SUNGLASSES = 101, 103, 105
 SNEAKERS_NAME = "Trail Runner Sneakers"
 
+
+# Runs in the page: on every frame from now on, note the offer's price if one is visible.
+WATCH_PRICE = """() => {
+  window.priceFrames = [];
+  const note = () => {
+    const price = document.querySelector('#checkout-plus-offer [data-checkout-plus-price]');
+    const box = price && price.getBoundingClientRect();
+    const shown = price !== null && box.width > 0 && box.height > 0 &&
+      price.checkVisibility({visibilityProperty: true});
+    window.priceFrames.push(shown ? price.dataset.amount : null);
+    requestAnimationFrame(note);
+  };
+  requestAnimationFrame(note);
+}"""
 
 # htmx reports a request it cancelled on purpose (hx-sync replace) as a console error.
 CANCELLED = ("htmx:afterRequest", "htmx:sendAbort")
@@ -46,14 +62,6 @@ def watched(page: Page, sandbox):
     assert record["problems"] == []
 
 
-def open_checkout(page: Page, store, items) -> str:
-    """Create a cart the way the storefront would and follow the handoff link."""
-    cart_id = store.create_cart(items)
-    page.goto(f"/checkout?cart_id={cart_id}")
-    expect(page).to_have_url(re.compile(r"/checkout$"))
-    return cart_id
-
-
 def price(page: Page):
     """The offer's price element."""
     return page.locator("#checkout-plus-offer [data-checkout-plus-price]")
@@ -77,14 +85,18 @@ def test_no_price_shows_while_the_offer_reloads_and_the_new_one_follows(watched,
     open_checkout(page, store, [(SNEAKERS, 1)])
     expect(price(page)).to_have_attribute("data-amount", "298")
     expect(price(page)).to_be_visible()
+    page.evaluate(WATCH_PRICE)
     with page.expect_request(re.compile(r"/checkout/offer$")):
         page.get_by_role("button", name=f"One more {SNEAKERS_NAME}").click()
-    # Loop takes 800 ms to answer; all that while the old price must not be visible.
-    for _ in range(5):
-        assert not price(page).is_visible(), "a price showed while the offer was loading"
-        page.wait_for_timeout(100)
     expect(price(page)).to_have_attribute("data-amount", "598", timeout=5000)
     expect(price(page)).to_be_visible()
+    # Loop took 800 ms to answer; every frame drawn meanwhile is on record: from the first
+    # without a price to the first with the new one, no price showed.
+    page.wait_for_function("() => window.priceFrames.includes('598')")
+    frames = page.evaluate("window.priceFrames")
+    assert None in frames, "the offer kept its price visible while it was loading"
+    loading = frames[frames.index(None) : frames.index("598")]
+    assert set(loading) == {None}, "a price showed while the offer was loading"
     expect(page.locator("#order-summary [data-line-id]")).to_have_attribute("data-quantity", "2")
 
 
@@ -200,10 +212,11 @@ def test_a_cart_change_landing_just_after_the_opt_in_still_refreshes_the_offer(
     field = page.get_by_label("Quantity of Waterproof Shell Jacket")
     field.fill("11")  # 11 × $189.99 is over the $2,000 Checkout+ maximum
     field.press("Enter")
-    deadline = 50
-    while len(held) < 2 and deadline:
-        page.wait_for_timeout(100)
-        deadline -= 1
+    wait_until(
+        lambda: len(held) == 2,
+        message="both answers held",
+        pause=lambda seconds: page.wait_for_timeout(seconds * 1000),  # routes run meanwhile
+    )
     assert set(held) == {"opt_in", "lines"}
     held["opt_in"].continue_()
     held["lines"].continue_()

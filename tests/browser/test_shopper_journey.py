@@ -8,18 +8,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from app.money import to_minor
-
-
-def add_from_catalog(page: Page, product_name: str, quantity: int = 1) -> None:
-    """Add a product from the catalog page the way a shopper does."""
-    page.goto("/")
-    card = page.locator(".product-card").filter(
-        has=page.get_by_role("heading", name=product_name, exact=True)
-    )
-    card.get_by_label("Quantity").fill(str(quantity))
-    card.get_by_role("button", name="Add to cart").click()
-    expect(page).to_have_url(re.compile(r"/cart$"))
-    expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
+from tests.support.shopper_checks import add_from_catalog
 
 
 def test_shopper_adds_two_products_and_reaches_checkout(page: Page, sandbox, store):

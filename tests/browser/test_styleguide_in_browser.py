@@ -8,12 +8,11 @@ from playwright.sync_api import expect
 
 from app.styleguide.check import entry_url
 from app.styleguide.entries import ENTRIES
-from tests.browser.test_accessibility import axe_page  # noqa: F401  (a fixture)
-from tests.browser.test_accessibility import describe
-from tests.browser.test_accessibility import run_axe
+from tests.support.axe import describe
+from tests.support.axe import run_axe
 
 
-def test_every_entry_and_the_index_pass_axe(axe_page: Page):  # noqa: F811
+def test_every_entry_and_the_index_pass_axe(axe_page: Page):
     # One page visits them all (a fresh app per entry would triple the time); every entry's
     # violations are reported together, each under its own name.
     failures = []

@@ -161,7 +161,9 @@ def _shop(
             while kill_after and len(outcomes) >= kill_after[0]:
                 kill_after.pop(0)
                 worker.kill()
-                time.sleep(rng.uniform(0.0, 0.5))  # jobs queue up while no worker runs
+                # Not a synchronisation: an outage of chance length, while jobs queue up with no
+                # worker to run them.
+                time.sleep(rng.uniform(0.0, 0.5))
                 worker.start()
             if progress and len(outcomes) % PROGRESS_EVERY == 0:
                 print(f"{len(outcomes)} checkouts done", file=sys.stderr, flush=True)

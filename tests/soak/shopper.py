@@ -314,4 +314,5 @@ class Shopper:
         """Wait as a person does before trying again (never longer than the soak allows)."""
         low, high = PAUSE_SECONDS
         wait = self._rng.uniform(low, high) if asked is None else asked
+        # Not a synchronisation: the pause is the shopper's habit (or the Retry-After asked).
         time.sleep(min(wait, MAX_RATE_LIMIT_PAUSE))

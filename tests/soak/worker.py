@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tests.bench.servers import PROJECT_ROOT
 from tests.bench.servers import _die_with_parent
+from tests.support.waiting import WaitTimeout
+from tests.support.waiting import wait_until
 
 READY = "pending job(s) queued"  # what the worker prints once it has re-queued its jobs
 START_SECONDS = 30.0
@@ -46,11 +48,16 @@ class SyncWorker:
                 stderr=subprocess.STDOUT,
             )
         self.starts += 1
-        deadline = time.monotonic() + START_SECONDS
-        while READY.encode() not in self._read_from(mark):
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the sync worker did not start:\n{self.output()[-3000:]}")
-            time.sleep(0.05)
+        process = self._process
+        try:
+            wait_until(
+                lambda: READY.encode() in self._read_from(mark),
+                timeout=START_SECONDS,
+                message="the sync worker's start",
+                give_up=lambda: process.poll() is not None,
+            )
+        except WaitTimeout:
+            raise RuntimeError(f"the sync worker did not start:\n{self.output()[-3000:]}") from None
 
     def kill(self) -> None:
         """Kill the worker as a crash would: SIGKILL, no clean-up of any kind."""
@@ -107,6 +114,8 @@ def bring_to_rest(worker: SyncWorker, idle: Callable[[], bool], seconds: float) 
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
+        # A poll, not a synchronisation: idle() has to hold for QUIET_SECONDS on end, and no
+        # signal says that no task is about to queue another.
         time.sleep(0.1)
     worker.stop()
     return time.monotonic() - started

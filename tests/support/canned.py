@@ -20,6 +20,7 @@ class CannedServer:
     """Answer every request with the current canned response, and keep what was asked."""
 
     def __init__(self) -> None:
+        """Start serving on a free loopback port, answering ``{}`` until told otherwise."""
         self.requests: list[dict[str, Any]] = []
         self._answer: tuple[int, bytes, dict[str, str]] = (200, b"{}", {})
         self._lock = threading.Lock()
@@ -44,6 +45,7 @@ class CannedServer:
         self._server.stop()
 
     def _wsgi(self, environ, start_response):
+        """Record the request and give the canned answer."""
         request = Request(environ)
         with self._lock:
             self.requests.append(

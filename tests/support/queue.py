@@ -15,7 +15,7 @@ def drain(queue, until: float = 10.0) -> int:
         if task is None:
             if huey.scheduled_count() == 0:
                 return ran
-            time.sleep(0.05)
+            time.sleep(0.05)  # a poll: a scheduled retry is not due yet
             continue
         huey.execute(task)
         ran += 1

@@ -1,0 +1,1 @@
+"""Tests of app/admin: the admin page behind its credential."""

@@ -1,0 +1,1 @@
+"""Tests of app/checkout: the page, its steps, cart changes and placing the order."""

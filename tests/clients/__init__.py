@@ -1,0 +1,1 @@
+"""Tests of app/clients: the shared HTTP session and the upstream clients."""

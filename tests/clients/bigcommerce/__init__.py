@@ -1,0 +1,1 @@
+"""Tests of app/clients/bigcommerce against the sandbox store and BigCommerce's specs."""

@@ -1,0 +1,1 @@
+"""Tests of app/sandbox: the sandbox BigCommerce and Loop, over real loopback HTTP."""

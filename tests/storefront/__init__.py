@@ -1,0 +1,1 @@
+"""Tests of app/storefront: the demo store's catalog, cart and handoff."""

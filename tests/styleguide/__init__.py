@@ -1,0 +1,1 @@
+"""Tests of app/styleguide: every entry from fixtures, and the template contract."""

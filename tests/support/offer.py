@@ -1,0 +1,90 @@
+"""The Checkout+ offer on the checkout page: reading it, answering it, and Loop's side of it."""
+
+from __future__ import annotations
+
+from app.checkout_plus.service import OfferSettings
+from tests.support.loop_requests import rules_with
+from tests.support.pages import csrf_token
+from tests.support.pages import parse
+
+BOTH = ["returnCoverage", "shippingProtection"]
+
+# What each coverage mode's copy must mention, so the description covers every mode offered.
+MODE_WORDS = {"returnCoverage": "return", "shippingProtection": "shipping"}
+
+# Offer settings for an offer service built by hand in a test.
+OFFER_SETTINGS = OfferSettings(
+    default_region="US", mount_target="order_summary", cart_experience="x"
+)
+
+
+def offer_of(response):
+    """Return the parsed offer component of a page or fragment."""
+    offer = parse(response).select_one("#checkout-plus-offer")
+    assert offer is not None, "#checkout-plus-offer is missing"
+    return offer
+
+
+def assert_offered(offer, amount: int, currency: str, modes: list[str]) -> None:
+    """Check the offered state of the template contract."""
+    assert offer["data-state"] == "offered"
+    boxes = offer.select("input[type=checkbox][name=checkout_plus]")
+    assert len(boxes) == 1
+    price = offer.select_one("[data-checkout-plus-price]")
+    assert int(price["data-amount"]) == amount
+    assert price["data-currency"] == currency
+    description = offer.select_one("[data-checkout-plus-description]")
+    assert description["data-mode"].split() == modes
+    words = (description.get_text() + offer.select_one("label").get_text()).lower()
+    for mode, word in MODE_WORDS.items():
+        assert (word in words) == (mode in modes), f"copy for {modes} mentions {word}?"
+
+
+def assert_hidden(offer) -> None:
+    """Check the hidden state: nothing inside, no greyed-out toggle."""
+    assert offer["data-state"] == "hidden"
+    assert not offer.select("input, [data-checkout-plus-price], [data-checkout-plus-description]")
+    assert offer.get_text(strip=True) == ""
+
+
+def summary_totals(response) -> dict[str, int]:
+    """Return the summary's totals in minor units, by name."""
+    return {
+        row["data-total"]: int(row["data-amount"])
+        for row in parse(response).select("#order-totals [data-total][data-amount]")
+    }
+
+
+def choose(client, page_response, opt_in: bool, htmx: bool = False, quote: str | None = None):
+    """Submit the offer's form as the shopper would, ticked or not."""
+    form = offer_of(page_response).select_one("form")
+    data = {
+        "csrf_token": form.select_one("input[name=csrf_token]")["value"],
+        "quote": quote if quote is not None else form.select_one("input[name=quote]")["value"],
+    }
+    if opt_in:
+        data["checkout_plus"] = "y"
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post("/checkout/protection", data=data, headers=headers)
+
+
+def set_quantity(client, page_response, product_id: int, quantity, htmx: bool = False):
+    """Post a new quantity for the line of a product."""
+    page = parse(page_response)
+    line = page.select_one(f"#order-summary [data-product-id='{product_id}']")
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        f"/checkout/lines/{line['data-line-id']}",
+        data={"csrf_token": csrf_token(page), "quantity": str(quantity)},
+        headers=headers,
+    )
+
+
+def set_rules(sandbox, **demo) -> None:
+    """Change the sandbox merchant's Checkout+ rules for this test."""
+    sandbox.loop.service.app.extensions["loop_state"].replace_rules(rules_with(**demo))
+
+
+def analyses(sandbox) -> list:
+    """Return the analyze requests Loop received."""
+    return sandbox.loop.log.entries("POST", "/v1/analyze")

@@ -1,0 +1,1 @@
+"""Tests of app/webhooks: registration, delivery and the endpoint under hostile input."""
