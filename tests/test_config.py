@@ -20,7 +20,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 def test_no_credentials_means_sandbox_with_sandbox_credentials():
     settings = Settings.from_environ({})
     assert settings.sandbox
+    # The account the config knows for the sandbox is the one the sandbox accepts.
+    assert settings.bigcommerce_store_hash == credentials.BIGCOMMERCE_STORE_HASH
     assert settings.bigcommerce_access_token == credentials.BIGCOMMERCE_ACCESS_TOKEN
+    assert settings.loop_cart_api_key == credentials.LOOP_CART_API_KEY
+    assert settings.loop_orders_api_key == credentials.LOOP_ORDERS_API_KEY
     assert settings.bigcommerce_api_url == f"http://127.0.0.1:{credentials.BIGCOMMERCE_PORT}"
     assert settings.loop_checkout_plus_url == f"http://127.0.0.1:{credentials.LOOP_PORT}"
     assert settings.checkout_plus_sync == "connector"

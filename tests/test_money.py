@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +17,7 @@ from app.money import format_amount
 from app.money import format_minor
 from app.money import to_major
 from app.money import to_minor
+from app.sandbox import minor_units
 
 
 @pytest.mark.parametrize(
@@ -74,3 +78,23 @@ def test_format_minor_shows_the_currency_precision(minor, currency, text):
 
 def test_format_amount_follows_the_locale():
     assert format_amount(Decimal("22.9"), "EUR", "de_DE") == "22,90\xa0€"
+
+
+def currencies_in_use() -> set[str]:
+    """Every currency some territory uses today, as CLDR's territory data has it."""
+    today = date.today()
+    territories = get_global("territory_currencies")
+    return {code for area in territories for code in get_territory_currencies(area, today)}
+
+
+def test_every_currency_in_use_has_the_decimals_the_sandbox_counts_on_its_own():
+    # The sandboxes keep their own ISO 4217 table (app/sandbox/minor_units.py), typed apart
+    # from app.money, so each side checks the other. Babel's CLDR gives COP, HUF and IDR no
+    # decimals; ISO 4217 gives them two.
+    current = currencies_in_use()
+    assert {"USD", "EUR", "JPY", "KWD", "COP", "HUF", "IDR"} <= current
+    differ = {code: (exponent(code), minor_units.exponent(code)) for code in sorted(current)}
+    differ = {code: pair for code, pair in differ.items() if pair[0] != pair[1]}
+    assert not differ, f"app.money and ISO 4217 disagree on (app, ISO): {differ}"
+    assert to_minor(Decimal("1990.50"), "HUF") == 199050
+    assert format_amount(Decimal("1990.5"), "HUF", "en_US").endswith("1,990.50")

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,10 @@ def test_every_template_opens_with_a_comment_naming_its_inputs_and_root():
         assert re.search(r"\bInputs?\b", comment), f"templates/{name}: name its inputs"
         if not name.startswith("macros/"):  # macros take arguments and have no root
             assert "Root" in comment, f"templates/{name}: name its root element"
+
+
+def test_the_designers_check_needs_no_test_extra():
+    # python -m app.styleguide parses rendered HTML: what it imports is installed with the app.
+    requirements = metadata.requires("checkout-plus-bigcommerce") or []
+    runtime = [line for line in requirements if "extra ==" not in line]
+    assert any(line.startswith("beautifulsoup4") for line in runtime), runtime
