@@ -27,7 +27,7 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from app.checkout.delivery import ADDRESS_FIELDS
-from app.checkout.steps import StepRejected
+from app.checkout.step_errors import StepRejected
 from app.checkout.subdivisions import find_subdivision
 from app.checkout.subdivisions import has_subdivisions
 from app.clients.bigcommerce import Address

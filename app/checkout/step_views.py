@@ -34,8 +34,8 @@ from app.checkout.sections import SECTIONS
 from app.checkout.sections import Section
 from app.checkout.sections import SectionForm
 from app.checkout.service import CheckoutView
+from app.checkout.step_errors import StepRejected
 from app.checkout.step_forms import StepForm
-from app.checkout.steps import StepRejected
 from app.checkout.steps import StepResult
 from app.checkout.summary import summarize
 from app.checkout.views import CART_CHANGED

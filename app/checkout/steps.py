@@ -10,7 +10,6 @@ them. No Flask here: the views translate HTTP.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +25,11 @@ from app.checkout.delivery import billing_of
 from app.checkout.delivery import delivery_of
 from app.checkout.delivery import physical_lines
 from app.checkout.delivery import shipping_address
+from app.checkout.step_errors import OTHER_WINDOW
+from app.checkout.step_errors import StepRejected
+from app.checkout.step_errors import coupon_problem
+from app.checkout.step_errors import problem
+from app.checkout.step_errors import rejection
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import BigCommerceClient
@@ -42,43 +46,6 @@ log = logging.getLogger(__name__)
 PICKUP_METHODS_FRESH_SECONDS = 300.0
 # After a failed read the page goes on without pickup, and asks again soon.
 PICKUP_FAILURE_FRESH_SECONDS = 30.0
-
-
-# How BigCommerce names each field in its 422 errors, and what the shopper reads.
-FIELD_LABELS = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "company": "Company",
-    "address1": "Address",
-    "address2": "Apartment, suite, etc.",
-    "city": "City",
-    "state_or_province": "State or province",
-    "country_code": "Country",
-    "postal_code": "Postal code",
-    "phone": "Phone",
-    "email": "Email",
-    "code": "Coupon code",
-    "message": "Your note",
-    "option_id": "Shipping method",
-}
-# The last part of an error path such as "[0].address.state_or_province".
-FIELD_NAME = re.compile(r"([A-Za-z_]+)\W*$")
-OTHER_WINDOW = "Your checkout was changed in another window. Please check it and try again."
-
-
-class StepRejected(Exception):
-    """BigCommerce (or a rule of the step) refused the change; say why, field by field."""
-
-    def __init__(
-        self,
-        message: str = "",
-        fields: dict[str, str] | None = None,
-        checkout: Checkout | None = None,
-    ) -> None:
-        super().__init__(message or "; ".join((fields or {}).values()))
-        self.message = message
-        self.fields = fields or {}
-        self.checkout = checkout  # the checkout as it still is, when it was read
 
 
 def _priced(checkout: Checkout, default_region: str) -> dict[str, Any]:
@@ -350,7 +317,7 @@ class StepService:
             after = self._bigcommerce.add_coupon(cart_id, code)
         except BigCommerceRejected as error:
             # An unknown or expired code is a 400 without field errors; either way it is the code.
-            raise StepRejected(fields={"code": _coupon_problem(error)}, checkout=before) from error
+            raise StepRejected(fields={"code": coupon_problem(error)}, checkout=before) from error
         except BigCommerceNotFound as error:
             raise StepRejected(OTHER_WINDOW, checkout=self.checkout(cart_id)) from error
         return self._result(before, self._complete(after))
@@ -371,7 +338,7 @@ class StepService:
         except BigCommerceNotFound:
             after = self.checkout(cart_id)
         except BigCommerceRejected as error:
-            raise StepRejected(_problem(error), checkout=before) from error
+            raise StepRejected(problem(error), checkout=before) from error
         return self._result(before, self._complete(after))
 
     def set_comment(self, cart_id: str, message: str, seen: Checkout | None = None) -> StepResult:
@@ -410,7 +377,7 @@ class StepService:
         try:
             return write()
         except BigCommerceRejected as error:
-            raise _rejection(error, before, known, rename or {}) from error
+            raise rejection(error, before, known, rename or {}) from error
         except BigCommerceNotFound as error:
             # The checkout exists (it was just read), so a part of it went away meanwhile.
             raise StepRejected(OTHER_WINDOW, checkout=self.checkout(before.id)) from error
@@ -519,43 +486,3 @@ def _offer_key(consignment: Consignment) -> tuple:
         consignment.pickup,
         consignment.pickup_method_id,
     )
-
-
-def _rejection(
-    error: BigCommerceRejected, checkout: Checkout, known: Collection[str], rename: dict[str, str]
-) -> StepRejected:
-    """Tie BigCommerce's field errors to the step's fields; the rest becomes one message."""
-    found: dict[str, str] = {}
-    for path, problem in error.errors.items():
-        match = FIELD_NAME.search(path)
-        name = match.group(1) if match else path
-        name = rename.get(name, "state_or_province" if name == "state_or_province_code" else name)
-        if name in known and name not in found:
-            found[name] = _sentence(name, problem)
-    if found:
-        return StepRejected(fields=found, checkout=checkout)
-    return StepRejected(_problem(error), checkout=checkout)
-
-
-def _sentence(name: str, problem: str) -> str:
-    """Word a field error for the shopper: "State or province is required for this country."""
-    text = problem.strip().rstrip(".") or "is not valid"
-    return f"{FIELD_LABELS.get(name, name)} {text}."
-
-
-def _problem(error: BigCommerceRejected) -> str:
-    """Word a refusal that names no field we show."""
-    detail = str(error).replace("`", "").strip()
-    if detail and detail != "refused":
-        return f"The store could not save this: {detail.rstrip('.')}."
-    return "The store could not save this. Please check it and try again."
-
-
-def _coupon_problem(error: BigCommerceRejected) -> str:
-    """Word a refused coupon code, keeping BigCommerce's reason (invalid, expired...)."""
-    if error.errors:
-        return _sentence("code", next(iter(error.errors.values())))
-    detail = str(error).replace("`", "").strip()
-    if detail and detail != "refused":
-        return detail if detail.endswith(".") else f"{detail}."
-    return "This coupon code can't be used for your order."

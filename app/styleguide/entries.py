@@ -18,6 +18,8 @@ from werkzeug.datastructures import MultiDict
 from app.checkout.place_views import QUOTE_CHANGED
 from app.checkout.responses import steps_of
 from app.checkout.sections import SECTIONS
+from app.checkout.step_errors import OTHER_WINDOW
+from app.checkout.step_errors import StepRejected
 from app.checkout.step_forms import BillingAddressForm
 from app.checkout.step_forms import CommentForm
 from app.checkout.step_forms import ContactForm
@@ -25,8 +27,6 @@ from app.checkout.step_forms import CouponForm
 from app.checkout.step_forms import ShippingAddressForm
 from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_forms import StepForm
-from app.checkout.steps import OTHER_WINDOW
-from app.checkout.steps import StepRejected
 from app.checkout.summary import summarize
 from app.checkout_plus.offer import OfferState
 from app.errors import MESSAGES
