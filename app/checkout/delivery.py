@@ -53,11 +53,6 @@ def delivery_of(checkout: Checkout) -> Delivery:
     )
 
 
-def billing_of(checkout: Checkout) -> tuple[str | None, Address | None]:
-    """Return the billing address's id and the address, when the checkout has one."""
-    return checkout.billing_address_id, checkout.billing_address
-
-
 def needs_shipping(checkout: Checkout) -> bool:
     """Tell whether anything in the cart is physical."""
     return any(not item.is_digital for item in checkout.line_items)

@@ -21,7 +21,6 @@ from typing import Any
 from app.checkout.cart import read_checkout
 from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.delivery import billing_follows_shipping
-from app.checkout.delivery import billing_of
 from app.checkout.delivery import delivery_of
 from app.checkout.delivery import physical_lines
 from app.checkout.delivery import shipping_address
@@ -133,7 +132,7 @@ class StepService:
         cart_id = before.id
         if before.email == email:
             return StepResult.unchanged(before)
-        address_id, billing = billing_of(before)
+        address_id, billing = before.billing_address_id, before.billing_address
         if billing is None or not billing.country_code:
             shipping = delivery_of(before).address
             country = shipping.country_code if shipping and shipping.country_code else None
@@ -295,7 +294,7 @@ class StepService:
                     },
                     checkout=before,
                 )
-        address_id, current = billing_of(before)
+        address_id, current = before.billing_address_id, before.billing_address
         if current == address:
             return StepResult.unchanged(before)
         after = self._change(
