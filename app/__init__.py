@@ -92,6 +92,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.admin.report import AdminReport
     from app.checkout.placement import PlacementService
     from app.checkout.service import CheckoutService
+    from app.checkout.shown_total import TotalSigner
     from app.checkout.snapshots import CheckoutSnapshots
     from app.checkout.steps import StepService
     from app.checkout_plus.fee import FeeSettings
@@ -127,7 +128,13 @@ def _register_services(app: Flask, settings: Settings) -> None:
     )
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop
-    app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers)
+    fee = FeeSettings(
+        display_name=settings.fee_display_name,
+        tax_class_id=settings.fee_tax_class_id,
+        metafield_fee_name=settings.fee_name,
+    )
+    app.extensions["checkout_service"] = CheckoutService(bigcommerce, offers, fee)
+    app.extensions["total_signer"] = TotalSigner(app.secret_key)
     app.extensions["checkout_steps"] = StepService(bigcommerce, settings.default_region)
     app.extensions["checkout_snapshots"] = CheckoutSnapshots()
     app.extensions["analyses"] = stores.analyses
@@ -137,11 +144,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
         BigCommercePayments(settings.bigcommerce_payments_url, settings.bigcommerce_store_hash),
         offers,
         stores.ledger,
-        FeeSettings(
-            display_name=settings.fee_display_name,
-            tax_class_id=settings.fee_tax_class_id,
-            metafield_fee_name=settings.fee_name,
-        ),
+        fee,
         sync_queue,
         stores.decisions,
     )

@@ -8,6 +8,7 @@ cache hands a fragment to a full page load.
 from __future__ import annotations
 
 from flask import Response
+from flask import redirect
 from flask import request
 
 
@@ -35,3 +36,17 @@ def trigger_event(response: Response, event: str) -> Response:
     """Have htmx fire an event on the page once this response arrives (``HX-Trigger``)."""
     response.headers["HX-Trigger"] = event
     return response
+
+
+def redirect_after_post(location: str) -> Response:
+    """Send the browser to a new page after a post: a 303, or for htmx a full navigation.
+
+    htmx would follow a 303 itself and swap the new page into the old one, so it is told to
+    go there instead (``HX-Redirect``).
+    """
+    if is_htmx_request():
+        response = Response(status=204)
+        response.headers["HX-Redirect"] = location
+    else:
+        response = redirect(location, 303)
+    return vary_on_htmx(response)

@@ -82,3 +82,28 @@ def _same_place(one: Address, other: Address) -> bool:
 def physical_lines(checkout: Checkout) -> list[tuple[str, int]]:
     """Return ``(line id, quantity)`` of every physical line, as consignments take them."""
     return [(item.id, item.quantity) for item in checkout.line_items if not item.is_digital]
+
+
+# The steps an order needs before it can be placed, in the page's order.
+CONTACT, DELIVERY = "contact", "delivery"
+
+
+def unfinished_steps(checkout: Checkout) -> tuple[str, ...]:
+    """Return the steps still needed before BigCommerce can turn the checkout into an order."""
+    missing = []
+    if not checkout.email:
+        missing.append(CONTACT)
+    if needs_shipping(checkout) and not _delivery_chosen(checkout):
+        missing.append(DELIVERY)
+    return tuple(missing)
+
+
+def _delivery_chosen(checkout: Checkout) -> bool:
+    """Tell whether every physical item goes somewhere: picked up, or shipped by a method."""
+    physical = {item.id for item in checkout.line_items if not item.is_digital}
+    placed: set[str] = set()
+    for consignment in checkout.consignments:
+        if consignment.pickup_method_id is None and not consignment.selected_option_id:
+            return False
+        placed.update(consignment.line_item_ids)
+    return physical <= placed

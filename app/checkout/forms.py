@@ -20,6 +20,9 @@ from app.clients.bigcommerce import Card
 EXPIRY = re.compile(r"^\s*(?P<month>0[1-9]|1[0-2])\s*/\s*(?P<year>[0-9]{2}|[0-9]{4})\s*$")
 
 
+LARGEST_WHOLE_NUMBER = 10**15
+
+
 class WholeNumberField(IntegerField):
     """An integer field whose parse error a shopper understands."""
 
@@ -29,6 +32,10 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Enter a whole number, such as 2.") from None
+        # WTForms' range check turns the number into a float, which a huge one overflows.
+        if self.data is not None and abs(self.data) > LARGEST_WHOLE_NUMBER:
+            self.data = None
+            raise ValueError("That number is too large. Enter a smaller one.")
 
 
 class LineQuantityForm(FlaskForm):

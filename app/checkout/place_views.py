@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Response
 from flask import current_app
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 
 from app import rate_limits
@@ -13,32 +16,33 @@ from app.checkout import shopper
 from app.checkout.cart import CartNotFound
 from app.checkout.forms import PaymentForm
 from app.checkout.ledger import PlacementBusy
+from app.checkout.place_outcome import BUSY
+from app.checkout.place_outcome import NO_ROOM
+from app.checkout.place_outcome import NOT_READY
+from app.checkout.place_outcome import ORDER_REFUSED
+from app.checkout.place_outcome import PROTECTION_GONE
+from app.checkout.place_outcome import QUOTE_CHANGED
+from app.checkout.place_outcome import TOTAL_CHANGED
+from app.checkout.place_outcome import PlaceOutcome
+from app.checkout.placement import NotReady
 from app.checkout.placement import OrderRefused
 from app.checkout.placement import PaymentFailed
 from app.checkout.placement import PlacementService
 from app.checkout.placement import ProtectionUnavailable
 from app.checkout.placement import QuoteChanged
+from app.checkout.placement import TotalChanged
 from app.checkout.responses import cart_gone
-from app.checkout.responses import checkout_page
-from app.checkout.responses import checkout_service
 from app.checkout.responses import no_cart
 from app.checkout.responses import shopper_language
+from app.checkout.responses import total_signer
 from app.checkout.sections import form_named
+from app.checkout.step_forms import CommentForm
 from app.checkout.views import bp
 from app.clients.bigcommerce import BigCommerceClient
+from app.htmx import redirect_after_post
 from app.htmx import vary_on_htmx
 
-# What the shopper is told when placing stops short of an order, next to the Pay button.
-QUOTE_CHANGED = (
-    "The price or cover of order protection changed. Please check the offer, tick it again if "
-    "you want it, and place your order."
-)
-PROTECTION_GONE = "Order protection is no longer offered for this order. You can order without it."
-NO_ROOM = (
-    "Order protection can't be added to this order. You can place it without protection, "
-    "or go back to the store."
-)
-BUSY = "Your order is still being placed. Please wait a moment and reload the page."
+log = logging.getLogger(__name__)
 
 
 def _placement() -> PlacementService:
@@ -48,34 +52,52 @@ def _placement() -> PlacementService:
 @bp.post(form_named("place").path)
 @rate_limits.place_order
 def place():
-    """Place and pay the order, then show the confirmation (PRG)."""
+    """Place and pay the order, then show the confirmation; or go back and say why not (PRG)."""
     cart_id = shopper.bound_cart_id()
     if cart_id is None:
         if shopper.last_order() is not None:  # a resubmitted form after success
-            return redirect(url_for("checkout.confirmation"), 303)
+            return redirect_after_post(url_for("checkout.confirmation"))
         return no_cart()
     form = PaymentForm()
-    if not form.validate():
+    note_form = CommentForm()  # the order note travels with Place order
+    note = note_form.message.data if note_form.message.raw_data else None
+    kept = {"values": form.kept_values(), "note": note}
+    if not (form.validate() & note_form.validate()):
         errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
-        return _again(cart_id, form, 422, payment_errors=errors)
+        if note_form.message.errors:
+            errors["note"] = note_form.message.errors[0]
+        return _back(PlaceOutcome(errors=errors, **kept))
+    shown = total_signer().read(request.form.get("shown_total"))
     try:
-        placed = _placement().place(cart_id, shopper.offer_state(), shopper_language(), form.card())
+        placed = _placement().place(
+            cart_id, shopper.offer_state(), shopper_language(), form.card(), shown, note
+        )
     except CartNotFound:
         return cart_gone()
+    except NotReady as gap:
+        return _back(PlaceOutcome(notice=NOT_READY, missing=gap.missing, **kept))
     except QuoteChanged as change:
         shopper.save_offer_state(change.offer)
         notice = QUOTE_CHANGED if change.offer.quote else PROTECTION_GONE
-        return _again(cart_id, form, 409, placement_notice=notice)
+        return _back(PlaceOutcome(notice=notice, **kept))
     except ProtectionUnavailable as refusal:
         shopper.save_offer_state(refusal.offer)
-        return _again(cart_id, form, 409, placement_notice=NO_ROOM)
-    except (PaymentFailed, OrderRefused) as problem:
-        return _again(cart_id, form, 422, payment_problem=str(problem))
+        return _back(PlaceOutcome(notice=NO_ROOM, **kept))
+    except TotalChanged as change:
+        shopper.save_offer_state(change.offer)
+        outcome = PlaceOutcome(notice=TOTAL_CHANGED, shown=change.shown, now=change.now, **kept)
+        return _back(outcome)
+    except PaymentFailed as problem:
+        return _back(PlaceOutcome(problem=str(problem), **kept))
+    except OrderRefused as refusal:
+        # BigCommerce's words name its fields; the shopper is told what to do instead.
+        log.warning("BigCommerce refused the order for cart %s: %s", cart_id, refusal)
+        return _back(PlaceOutcome(notice=ORDER_REFUSED, **kept))
     except PlacementBusy:
-        return _again(cart_id, form, 409, placement_notice=BUSY)
+        return _back(PlaceOutcome(notice=BUSY, **kept))
     shopper.remember_order(placed.order_id, placed.protection)
     shopper.forget_cart()
-    return vary_on_htmx(redirect(url_for("checkout.confirmation"), 303))
+    return redirect_after_post(url_for("checkout.confirmation"))
 
 
 @bp.get("/checkout/confirmation")
@@ -90,11 +112,11 @@ def confirmation():
     return render_template("checkout/confirmation.html", order=order, protection=protection)
 
 
-def _again(cart_id: str, form: PaymentForm, status: int, **extra) -> Response:
-    """Show the checkout again with what went wrong, keeping what may be kept."""
-    try:
-        view = checkout_service().view(cart_id, shopper.offer_state(), shopper_language())
-    except CartNotFound:
-        return cart_gone()
-    shopper.save_offer_state(view.offer)
-    return checkout_page(view, status=status, payment_values=form.kept_values(), **extra)
+def _back(outcome: PlaceOutcome) -> Response:
+    """Go back to the checkout, whose payment section then says why (Post/Redirect/Get).
+
+    Under htmx the redirect is followed in place and the page swapped, so the browser's
+    history is as it was; without JavaScript the fragment scrolls to the payment section.
+    """
+    shopper.keep_place_outcome(outcome)
+    return vary_on_htmx(redirect(url_for("checkout.page", _anchor="checkout-payment"), 303))

@@ -15,7 +15,11 @@ from dataclasses import replace
 
 from app.checkout.cart import CartNotFound
 from app.checkout.cart import read_checkout
+from app.checkout.delivery import unfinished_steps
 from app.checkout.ledger import OrderLedger
+from app.checkout.shown_total import ShownTotal
+from app.checkout.shown_total import shown_of
+from app.checkout.summary import summarize
 from app.checkout_plus.decisions import DecisionLog
 from app.checkout_plus.decisions import decision_now
 from app.checkout_plus.fee import FeeSettings
@@ -35,6 +39,7 @@ from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import PaymentDeclined
 from app.clients.bigcommerce import PaymentRejected
 from app.clients.bigcommerce.payments import BigCommercePayments
+from app.money import to_minor
 from app.sync.queue import SyncQueue
 
 log = logging.getLogger(__name__)
@@ -70,6 +75,24 @@ class ProtectionUnavailable(Exception):
         self.offer = offer
 
 
+class TotalChanged(Exception):
+    """The order would charge a total other than the one the shopper saw; nothing was charged."""
+
+    def __init__(self, shown: ShownTotal | None, now: ShownTotal, offer: OfferState) -> None:
+        super().__init__("the total changed since the page showed it")
+        self.shown = shown  # None: the page showed no total (it was being updated)
+        self.now = now
+        self.offer = offer
+
+
+class NotReady(Exception):
+    """A step the order needs is not done yet (``missing``: contact, delivery)."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        super().__init__(f"the checkout still needs: {', '.join(missing)}")
+        self.missing = missing
+
+
 class OrderRefused(Exception):
     """BigCommerce would not create the order (a step is missing); the message says which."""
 
@@ -103,8 +126,20 @@ class PlacementService:
         self._sync = sync
         self._decisions = decisions
 
-    def place(self, cart_id: str, offer: OfferState, locale: str | None, card: Card) -> PlacedOrder:
-        """Place and pay the order for a cart, or raise what the shopper must resolve."""
+    def place(
+        self,
+        cart_id: str,
+        offer: OfferState,
+        locale: str | None,
+        card: Card,
+        shown: ShownTotal | None,
+        note: str | None = None,
+    ) -> PlacedOrder:
+        """Place and pay the order for a cart, or raise what the shopper must resolve.
+
+        ``shown`` is the total the page showed: the order is charged only if it is exactly
+        that. ``note`` is the order note as the form sent it, saved first so it is never lost.
+        """
         with self._ledger.lease(cart_id) as placement:
             if placement.paid and placement.order_id is not None:
                 return PlacedOrder(placement.order_id, offer.accepted)
@@ -117,16 +152,36 @@ class PlacementService:
                     # BigCommerce has since converted the cart: finish that placement.
                     return self._finish(cart_id, order_id, offer.accepted, offer.quote)
                 raise
-            protection, fresh = self._confirm_quote(checkout, offer, locale)
-            self._apply_fee(checkout, protection, fresh)
-            state_key = f"{fresh.analysis.fingerprint}:{protection.token if protection else '-'}"
+            checkout = self._save_note(checkout, note)
+            missing = unfinished_steps(checkout)
+            if missing:
+                raise NotReady(missing)
+            try:
+                protection, fresh = self._confirm_quote(checkout, offer, locale)
+            except QuoteChanged:
+                # The shopper is asked again, opted out: their fee must not wait on the page.
+                settle_fee(self._bigcommerce, checkout, None, self._fee)
+                raise
+            checkout = self._apply_fee(checkout, protection, fresh)
+            now = shown_of(summarize(checkout))
+            assert now is not None  # a summary is pending only right after a cart change
+            if shown is None or shown != now:
+                raise TotalChanged(shown, now, fresh)
+            state_key = ":".join(
+                (
+                    fresh.analysis.fingerprint if fresh.analysis else "-",
+                    protection.token if protection else "-",
+                    f"{now.total}{now.currency}",
+                )
+            )
             order_id = placement.order_id if placement.state_key == state_key else None
             if order_id is None:
                 order_id = self._create_order(cart_id)
                 self._ledger.record_order(cart_id, order_id, state_key)
-                self._pay_once(order_id, card)
-            elif not self._already_paid(order_id):  # else its answer was lost, not its charge
-                self._pay_once(order_id, card)
+            elif self._already_paid(order_id):  # its answer was lost, not its charge
+                return self._finish(cart_id, order_id, protection, offer.quote)
+            self._check_charge(order_id, now, fresh)
+            self._pay_once(order_id, card)
             return self._finish(cart_id, order_id, protection, offer.quote)
 
     def _finish(
@@ -169,13 +224,41 @@ class PlacementService:
             raise QuoteChanged(replace(fresh.opt_out(), reconfirm=quote is not None))
         return quote, fresh.opt_in()
 
-    def _apply_fee(self, checkout: Checkout, protection: Quote | None, offer: OfferState) -> None:
-        """Make our fee on the checkout match the decision, or stop if it has no room."""
+    def _apply_fee(
+        self, checkout: Checkout, protection: Quote | None, offer: OfferState
+    ) -> Checkout:
+        """Make our fee on the checkout match the decision, or stop if it has no room.
+
+        Returns the checkout as BigCommerce then totals it.
+        """
         try:
-            settle_fee(self._bigcommerce, checkout, protection, self._fee)
+            changed = settle_fee(self._bigcommerce, checkout, protection, self._fee)
         except NoRoomForFee:
             # Never place the order silently without the coverage the shopper chose.
             raise ProtectionUnavailable(offer.opt_out()) from None
+        return read_checkout(self._bigcommerce, checkout.id) if changed else checkout
+
+    def _save_note(self, checkout: Checkout, note: str | None) -> Checkout:
+        """Keep the order note the form sent on the checkout, so the order carries it."""
+        if note is None or note == checkout.customer_message:
+            return checkout
+        return self._bigcommerce.set_customer_message(checkout.id, note)
+
+    def _check_charge(self, order_id: int, shown: ShownTotal, offer: OfferState) -> None:
+        """Stop before paying if the order's own total is not the one the shopper saw."""
+        order = self._bigcommerce.get_order(order_id)
+        charged = to_minor(order.total_inc_tax, order.currency)
+        if (charged, order.currency) != (shown.total, shown.currency):
+            log.warning(
+                "Order %s totals %s %s where the page showed %s %s; not charged",
+                order_id,
+                charged,
+                order.currency,
+                shown.total,
+                shown.currency,
+            )
+            figures = {**shown.figures, "total": charged}
+            raise TotalChanged(shown, ShownTotal(order.currency, figures), offer)
 
     def _create_order(self, cart_id: str) -> int:
         try:

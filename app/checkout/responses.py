@@ -17,10 +17,14 @@ from flask import url_for
 
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
+from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.sections import Steps
 from app.checkout.sections import read_steps
 from app.checkout.service import CheckoutService
 from app.checkout.service import CheckoutView
+from app.checkout.shown_total import TotalSigner
+from app.checkout.shown_total import shown_of
+from app.checkout.step_forms import CommentForm
 from app.checkout.step_forms import StepForm
 from app.checkout.step_models import StepInputs
 from app.checkout.steps import StepService
@@ -84,20 +88,42 @@ def remember_view(view: CheckoutView) -> None:
     shopper.remember_checkout(view.checkout)
 
 
+def total_signer() -> TotalSigner:
+    """Return the app's signer of the totals a page shows."""
+    return current_app.extensions["total_signer"]
+
+
 def template_context(view: CheckoutView, **extra) -> dict:
     """The variables every checkout template gets."""
+    shown = shown_of(view.summary)
     return {
         "checkout": view.checkout,
         "summary": view.summary,
         "offer": view.offer,
+        "protection_refused": view.protection_refused,
+        "shown_total": total_signer().sign(shown) if shown else None,
         "editable": True,
         "line_errors": {},
         **extra,
     }
 
 
-def checkout_page(view: CheckoutView, status: int = 200, **extra) -> Response:
-    """Render the whole checkout page, every section with the checkout as saved unless given."""
+def checkout_page(
+    view: CheckoutView, status: int = 200, outcome: PlaceOutcome | None = None, **extra
+) -> Response:
+    """Render the whole checkout page, every section with the checkout as saved unless given.
+
+    ``outcome``: why the last Place order stopped, shown in the payment section with the
+    card fields and the order note the shopper had typed.
+    """
+    if outcome is not None:
+        extra.update(
+            place_outcome=outcome, payment_values=outcome.values, payment_errors=outcome.errors
+        )
+        if outcome.note is not None:
+            note = CommentForm(formdata=None, data={"message": outcome.note})
+            note.message.errors = [outcome.errors["note"]] if "note" in outcome.errors else []
+            extra.setdefault("steps", steps_of(view.checkout, {"comment": note}))
     extra.setdefault("steps", steps_of(view.checkout))
     body = render_template("checkout/page.html", **template_context(view, **extra))
     return vary_on_htmx(Response(body, status=status))

@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 
 from app.checkout import step_models
 from app.checkout.delivery import shipping_address
+from app.checkout.delivery import unfinished_steps
 from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import PaymentForm
 from app.checkout.forms import ProtectionForm
@@ -196,6 +197,17 @@ SECTIONS: tuple[Section, ...] = (
                 form_id="payment-form",
             ),
         ),
+    ),
+    Section(
+        "place",
+        "Place order",
+        "components/checkout_place.html",
+        MAIN,
+        "checkout-place",
+        # Its button submits the payment form, so the card fields are never re-rendered when
+        # the order becomes ready (or stops being ready) after a change elsewhere.
+        read=step_models.place,
+        shows=unfinished_steps,
     ),
     Section(
         "summary",

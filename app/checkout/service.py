@@ -8,6 +8,10 @@ from app.checkout.cart import CartNotFound
 from app.checkout.cart import read_checkout
 from app.checkout.summary import OrderSummary
 from app.checkout.summary import summarize
+from app.checkout_plus.fee import FeeSettings
+from app.checkout_plus.fee import NoRoomForFee
+from app.checkout_plus.fee import fee_matches
+from app.checkout_plus.fee import settle_fee
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.service import OfferService
 from app.clients.bigcommerce import BigCommerceClient
@@ -34,14 +38,19 @@ class CheckoutView:
     checkout: Checkout
     summary: OrderSummary
     offer: OfferState
+    # The shopper ticked the offer but the checkout has no room for another fee.
+    protection_refused: bool = False
 
 
 class CheckoutService:
     """Read and change a shopper's checkout through the upstream clients."""
 
-    def __init__(self, bigcommerce: BigCommerceClient, offers: OfferService) -> None:
+    def __init__(
+        self, bigcommerce: BigCommerceClient, offers: OfferService, fee: FeeSettings
+    ) -> None:
         self._bigcommerce = bigcommerce
         self._offers = offers
+        self._fee = fee
 
     def order_summary(self, cart_id: str) -> OrderSummary:
         """Return the lines and totals of a cart's checkout, without the offer."""
@@ -57,7 +66,7 @@ class CheckoutService:
         """
         checkout = self._checkout(cart_id, seen)
         offer = self._offers.refresh(checkout, offer, locale)
-        return CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
+        return self._priced(checkout, offer, seen)
 
     def choose_protection(
         self,
@@ -72,7 +81,7 @@ class CheckoutService:
         checkout = self._checkout(cart_id, seen)
         offer = self._offers.refresh(checkout, offer, locale)
         offer = self._offers.choose(offer, opt_in, seen_quote)
-        return CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
+        return self._priced(checkout, offer, seen)
 
     def set_quantity(
         self,
@@ -109,7 +118,28 @@ class CheckoutService:
         except BigCommerceRejected as error:
             raise QuantityRejected(_quantity_problem(error)) from error
         checkout = self._checkout(cart_id)
-        return CheckoutView(checkout, summarize(checkout, offer.accepted, pending=True), offer)
+        return CheckoutView(checkout, summarize(checkout, pending=True), offer)
+
+    def _priced(self, checkout: Checkout, offer: OfferState, seen: Checkout | None) -> CheckoutView:
+        """Put the fee on the checkout exactly while the shopper is opted in, then total it.
+
+        BigCommerce then works out the fee's tax and the grand total, so the page shows the
+        figure the order will charge. Every view does this, so a fee whose opt-in was lost
+        (the session expired, a tab closed before its answer) comes off at the next look.
+        """
+        wanted = offer.quote if offer.opted_in else None
+        if fee_matches(checkout, wanted, self._fee):
+            return CheckoutView(checkout, summarize(checkout), offer)
+        if checkout is seen:  # what the last request saw may be out of date: read it afresh
+            checkout = read_checkout(self._bigcommerce, checkout.id)
+        refused = False
+        try:
+            changed = settle_fee(self._bigcommerce, checkout, wanted, self._fee)
+        except NoRoomForFee:
+            offer, refused, changed = offer.opt_out(), True, False
+        if changed:
+            checkout = read_checkout(self._bigcommerce, checkout.id)
+        return CheckoutView(checkout, summarize(checkout), offer, protection_refused=refused)
 
     def _checkout(self, cart_id: str, seen: Checkout | None = None) -> Checkout:
         if seen is not None and seen.id == cart_id:

@@ -13,6 +13,7 @@ from flask import current_app
 from flask import session
 
 from app.checkout.cart import is_cart_id
+from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.snapshots import CheckoutSnapshots
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
@@ -93,6 +94,22 @@ def save_offer_state(state: OfferState) -> None:
     data = state.as_dict()
     if current.get("offer") != data:
         session[CHECKOUT_KEY] = {**current, "offer": data}
+
+
+def keep_place_outcome(outcome: PlaceOutcome) -> None:
+    """Keep why Place order stopped, for the checkout page the browser is sent back to."""
+    current = _state()
+    if "cart_id" in current:
+        session[CHECKOUT_KEY] = {**current, "place_outcome": outcome.as_dict()}
+
+
+def take_place_outcome() -> PlaceOutcome | None:
+    """Return why Place order stopped, once: a reload afterwards shows the checkout as it is."""
+    current = _state()
+    if "place_outcome" not in current:
+        return None
+    session[CHECKOUT_KEY] = {k: v for k, v in current.items() if k != "place_outcome"}
+    return PlaceOutcome.from_dict(current["place_outcome"])
 
 
 LAST_ORDER_KEY = "last_order"

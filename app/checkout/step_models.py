@@ -16,6 +16,7 @@ from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import delivery_of
 from app.checkout.delivery import needs_shipping
 from app.checkout.delivery import shipping_address
+from app.checkout.delivery import unfinished_steps
 from app.checkout.step_forms import BillingAddressForm
 from app.checkout.step_forms import CommentForm
 from app.checkout.step_forms import ContactForm
@@ -63,6 +64,18 @@ class BillingStep:
     open: bool
     can_follow_shipping: bool  # there is a shipping address to copy
     form: BillingAddressForm
+
+
+@dataclass(frozen=True)
+class PlaceStep:
+    """Place order: offered once nothing the order needs is missing."""
+
+    missing: tuple[str, ...]  # the steps still to do ("contact", "delivery"), in page order
+
+    @property
+    def ready(self) -> bool:
+        """Tell whether the order can be placed."""
+        return not self.missing
 
 
 def contact(inputs: StepInputs) -> ContactForm:
@@ -125,3 +138,8 @@ def comment(inputs: StepInputs) -> CommentForm:
     """The note on file, or the one posted."""
     posted = inputs.forms.get("comment")
     return posted or CommentForm(formdata=None, data={"message": inputs.checkout.customer_message})
+
+
+def place(inputs: StepInputs) -> PlaceStep:
+    """What the order still needs before Place order is offered."""
+    return PlaceStep(unfinished_steps(inputs.checkout))

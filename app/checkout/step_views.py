@@ -95,7 +95,7 @@ def _rejected(
         steps = steps_of(checkout, forms)
         if not steps.shows(section):
             return _section_gone()
-        view = CheckoutView(checkout, summarize(checkout, offer.accepted), offer)
+        view = CheckoutView(checkout, summarize(checkout), offer)
         body = render_template(section.template, **template_context(view, steps=steps))
         return vary_on_htmx(Response(body, status=422))
     view = checkout_service().view(cart_id, offer, shopper_language(), checkout)
@@ -117,7 +117,7 @@ def _updated(section: Section, result: StepResult) -> Response:
     checkout = result.checkout
     offer = shopper.offer_state()
     # Until the offer comes back re-analyzed, an opted-in fee is shown as being updated.
-    summary = summarize(checkout, offer.accepted, pending=result.offer_changed)
+    summary = summarize(checkout, pending=result.offer_changed)
     steps = steps_of(checkout, saved=section.name)
     context = template_context(CheckoutView(checkout, summary, offer), steps=steps)
     body = render_template(section.template, **context)

@@ -7,10 +7,8 @@ from decimal import Decimal
 
 from app.checkout_plus.fee import is_ours
 from app.checkout_plus.fee import own_fees
-from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import LineItem
-from app.money import to_major
 
 
 @dataclass(frozen=True)
@@ -35,8 +33,8 @@ class OrderSummary:
     handling: Decimal
     fees: tuple[FeeLine, ...]  # other apps' fees; ours is checkout_plus_fee
     tax: Decimal
-    total: Decimal  # what the shopper pays, Checkout+ fee included when opted in
-    checkout_plus_fee: Decimal | None = None  # set while the shopper is opted in
+    total: Decimal  # BigCommerce's grand total: what the order charges, fee and its tax included
+    checkout_plus_fee: Decimal | None = None  # our fee on the checkout (the shopper opted in)
     checkout_plus_pending: bool = False  # the fee's price is being worked out again
 
     @property
@@ -45,13 +43,12 @@ class OrderSummary:
         return sum(item.quantity for item in self.items)
 
 
-def summarize(
-    checkout: Checkout, protection: Quote | None = None, pending: bool = False
-) -> OrderSummary:
+def summarize(checkout: Checkout, pending: bool = False) -> OrderSummary:
     """Build the summary from BigCommerce's own totals; nothing is re-priced here.
 
-    The Checkout+ fee is shown from the shopper's accepted quote (it reaches BigCommerce only
-    when the order is placed); a copy of it already on the checkout is not counted twice.
+    The Checkout+ fee is on the checkout while the shopper is opted in, so the total and the
+    tax are BigCommerce's, the fee's own tax included: the figure the order will charge.
+    ``pending``: the cart changed and the fee's price is being worked out again.
     """
     inc = checkout.tax_included
     subtotal = checkout.subtotal_inc_tax if inc else checkout.subtotal_ex_tax
@@ -59,11 +56,9 @@ def summarize(
     # every discount and coupon, so their difference is all the shopper saves.
     discounted = checkout.cart_amount_inc_tax if inc else checkout.cart_amount_ex_tax
     ours = own_fees(checkout)
-    applied_fee = sum((fee.cost_inc_tax for fee in ours), Decimal(0))
-    applied_fee_tax = sum((fee.cost_inc_tax - fee.cost_ex_tax for fee in ours), Decimal(0))
     fee = None
-    if protection is not None and protection.currency == checkout.currency:
-        fee = to_major(protection.amount, protection.currency)
+    if ours:
+        fee = sum((f.cost_inc_tax if inc else f.cost_ex_tax for f in ours), Decimal(0))
     needs_shipping = any(not item.is_digital for item in checkout.line_items)
     shipping_chosen = any(c.selected_option_id for c in checkout.consignments)
     shipping = None
@@ -87,8 +82,8 @@ def summarize(
             for fee in checkout.fees
             if not is_ours(fee)
         ),
-        tax=checkout.tax_total - applied_fee_tax,
-        total=checkout.grand_total - applied_fee + (fee or 0),
+        tax=checkout.tax_total,
+        total=checkout.grand_total,
         checkout_plus_fee=fee,
         checkout_plus_pending=pending and fee is not None,
     )

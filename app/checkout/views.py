@@ -53,7 +53,8 @@ def page():
     cart_id = shopper.bound_cart_id()
     if cart_id is None:
         return render_template("checkout/no_cart.html")
-    return show_checkout(cart_id, checkout_page)
+    outcome = shopper.take_place_outcome()  # set when Place order came back here
+    return show_checkout(cart_id, lambda view: checkout_page(view, outcome=outcome))
 
 
 @bp.get("/checkout/offer")

@@ -44,14 +44,25 @@ def own_fees(checkout: Checkout) -> list[Fee]:
     return [fee for fee in checkout.fees if is_ours(fee)]
 
 
+def fee_matches(checkout: Checkout, protection: Quote | None, settings: FeeSettings) -> bool:
+    """Tell whether our fee on the checkout is already exactly the decision (no call needed)."""
+    ours = own_fees(checkout)
+    if protection is None:
+        return not ours
+    wanted = (settings.display_name, to_major(protection.amount, protection.currency))
+    return len(ours) == 1 and (ours[0].display_name, ours[0].cost_ex_tax) == wanted
+
+
 def settle_fee(
     bigcommerce: BigCommerceClient,
     checkout: Checkout,
     protection: Quote | None,
     settings: FeeSettings,
-) -> None:
+) -> bool:
     """Make our fee on the checkout match the decision: exactly one at the quote, or none.
 
+    Returns whether anything changed: BigCommerce's totals then need reading again (a fee
+    call answers without the shipping options the page shows, so its answer is not used).
     Raises NoRoomForFee when the fee is wanted and the checkout is full of other apps' fees.
     """
     ours = own_fees(checkout)
@@ -59,7 +70,7 @@ def settle_fee(
     if stale:
         bigcommerce.delete_fees(checkout.id, stale)
     if protection is None:
-        return
+        return bool(stale)
     wanted = FeeRequest(
         name=FEE_INTERNAL_NAME,
         display_name=settings.display_name,
@@ -71,7 +82,9 @@ def settle_fee(
         current = ours[0]
         if (current.display_name, current.cost_ex_tax) != (wanted.display_name, wanted.cost):
             bigcommerce.update_fees(checkout.id, [replace(wanted, id=current.id)])
-        return
-    if len(checkout.fees) - len(stale) >= MAX_CHECKOUT_FEES:
+            return True
+        return bool(stale)
+    if len(checkout.fees) >= MAX_CHECKOUT_FEES:
         raise NoRoomForFee(checkout.id)
     bigcommerce.add_fees(checkout.id, [wanted])
+    return True

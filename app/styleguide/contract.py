@@ -218,22 +218,45 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     "components/checkout_payment.html": (
         hook("#checkout-payment", "the payment section keeps its place while the offer changes"),
         hook(
-            "form#payment-form[method=post][action]:not([hx-post])",
-            "placing the order is a plain form: it needs no JavaScript",
+            "form#payment-form[method=post][action][hx-post][hx-target='#checkout']"
+            "[hx-select='#checkout']",
+            "placing the order is a real form that needs no JavaScript; htmx posts it in place"
+            " and swaps the checkout it is sent back to, so the browser's history is unchanged",
         ),
         *(
             hook(f"#payment-form input[name={name}]", "the server reads the card by these names")
             for name in ("cardholder_name", "card_number", "expiry", "security_code")
         ),
-        hook("#payment-form #place-order[type=submit]", "the Place order button"),
         hook("[aria-invalid=true][aria-describedby$=-error]", INVALID_FIELD, "errors"),
-        hook("#payment-problem[role=alert]", "why the payment failed", "payment_problem"),
-        hook("#placement-notice[role=alert]", "why the order was not placed yet", "notice"),
+        hook(
+            "#payment-message[role=alert][tabindex='-1'][autofocus]",
+            "why the order was not placed: focus lands on it and screen readers read it",
+            "errors",
+            "payment_problem",
+            "notice",
+        ),
+        hook("#payment-message #payment-problem", "why the payment failed", "payment_problem"),
+        hook("#payment-message #placement-notice", "why the order was not placed yet", "notice"),
         hook(
             "#payment-form input[name=card_number][value]:not([value=''])",
             "a card number is never written back into a page",
             "errors",
             absent=True,
+        ),
+    ),
+    "components/checkout_place.html": (
+        hook(
+            "#place-order[type=submit][form=payment-form]",
+            "the Place order button submits the card fields' form",
+            "ready",
+        ),
+        hook(
+            "#place-order", "no Place order until the order can be placed", "missing", absent=True
+        ),
+        hook(
+            "#place-order-missing[data-missing]",
+            "what the order still needs, named",
+            "missing",
         ),
     ),
     "checkout/confirmation.html": (

@@ -15,7 +15,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from app.checkout.place_views import QUOTE_CHANGED
+from app.checkout.place_outcome import QUOTE_CHANGED
+from app.checkout.place_outcome import TOTAL_CHANGED
+from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.responses import steps_of
 from app.checkout.sections import SECTIONS
 from app.checkout.step_errors import OTHER_WINDOW
@@ -88,11 +90,12 @@ def checkout_context(
     checkout=None, offer: OfferState | None = None, forms=None, saved=None, pickup=(), **extra
 ) -> dict[str, Any]:
     """Return what the checkout templates receive, for a checkout and an offer."""
-    checkout = checkout or fixtures.checkout()
     offer = offer or OfferState()
+    # An opt-in puts the fee on the checkout, and BigCommerce totals it with its tax.
+    checkout = fixtures.with_protection(checkout or fixtures.checkout(), offer.accepted)
     return {
         "checkout": checkout,
-        "summary": summarize(checkout, offer.accepted),
+        "summary": summarize(checkout),
         "offer": offer,
         "editable": True,
         "line_errors": {},
@@ -225,7 +228,10 @@ def summary_entries() -> list[Entry]:
             lambda: {
                 **checkout_context(offer=fixtures.offer(opted_in=True)),
                 "summary": summarize(
-                    fixtures.checkout(), fixtures.offer(opted_in=True).accepted, pending=True
+                    fixtures.with_protection(
+                        fixtures.checkout(), fixtures.offer(opted_in=True).accepted
+                    ),
+                    pending=True,
                 ),
             },
             includes={totals: states("fee_pending")},
@@ -439,6 +445,7 @@ def form_entries() -> list[Entry]:
                     "expiry": "Enter the expiry date as MM/YY, such as 04/29.",
                     "security_code": "Enter the security code.",
                 },
+                place_outcome=PlaceOutcome(errors={"expiry": "Enter the expiry date."}),
             ),
         ),
         section(
@@ -448,7 +455,10 @@ def form_entries() -> list[Entry]:
             "components/checkout_payment.html",
             ("open", "payment_problem"),
             lambda: checkout_context(
-                payment_problem="Your card was declined. Please try another card."
+                payment_values={"cardholder_name": "Ada Shopper", "expiry": "04/29"},
+                place_outcome=PlaceOutcome(
+                    problem="Your card was declined. Please try another card."
+                ),
             ),
         ),
         section(
@@ -457,7 +467,40 @@ def form_entries() -> list[Entry]:
             "Loop's fresh quote differed from the one ticked; nothing was charged.",
             "components/checkout_payment.html",
             ("open", "notice"),
-            lambda: checkout_context(placement_notice=QUOTE_CHANGED),
+            lambda: checkout_context(place_outcome=PlaceOutcome(notice=QUOTE_CHANGED)),
+        ),
+        section(
+            "payment-total-changed",
+            "Order not placed: the total changed",
+            "The order would have charged another total than the page showed; nothing was"
+            " charged. The message names the figures that moved and the new total.",
+            "components/checkout_payment.html",
+            ("open", "notice"),
+            lambda: checkout_context(
+                place_outcome=PlaceOutcome(
+                    notice=TOTAL_CHANGED,
+                    shown=fixtures.shown_total(tax=606, total=10667),
+                    now=fixtures.shown_total(tax=642, total=10703),
+                )
+            ),
+        ),
+        section(
+            "place-ready",
+            "Place order",
+            "The button that pays; it submits the payment form.",
+            "components/checkout_place.html",
+            ("ready",),
+            lambda: checkout_context(
+                checkout=fixtures.checkout(email="ada@example.com", address=True, option="standard")
+            ),
+        ),
+        section(
+            "place-missing",
+            "Place order, not yet",
+            "No button until the order has an email and a delivery; it says what is missing.",
+            "components/checkout_place.html",
+            ("missing",),
+            checkout_context,
         ),
     ]
 

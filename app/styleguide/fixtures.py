@@ -8,10 +8,13 @@ own type says so (a Loop quote).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 
+from app.checkout.shown_total import ShownTotal
 from app.checkout_plus.fee import FEE_SOURCE
 from app.checkout_plus.offer import ELIGIBLE
 from app.checkout_plus.offer import Analysis
@@ -156,6 +159,29 @@ def checkout(
         order_id=None,
         version=1,
     )
+
+
+def with_protection(base: Checkout, quote: Quote | None) -> Checkout:
+    """Return the checkout with the Checkout+ fee on it, as the page puts it on an opt-in."""
+    if quote is None:
+        return base
+    cost = to_major(quote.amount, quote.currency)
+    tax = round_major(cost * TAX_RATE, base.currency) if base.billing_address else Decimal(0)
+    fee = Fee(
+        "protection", "loop_checkout_plus", "Order protection", FEE_SOURCE, cost + tax, cost, None
+    )
+    return replace(
+        base,
+        fees=(*base.fees, fee),
+        tax_total=base.tax_total + tax,
+        grand_total=base.grand_total + cost + tax,
+    )
+
+
+def shown_total(currency: str = "USD", **figures: int) -> ShownTotal:
+    """Return the figures a checkout page showed (minor units), e.g. for a changed total."""
+    base = {"subtotal": 8900, "shipping": 600, "checkout_plus": 598, "tax": 0, "total": 0}
+    return ShownTotal(currency, MappingProxyType({**base, **figures}))
 
 
 def offer(

@@ -44,6 +44,7 @@ from tests.support.offer import set_quantity
 from tests.support.ordering import opted_in_order
 from tests.support.ordering import orders
 from tests.support.ordering import place
+from tests.support.ordering import placed
 from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
@@ -330,7 +331,7 @@ def test_attach_rate_counts_accepted_and_declined_orders(app, client, raw):
     declining = app.test_client()
     _, page = start(declining, raw)
     choose(declining, page, opt_in=False)
-    assert place(declining, declining.get("/checkout")).status_code == 303
+    assert placed(place(declining, declining.get("/checkout")))
     assert len(orders(raw)) == 2
     attach = parse(admin(client)).select_one("#admin-attach-rate")
     shown = {name: attach.select_one(f"[data-{name}]")[f"data-{name}"] for name in NUMBERS}

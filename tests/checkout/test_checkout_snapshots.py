@@ -148,14 +148,24 @@ def test_the_offer_refresh_after_a_change_reads_nothing_from_bigcommerce(client,
     assert offer_of(refreshed)["data-state"] == "offered"
 
 
-def test_opting_in_after_the_page_reads_nothing_from_bigcommerce(client, store, sandbox):
+def test_opting_in_puts_the_fee_on_the_checkout_and_reads_its_totals(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     page = open_checkout(client, cart_id)
     sandbox.bigcommerce.log.clear()
     response = choose(client, page, opt_in=True, htmx=True)
     assert response.status_code == 200
     assert offer_of(response).select_one("input[name=checkout_plus]").has_attr("checked")
-    assert bigcommerce_calls(sandbox) == []
+    # A fresh read (the page's copy may be another tab's past), the fee, BigCommerce's totals.
+    calls = [
+        call.split(" ")[0] + " " + call.rsplit("/", 1)[-1] for call in bigcommerce_calls(sandbox)
+    ]
+    assert calls == [f"GET {cart_id}", "POST fees", f"GET {cart_id}"]
+    total = parse(response).select_one("#order-totals [data-total=total]")
+    assert int(total["data-amount"]) == round(store.checkout(cart_id)["grand_total"] * 100)
+    sandbox.bigcommerce.log.clear()
+    choose(client, page, opt_in=False, htmx=True)
+    assert [call.split(" ")[0] for call in bigcommerce_calls(sandbox)] == ["GET", "DELETE", "GET"]
+    assert store.checkout(cart_id)["fees"] == []
 
 
 def test_a_shipping_address_costs_two_writes_and_still_lists_the_options(client, store, sandbox):

@@ -128,10 +128,11 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
     assert page.select_one("#shipping-country_code option[selected]")["value"] == "US"
 
 
-def test_the_payment_section_has_its_place_at_the_end_of_the_main_column(client, store, sandbox):
+def test_payment_then_place_order_end_the_main_column(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     main = parse(open_checkout(client, cart_id)).select_one(".checkout__main")
-    assert [section["id"] for section in main.select(":scope > section")][-1] == "checkout-payment"
+    ids = [section["id"] for section in main.select(":scope > section")]
+    assert ids[-2:] == ["checkout-payment", "checkout-place"]
 
 
 def test_delivery_and_billing_wait_for_the_email_and_cost_no_extra_call(client, store, sandbox):
@@ -181,8 +182,10 @@ def test_the_email_with_htmx_opens_delivery_and_billing_out_of_band(client, stor
         ("checkout-contact", None),
         ("checkout-shipping", "outerHTML"),
         ("checkout-billing", "outerHTML"),
+        ("checkout-place", "outerHTML"),  # what Place order still waits for: delivery only
     ]
     fragment = parse(response)
+    assert fragment.select_one("#place-order-missing")["data-missing"] == "delivery"
     assert fragment.select_one("#contact-saved").get_text(strip=True) == "Saved."
     assert fragment.select_one("#checkout-shipping #shipping-address-form")
     # An email changes nothing Loop prices, so the offer is left alone.
@@ -404,7 +407,12 @@ def test_a_shipping_option_with_htmx_updates_the_totals_and_the_offer(client, st
     response = post(client, page, "/checkout/shipping-option", data, htmx=True)
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "cart-changed"
-    assert top_level(response) == [("checkout-shipping", None), ("order-totals", "outerHTML")]
+    # Delivery is chosen: the order can be placed, so Place order comes in too.
+    assert top_level(response) == [
+        ("checkout-shipping", None),
+        ("checkout-place", "outerHTML"),
+        ("order-totals", "outerHTML"),
+    ]
     assert summary_totals(response)["shipping"] == 599
     # The protection fee follows the new quote, which the offer fetches on cart-changed.
     fee = parse(response).select_one("[data-checkout-plus-fee]")

@@ -31,6 +31,8 @@ from tests.support.ordering import order_fees
 from tests.support.ordering import orders
 from tests.support.ordering import payments
 from tests.support.ordering import place
+from tests.support.ordering import placed
+from tests.support.ordering import sent_back
 from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
@@ -67,7 +69,7 @@ def test_an_opted_in_order_carries_one_fee_and_the_four_metafields(app, client, 
 
 def test_an_opted_out_order_has_no_fee_and_no_metafields(app, client, raw, sandbox):
     _, page = start(client, raw)
-    assert place(client, page).status_code == 303
+    assert placed(place(client, page))
     [order] = orders(raw)
     assert order["status_id"] == 11
     assert order_fees(raw, order["id"]) == []
@@ -81,16 +83,15 @@ def test_a_changed_price_stops_the_order_until_the_shopper_confirms(client, raw,
     rules = copy.deepcopy(default_rules())
     rules["merchants"]["demo"]["pricing"]["USD"]["tiers"][0]["price"]["returnCoverage"] = 248
     sandbox.loop.service.app.extensions["loop_state"].replace_rules(rules)
-    response = place(client, client.get("/checkout"))
-    assert response.status_code == 409
+    response = sent_back(client, place(client, client.get("/checkout")))
     page = parse(response)
-    assert "changed" in page.select_one("#placement-notice").get_text()
+    assert "changed" in page.select_one("#payment-message #placement-notice").get_text()
     offer = offer_of(response)
     assert offer.select_one("[data-checkout-plus-price]")["data-amount"] == "348"
     assert not offer.select_one("input[name=checkout_plus]").has_attr("checked")
     assert orders(raw) == []
     choose(client, response, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     [order] = orders(raw)
     [fee] = order_fees(raw, order["id"])
     assert fee["cost_ex_tax"].startswith("3.48")
@@ -100,11 +101,10 @@ def test_a_withdrawn_offer_stops_an_opted_in_order_once(client, raw, sandbox):
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
     set_rules(sandbox, enabled=False)
-    response = place(client, client.get("/checkout"))
-    assert response.status_code == 409
+    response = sent_back(client, place(client, client.get("/checkout")))
     assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
     assert offer_of(response)["data-state"] == "hidden"
-    assert place(client, response).status_code == 303
+    assert placed(place(client, response))
     [order] = orders(raw)
     assert order_fees(raw, order["id"]) == []
 
@@ -118,7 +118,7 @@ def test_two_submits_at_once_make_one_order_one_fee_one_payment(app, client, raw
     twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value)
     with ThreadPoolExecutor(2) as pool:
         answers = list(pool.map(lambda c: place(c, page), (client, twin)))
-    assert [answer.status_code for answer in answers] == [303, 303]
+    assert [placed(answer) for answer in answers] == [True, True]
     [order] = orders(raw)
     assert len(order_fees(raw, order["id"])) == 1
     assert payments(sandbox) == 1
@@ -128,17 +128,19 @@ def test_two_submits_at_once_make_one_order_one_fee_one_payment(app, client, raw
 def test_a_declined_card_keeps_the_shopper_and_a_retry_pays_the_same_order(client, raw, sandbox):
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
-    response = place(client, client.get("/checkout"), number=DECLINED_CARD)
-    assert response.status_code == 422
+    declined_answer = place(client, client.get("/checkout"), number=DECLINED_CARD)
+    response = sent_back(client, declined_answer)
     page = parse(response)
-    assert page.select_one("#payment-problem").get_text(strip=True)
+    message = page.select_one("#payment-message[role=alert][tabindex='-1'][autofocus]")
+    assert message.select_one("#payment-problem").get_text(strip=True)
     assert page.select_one("#payment-cardholder_name")["value"] == "Jane Doe"
     assert page.select_one("#payment-expiry")["value"] == "12/29"
     assert page.select_one("#payment-card_number")["value"] == ""  # never shown back
     assert "4000" not in response.get_data(as_text=True)
+    assert "4000" not in declined_answer.headers.get("Set-Cookie", "")
     [declined] = orders(raw)
     assert declined["status_id"] == 0
-    assert place(client, response).status_code == 303
+    assert placed(place(client, response))
     [paid] = orders(raw)
     assert paid["id"] == declined["id"]
     assert paid["status_id"] == 11
@@ -154,7 +156,7 @@ def test_the_fee_cost_has_the_currencys_exponent(
 ):
     _, page = start(client, raw, items=((102, 1),), currency=currency, address=address)
     choose(client, page, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
     # On the wire as a JSON number with exactly the currency's decimals, never via a float.
     assert re.search(rf'"cost":\s*{re.escape(wire_cost)}[,}}]', sent.body.decode())
@@ -173,12 +175,14 @@ def test_no_room_for_the_fee_means_no_silent_order_without_protection(client, ra
         for n in range(5)
     ]
     raw.call("POST", f"/v3/checkouts/{cart_id}/fees", {"fees": others})
-    choose(client, page, opt_in=True)
-    response = place(client, client.get("/checkout"))
-    assert response.status_code == 409
-    assert "can't be added" in parse(response).select_one("#placement-notice").get_text()
-    assert orders(raw) == []
-    assert place(client, response).status_code == 303
+    # The shopper is told at once, beside the box, and the box stays unticked.
+    answer = choose(client, page, opt_in=True, htmx=True)
+    offer = offer_of(answer)
+    assert "can't be added" in offer.select_one("[data-checkout-plus-notice]").get_text()
+    assert not offer.select_one("input[name=checkout_plus]").has_attr("checked")
+    response = client.get("/checkout")
+    assert not offer_of(response).select_one("input[name=checkout_plus]").has_attr("checked")
+    assert placed(place(client, response))
     [order] = orders(raw)
     assert all(fee.get("source") != OURS for fee in order_fees(raw, order["id"]))
 
@@ -194,9 +198,9 @@ def test_no_room_for_the_fee_means_no_silent_order_without_protection(client, ra
 )
 def test_each_payment_field_explains_its_problem(client, raw, sandbox, field, value, problem):
     _, page = start(client, raw)
-    response = place(client, page, **{field: value})
-    assert response.status_code == 422
+    response = sent_back(client, place(client, page, **{field: value}))
     page = parse(response)
+    assert page.select_one("#payment-message[autofocus]")
     box = page.select_one(f"#payment-{field}")
     assert box["aria-invalid"] == "true"
     assert problem in page.select_one(f"#{box['aria-describedby']}").get_text()
@@ -205,7 +209,7 @@ def test_each_payment_field_explains_its_problem(client, raw, sandbox, field, va
 
 def test_a_resubmitted_form_after_success_shows_the_confirmation(client, raw, sandbox):
     _, page = start(client, raw)
-    assert place(client, page).status_code == 303
+    assert placed(place(client, page))
     again = place(client, page)
     assert again.status_code == 303
     assert again.headers["Location"] == "/checkout/confirmation"
@@ -227,7 +231,7 @@ def test_a_pickup_order_that_loop_turns_down_has_no_fee(client, store, raw, sand
     page = client.get("/checkout")
     assert {"deliveryMethod": "PICKUP"} in analyses(sandbox)[-1].json["deliveryGroups"]
     assert offer_of(page)["data-state"] == "hidden"
-    assert place(client, page).status_code == 303
+    assert placed(place(client, page))
     [order] = orders(raw)
     assert order["status_id"] == 11
     assert order_fees(raw, order["id"]) == []
@@ -249,7 +253,7 @@ def test_the_fee_cost_is_exact_for_awkward_amounts(
     sandbox.loop.service.app.extensions["loop_state"].replace_rules(rules)
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
     # 10 + 20 cents is 0.30 exactly: no float sum such as 0.30000000000000004 on the wire.
     assert re.search(rf'"cost":\s*{re.escape(wire_cost)}[,}}]', sent.body.decode())
@@ -271,7 +275,7 @@ def test_a_stale_fee_of_ours_goes_and_another_apps_fee_stays(client, raw, sandbo
         },
     ]
     raw.call("POST", f"/v3/checkouts/{cart_id}/fees", {"fees": fees})
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     [order] = orders(raw)
     assert [fee["source"] for fee in order_fees(raw, order["id"])] == ["x"]
 
@@ -280,12 +284,11 @@ def test_a_failure_after_the_order_exists_is_retried_on_the_same_order(client, r
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
     sandbox.set_faults("bigcommerce POST /stores/*/payments status=503 times=1")
-    response = place(client, client.get("/checkout"))
-    assert response.status_code == 422
+    response = sent_back(client, place(client, client.get("/checkout")))
     assert "not be charged twice" in parse(response).select_one("#payment-problem").get_text()
     [waiting] = orders(raw)
     assert waiting["status_id"] == 0
-    assert place(client, response).status_code == 303
+    assert placed(place(client, response))
     [paid] = orders(raw)
     assert paid["id"] == waiting["id"]
     assert paid["status_id"] == 11
@@ -308,7 +311,7 @@ def test_the_fee_name_and_tax_class_come_from_configuration(sandbox, raw, tmp_pa
     choose(client, page, opt_in=True)
     shown = parse(client.get("/checkout")).select_one("[data-checkout-plus-fee] dt")
     assert shown.get_text(strip=True) == "Package protection"  # the page says what the order will
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     [sent] = sandbox.bigcommerce.log.entries("POST", "/stores/*/v3/checkouts/*/fees")
     [fee] = sent.json["fees"]
     assert (fee["display_name"], fee["tax_class_id"]) == ("Package protection", 0)
@@ -338,8 +341,9 @@ def test_a_payment_whose_answer_is_lost_is_found_and_finished_on_retry(app, clie
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
     sandbox.set_faults("bigcommerce POST /stores/*/payments delay=1.5 times=1")
-    response = place(client, client.get("/checkout"))
-    assert response.status_code in (404, 422)  # no answer: we cannot say it was charged
+    response = sent_back(client, place(client, client.get("/checkout")))
+    # No answer: we cannot say it was charged, so the shopper is asked to try again.
+    assert "try again" in parse(response).select_one("#payment-problem").get_text()
     [order] = orders(raw)
     # The sandbox charges the card once its delay is over.
     wait_until(lambda: orders(raw)[0]["status_id"] == 11, message="the delayed payment to land")
@@ -390,7 +394,7 @@ def test_a_loop_failure_at_place_keeps_the_accepted_quote_of_an_unchanged_cart(
     [priced] = analyses(sandbox)
     sandbox.set_faults(fault)
     response = place(client, page)
-    assert response.status_code == 303
+    assert placed(response)
     assert analyses(sandbox)[-1].fault is not None  # Loop was asked at place, and failed
     [order] = orders(raw)
     assert order["status_id"] == 11
@@ -412,11 +416,12 @@ def test_loop_answering_ineligible_at_place_still_stops_an_opted_in_order(
 ):
     cart_id, page = opted_in_page(client, raw)
     set_rules(sandbox, enabled=False)  # Loop's real answer: not offered any more
-    response = place(client, page)
-    assert response.status_code == 409
+    answer = place(client, page)
+    # The fee the opt-in had put on the checkout is off before the browser comes back.
+    assert raw.call("GET", f"/v3/checkouts/{cart_id}").json()["data"]["fees"] == []
+    response = sent_back(client, answer)
     assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
     assert orders(raw) == []
-    assert raw.call("GET", f"/v3/checkouts/{cart_id}").json()["data"]["fees"] == []
     assert app.extensions["sync_queue"].jobs.in_state(PENDING) == []
 
 
@@ -424,12 +429,12 @@ def test_a_loop_failure_at_place_stops_a_cart_changed_since_loop_priced_it(sandb
     app = quick_loop_app(sandbox, tmp_path)
     client = app.test_client()
     cart_id, page = opted_in_page(client, raw)
-    # Another tab adds socks: the accepted quote priced a cart that is no longer there.
-    socks = {"line_items": [{"product_id": 102, "quantity": 1}]}
-    assert raw.call("POST", f"/v3/carts/{cart_id}/items", socks).status_code == 201
+    # Another tab takes a second pair: the accepted quote priced a cart that is no longer there.
+    [line] = raw.call("GET", f"/v3/carts/{cart_id}").json()["data"]["line_items"]["physical_items"]
+    two = {"line_item": {"product_id": line["product_id"], "quantity": 2}}
+    assert raw.call("PUT", f"/v3/carts/{cart_id}/items/{line['id']}", two).status_code == 200
     sandbox.set_faults(LOOP_FAILURES_AT_PLACE["5xx"])
-    response = place(client, page)
-    assert response.status_code == 409
+    response = sent_back(client, place(client, page))
     assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
     assert orders(raw) == []
 
@@ -444,7 +449,6 @@ def test_a_loop_failure_at_place_stops_a_quote_accepted_too_long_ago(
     later = time.time() + ACCEPTED_QUOTE_MAX_AGE_SECONDS + 60
     monkeypatch.setattr(offers, "_clock", lambda: later)
     sandbox.set_faults(LOOP_FAILURES_AT_PLACE["5xx"])
-    response = place(client, page)
-    assert response.status_code == 409
+    response = sent_back(client, place(client, page))
     assert "no longer offered" in parse(response).select_one("#placement-notice").get_text()
     assert orders(raw) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from app import create_app
@@ -184,9 +186,13 @@ def test_opting_in_adds_the_fee_line_and_total_without_javascript(app, client, s
     page = client.get("/checkout")
     assert offer_of(page).select_one("input[name=checkout_plus]").has_attr("checked")
     totals = summary_totals(page)
-    grand_total = to_minor(store.checkout(cart_id)["grand_total"], "USD")
+    # The fee is on BigCommerce's checkout, so its grand total is the one shown.
+    checkout = store.checkout(cart_id)
+    [fee] = checkout["fees"]
+    assert (fee["source"], fee["cost_ex_tax"]) == ("loop-checkout-plus", Decimal("2.98"))
     assert totals["checkout_plus"] == 298
-    assert totals["total"] == grand_total + 298
+    assert totals["total"] == to_minor(checkout["grand_total"], "USD")
+    assert totals["total"] == totals["subtotal"] + 298 + totals["tax"]
     fee_row = parse(page).select_one("#order-summary [data-checkout-plus-fee]")
     assert "$2.98" in fee_row.get_text()
     accepted = session_data(app, client)["checkout"]["offer"]["accepted"]

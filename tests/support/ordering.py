@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from tests.support.contract_client import ready_checkout
 from tests.support.offer import choose
 from tests.support.pages import csrf_token
@@ -33,18 +35,37 @@ def start(client, raw, items=((101, 1),), currency="USD", address=None):
     return cart_id, client.get("/checkout")
 
 
+def shown_total(page) -> str:
+    """The signed total a checkout page showed, which its Place order button sends."""
+    field = parse(page).select_one("input[name=shown_total][form=payment-form]")
+    return field["value"] if field else ""
+
+
 def place(client, page, **fields):
-    """Submit the payment form."""
-    return client.post(
-        "/checkout/place", data={"csrf_token": csrf_token(parse(page)), **card(**fields)}
-    )
+    """Submit the payment form, with the total the page showed, as the button does."""
+    data = {"csrf_token": csrf_token(parse(page)), "shown_total": shown_total(page)}
+    return client.post("/checkout/place", data={**data, **card(**fields)})
+
+
+def placed(response) -> bool:
+    """Tell whether a Place order answered by going on to the confirmation."""
+    location = urlsplit(response.headers.get("Location", ""))
+    return response.status_code == 303 and location.path == "/checkout/confirmation"
+
+
+def sent_back(client, response):
+    """Follow a Place order that did not place the order back to the checkout (PRG)."""
+    assert response.status_code == 303, response.status_code
+    location = urlsplit(response.headers["Location"])
+    assert (location.path, location.fragment) == ("/checkout", "checkout-payment"), location
+    return client.get("/checkout")
 
 
 def opted_in_order(client, raw) -> int:
     """Place a paid, protected order and return its id."""
     _, page = start(client, raw)
     choose(client, page, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     [order] = orders(raw)
     return order["id"]
 
@@ -54,7 +75,7 @@ def place_paid_order(client, raw, opt_in: bool) -> int:
     _, page = start(client, raw)
     if opt_in:
         choose(client, page, opt_in=True)
-    assert place(client, client.get("/checkout")).status_code == 303
+    assert placed(place(client, client.get("/checkout")))
     return orders(raw)[-1]["id"]
 
 

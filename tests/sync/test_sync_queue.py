@@ -24,6 +24,7 @@ from tests.support.ordering import metafields
 from tests.support.ordering import opted_in_order
 from tests.support.ordering import orders
 from tests.support.ordering import place
+from tests.support.ordering import placed
 from tests.support.ordering import start
 from tests.support.queue import drain
 
@@ -118,7 +119,7 @@ def test_a_pending_job_whose_message_was_lost_is_queued_again(app, client, raw, 
 def test_an_opted_out_order_queues_nothing(app, client, raw, sandbox):
     queue = app.extensions["sync_queue"]
     _, page = start(client, raw)
-    assert place(client, page).status_code == 303
+    assert placed(place(client, page))
     [order] = orders(raw)
     assert queue.jobs.for_order(order["id"]) is None
     assert drain(queue) == 0
@@ -225,7 +226,7 @@ def test_each_decision_is_logged_with_the_offer_the_shopper_saw(app, client, raw
 
     declining = app.test_client()
     _, page = start(declining, raw)
-    assert place(declining, page).status_code == 303
+    assert placed(place(declining, page))
     declined_id = orders(raw)[-1]["id"]
     declined = decisions.for_order(declined_id)
     assert declined.accepted is False
