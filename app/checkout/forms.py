@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -12,12 +14,13 @@ from wtforms import StringField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
-from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
+from app.checkout import card_input
 from app.checkout.service import MAX_LINE_QUANTITY
 from app.clients.bigcommerce import Card
 
-EXPIRY = re.compile(r"^\s*(?P<month>0[1-9]|1[0-2])\s*/\s*(?P<year>[0-9]{2}|[0-9]{4})\s*$")
+T = TypeVar("T")
 
 
 LARGEST_WHOLE_NUMBER = 10**15
@@ -69,50 +72,73 @@ class ProtectionForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    """The card to pay with; its number and security code are never shown back or logged."""
+    """The card to pay with; its number and security code are never shown back or logged.
+
+    Each field takes what people type (``app.checkout.card_input``): spaces and dashes in
+    the number, the expiry with a slash, a dash, a space or digits alone.
+    """
 
     cardholder_name = StringField(
         "Name on card",
-        validators=[InputRequired(message="Enter the name on the card."), Length(max=100)],
+        validators=[
+            InputRequired(message="Enter the name on the card."),
+            Length(max=100, message="Enter the name on the card in 100 characters or fewer."),
+        ],
     )
     card_number = StringField(
-        "Card number",
-        validators=[
-            InputRequired(message="Enter the card number."),
-            Regexp(r"^[0-9 -]{12,23}$", message="Enter the 12 to 19 digits on the card."),
-        ],
+        "Card number", validators=[InputRequired(message="Enter the card number.")]
     )
     expiry = StringField(
-        "Expiry date (MM/YY)",
-        validators=[
-            InputRequired(message="Enter the expiry date."),
-            Regexp(EXPIRY.pattern, message="Enter the expiry date as MM/YY, such as 04/29."),
-        ],
+        "Expiry date", validators=[InputRequired(message="Enter the expiry date.")]
     )
     security_code = StringField(
-        "Security code",
-        validators=[
-            InputRequired(message="Enter the security code."),
-            Regexp(r"^[0-9]{3,4}$", message="Enter the 3 or 4 digits of the security code."),
-        ],
+        "Security code", validators=[InputRequired(message="Enter the security code.")]
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._parsed: dict[str, Any] = {}  # each card field as read, once it is valid
+
+    def validate_cardholder_name(self, field: StringField) -> None:
+        """Refuse a name of spaces only."""
+        if not field.data.strip():
+            raise ValidationError("Enter the name on the card.")
+
+    def validate_card_number(self, field: StringField) -> None:
+        """Read the digits of the number, or refuse it (wrong length, or a typing slip)."""
+        self._parsed["number"] = _read(card_input.card_digits, field.data)
+
+    def validate_expiry(self, field: StringField) -> None:
+        """Read the month and year, or refuse a date that is unreadable or past."""
+        today = card_input.earliest_today()
+        self._parsed["expiry"] = _read(lambda typed: card_input.expiry(typed, today), field.data)
+
+    def validate_security_code(self, field: StringField) -> None:
+        """Read the 3 or 4 digits of the security code."""
+        self._parsed["code"] = _read(card_input.security_code, field.data)
+
     def card(self) -> Card:
-        """Return the card the shopper entered, ready for the Payments API."""
-        match = EXPIRY.match(self.expiry.data)
-        assert match is not None  # validated above
-        year = int(match["year"])
+        """Return the card the shopper entered, ready for the Payments API (after validate)."""
+        month, year = self._parsed["expiry"]
         return Card(
             holder_name=self.cardholder_name.data.strip(),
-            number=re.sub(r"[ -]", "", self.card_number.data),
-            expiry_month=int(match["month"]),
-            expiry_year=year + 2000 if year < 100 else year,
-            verification_value=self.security_code.data,
+            number=self._parsed["number"],
+            expiry_month=month,
+            expiry_year=year,
+            verification_value=self._parsed["code"],
         )
 
     def kept_values(self) -> dict[str, str]:
-        """Return what may be shown back after a failed payment: not the number or the code."""
+        """Return what may be shown again, as typed, refused or not: never the number or code."""
         return {
             "cardholder_name": self.cardholder_name.data or "",
             "expiry": self.expiry.data or "",
         }
+
+
+def _read(reader: Callable[[str], T], typed: str) -> T:
+    """Read a card field, turning a refusal into the field's error message."""
+    try:
+        return reader(typed)
+    except card_input.CardInputError as refusal:
+        raise ValidationError(str(refusal)) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from app.checkout import card_input
 from app.checkout.place_outcome import QUOTE_CHANGED
 from app.checkout.place_outcome import TOTAL_CHANGED
 from app.checkout.place_outcome import PlaceOutcome
@@ -442,7 +443,7 @@ def form_entries() -> list[Entry]:
                 payment_values={"cardholder_name": "Ada Shopper", "expiry": "13/29"},
                 payment_errors={
                     "card_number": "Enter the 12 to 19 digits on the card.",
-                    "expiry": "Enter the expiry date as MM/YY, such as 04/29.",
+                    "expiry": card_input.EXPIRY_MONTH,
                     "security_code": "Enter the security code.",
                 },
                 place_outcome=PlaceOutcome(errors={"expiry": "Enter the expiry date."}),

@@ -107,7 +107,7 @@ def fill_card(page: Page, number: str = GOOD_CARD, **fields: str) -> None:
     values = {"name": "Ada Lovelace", "expiry": "12/29", "code": "123", **fields}
     page.get_by_label("Name on card").fill(values["name"])
     page.get_by_label("Card number").fill(number)
-    page.get_by_label("Expiry date (MM/YY)").fill(values["expiry"])
+    page.get_by_label("Expiry date").fill(values["expiry"])
     page.get_by_label("Security code").fill(values["code"])
 
 
