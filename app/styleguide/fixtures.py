@@ -212,6 +212,7 @@ def order(currency: str = "USD", protected: bool = True) -> Order:
         email="ada@example.com",
         subtotal_ex_tax=subtotal,
         subtotal_inc_tax=subtotal + tax,
+        shipping_cost_ex_tax=shipping,
         shipping_cost_inc_tax=shipping,
         total_tax=tax,
         discount_amount=Decimal(0),

@@ -29,6 +29,10 @@ from app.clients.bigcommerce.models import Product
 from app.clients.bigcommerce.orders import Order
 from app.clients.bigcommerce.orders import OrderFee
 from app.clients.bigcommerce.orders import OrderLine
+from app.clients.bigcommerce.orders import OrderPickup
+from app.clients.bigcommerce.orders import OrderShipment
+from app.clients.bigcommerce.orders import PickupLocation
+from app.clients.bigcommerce.orders import ShippingAddress
 from app.clients.bigcommerce.payments import BigCommercePayments
 
 __all__ = [
@@ -53,12 +57,16 @@ __all__ = [
     "Order",
     "OrderFee",
     "OrderLine",
+    "OrderPickup",
+    "OrderShipment",
     "Payment",
     "PaymentDeclined",
     "PaymentMethod",
     "PaymentRejected",
+    "PickupLocation",
     "PickupMethod",
     "Product",
+    "ShippingAddress",
     "ShippingOption",
     "Webhook",
     "WebhookEvent",
