@@ -92,8 +92,9 @@ def _coupon_codes(discounts: list) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class ShippingAddress:
-    """Where a shipping consignment goes (``shippingConsignment_Base``, v2 field names)."""
+class OrderAddress:
+    """A v2 address: a shipping consignment's (``shippingConsignment_Base``) or the billing one
+    (``billingAddress_Base``), which share these field names."""
 
     first_name: str
     last_name: str
@@ -107,8 +108,8 @@ class ShippingAddress:
     country_iso2: str
 
     @classmethod
-    def parse(cls, data: Any) -> ShippingAddress:
-        """Read the address fields of a shipping consignment; an absent one reads as empty."""
+    def parse(cls, data: Any) -> OrderAddress:
+        """Read the address fields; an absent one reads as empty."""
         return cls(**{name: _text(data, name) for name in cls.__dataclass_fields__})
 
     @property
@@ -122,7 +123,7 @@ class OrderShipment:
     """A shipping consignment of an order: the address and the method the shopper chose."""
 
     id: int
-    address: ShippingAddress
+    address: OrderAddress
     shipping_method: str  # the shipping module's name, e.g. "Standard"
 
     @classmethod
@@ -131,7 +132,7 @@ class OrderShipment:
         where = "order.consignments.shipping"
         return cls(
             id=required(data, "id", int, where),
-            address=ShippingAddress.parse(data),
+            address=OrderAddress.parse(data),
             shipping_method=_text(data, "shipping_method"),
         )
 
@@ -233,6 +234,7 @@ class Order:
     handling_cost_inc_tax: Decimal = ZERO
     wrapping_cost_ex_tax: Decimal = ZERO  # gift wrapping
     wrapping_cost_inc_tax: Decimal = ZERO
+    billing_address: OrderAddress | None = None
     shipments: tuple[OrderShipment, ...] = ()  # the shipping consignments
     pickups: tuple[OrderPickup, ...] = ()  # the pickup consignments
 
@@ -284,6 +286,7 @@ class Order:
             handling_cost_inc_tax=v2_amount(data, "handling_cost_inc_tax", where, ZERO),
             wrapping_cost_ex_tax=v2_amount(data, "wrapping_cost_ex_tax", where, ZERO),
             wrapping_cost_inc_tax=v2_amount(data, "wrapping_cost_inc_tax", where, ZERO),
+            billing_address=OrderAddress.parse(billing) if isinstance(billing, dict) else None,
             shipments=tuple(
                 OrderShipment.parse(item)
                 for item in list_of(consignments, "shipping", "order.consignments")

@@ -385,6 +385,7 @@ def test_get_order_reads_shipping_before_tax_coupons_and_where_it_goes(bc, store
         "94105",
     )
     assert (address.country, address.country_iso2) == ("United States", "US")
+    assert order.billing_address == address  # billed where it is shipped
 
 
 def test_get_order_reads_the_pickup_store(bc, store):
@@ -411,6 +412,8 @@ def test_get_order_reads_the_pickup_store(bc, store):
     )
     assert (where.postal_code, where.country_alpha2) == ("78701", "US")
     assert order.shipping_cost_ex_tax == order.shipping_cost_inc_tax == 0
+    assert order.billing_address is not None
+    assert (order.billing_address.name, order.billing_address.city) == ("Jane Doe", "San Francisco")
 
 
 def test_get_order_of_a_missing_order_is_not_found(bc):
