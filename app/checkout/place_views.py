@@ -18,6 +18,7 @@ from app.checkout.placement import PaymentFailed
 from app.checkout.placement import PlacementService
 from app.checkout.placement import ProtectionUnavailable
 from app.checkout.placement import QuoteChanged
+from app.checkout.receipt import receipt
 from app.checkout.responses import cart_gone
 from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
@@ -73,21 +74,26 @@ def place():
         return _again(cart_id, form, 422, payment_problem=str(problem))
     except PlacementBusy:
         return _again(cart_id, form, 409, placement_notice=BUSY)
-    shopper.remember_order(placed.order_id, placed.protection)
+    shopper.remember_order(placed.order_id, placed.protection, form.card())
     shopper.forget_cart()
     return vary_on_htmx(redirect(url_for("checkout.confirmation"), 303))
 
 
 @bp.get("/checkout/confirmation")
 def confirmation():
-    """Show the order this browser just placed."""
+    """Show the order this browser just placed: what was paid, where it goes, with what card."""
     last = shopper.last_order()
     if last is None:
         return redirect(url_for("checkout.page"), 303)
-    order_id, protection = last
     bigcommerce: BigCommerceClient = current_app.extensions["bigcommerce"]
-    order = bigcommerce.get_order(order_id)
-    return render_template("checkout/confirmation.html", order=order, protection=protection)
+    order = bigcommerce.get_order(last.order_id)
+    return render_template(
+        "checkout/confirmation.html",
+        order=order,
+        receipt=receipt(order, current_app.config["SETTINGS"].fee_display_name),
+        protection=last.protection,
+        paid_with=last.paid_with,
+    )
 
 
 def _again(cart_id: str, form: PaymentForm, status: int, **extra) -> Response:
