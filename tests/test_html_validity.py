@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import request_started
@@ -37,6 +38,7 @@ from tests.support.contract_client import BigCommerceClient
 from tests.support.contract_client import ready_checkout
 from tests.support.loop_requests import default_rules
 from tests.support.loop_requests import rules_with
+from tests.support.ordering import shown_total
 from tests.support.pages import HTMX
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
@@ -105,6 +107,12 @@ class Shopper:
         if status is not None:
             assert response.status_code == status, (url, response.status_code)
         return response
+
+    def place(self, data: dict):
+        """Press Place order (the total the page showed rides along); return where it lands."""
+        response = self.post("/checkout/place", {"shown_total": shown_total(self.page), **data})
+        assert response.status_code == 303, response.status_code
+        return self.get(urlsplit(response.headers["Location"]).path)
 
     def checkout(self, items=((SNEAKERS, 1),), ready: bool = False):
         """Follow the storefront's handoff link for a new cart; return the checkout page."""
@@ -302,15 +310,14 @@ def _(s: Shopper):
 def _(s: Shopper):
     s.checkout(ready=True)
     bad = {**CARD, "card_number": "4111", "expiry": "13/29", "security_code": "12a"}
-    response = s.post("/checkout/place", bad, status=422)
-    return has(response, "#payment-security_code-error")
+    return has(s.place(bad), "#payment-message + form #payment-security_code-error")
 
 
 @document("page: payment declined")
 def _(s: Shopper):
     s.checkout(ready=True)
     declined = {**CARD, "card_number": "4000 0000 0000 0002"}
-    return has(s.post("/checkout/place", declined, status=422), "#payment-problem")
+    return has(s.place(declined), "#payment-message #payment-problem")
 
 
 @document("page: price changed at payment")
@@ -321,7 +328,17 @@ def _(s: Shopper):
     rules = default_rules()
     rules["merchants"]["demo"]["pricing"]["USD"]["tiers"][0]["price"][RETURNS] = 248
     s.sandbox.loop.service.app.extensions["loop_state"].replace_rules(rules)
-    return has(s.post("/checkout/place", CARD, status=409), "#placement-notice")
+    return has(s.place(CARD), "#payment-message #placement-notice")
+
+
+@document("page: total changed at payment")
+def _(s: Shopper):
+    s.checkout(ready=True)
+    page = s.page
+    s.store.data("POST", f"/v3/checkouts/{s.cart_id}/coupons", json={"coupon_code": "SAVE10"})
+    s.page = page  # the shopper pays from the page shown before the coupon went on
+    answer = s.place(CARD)
+    return has(answer, "#payment-message[data-notice=total_changed] #placement-notice strong")
 
 
 def place_protected_order(s: Shopper):
@@ -329,8 +346,7 @@ def place_protected_order(s: Shopper):
     s.checkout(ready=True)
     s.opt_in()
     s.get("/checkout")
-    s.post("/checkout/place", CARD, status=303)
-    return s.get("/checkout/confirmation")
+    return s.place(CARD)
 
 
 @document("page: confirmation")

@@ -31,6 +31,7 @@ from app.checkout.placement import PlacementService
 from app.checkout.placement import ProtectionUnavailable
 from app.checkout.placement import QuoteChanged
 from app.checkout.placement import TotalChanged
+from app.checkout.receipt import receipt
 from app.checkout.responses import cart_gone
 from app.checkout.responses import no_cart
 from app.checkout.responses import shopper_language
@@ -95,21 +96,26 @@ def place():
         return _back(PlaceOutcome(notice=ORDER_REFUSED, **kept))
     except PlacementBusy:
         return _back(PlaceOutcome(notice=BUSY, **kept))
-    shopper.remember_order(placed.order_id, placed.protection)
+    shopper.remember_order(placed.order_id, placed.protection, form.card())
     shopper.forget_cart()
     return redirect_after_post(url_for("checkout.confirmation"))
 
 
 @bp.get("/checkout/confirmation")
 def confirmation():
-    """Show the order this browser just placed."""
+    """Show the order this browser just placed: what was paid, where it goes, with what card."""
     last = shopper.last_order()
     if last is None:
         return redirect(url_for("checkout.page"), 303)
-    order_id, protection = last
     bigcommerce: BigCommerceClient = current_app.extensions["bigcommerce"]
-    order = bigcommerce.get_order(order_id)
-    return render_template("checkout/confirmation.html", order=order, protection=protection)
+    order = bigcommerce.get_order(last.order_id)
+    return render_template(
+        "checkout/confirmation.html",
+        order=order,
+        receipt=receipt(order, current_app.config["SETTINGS"].fee_display_name),
+        protection=last.protection,
+        paid_with=last.paid_with,
+    )
 
 
 def _back(outcome: PlaceOutcome) -> Response:

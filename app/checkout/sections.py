@@ -42,6 +42,8 @@ from app.checkout.steps import StepService
 from app.clients.bigcommerce import Checkout
 
 MAIN, ASIDE = "main", "aside"
+# At the end of the payment form, inside it: what submits the card fields (Place order).
+PAYMENT_FORM = "payment_form"
 # A step form's change: (the step service, the cart id, the valid form, the checkout the
 # shopper last saw) -> what changed.
 Save = Callable[[StepService, str, Any, Checkout | None], StepResult]
@@ -70,7 +72,7 @@ class Section:
     name: str
     title: str
     template: str  # under templates/
-    column: str  # MAIN or ASIDE: where the page puts it, in the order of this table
+    column: str  # MAIN, ASIDE or PAYMENT_FORM: where it goes, in the order of this table
     root: str  # the id htmx swaps it by
     forms: tuple[SectionForm, ...] = ()
     # Its read model (steps.<name>); None: it renders the page's own inputs (summary, offer...).
@@ -202,10 +204,10 @@ SECTIONS: tuple[Section, ...] = (
         "place",
         "Place order",
         "components/checkout_place.html",
-        MAIN,
+        PAYMENT_FORM,
         "checkout-place",
-        # Its button submits the payment form, so the card fields are never re-rendered when
-        # the order becomes ready (or stops being ready) after a change elsewhere.
+        # Swapped on its own inside the payment form, so the card fields are never re-rendered
+        # when the order becomes ready (or stops being ready) after a change elsewhere.
         read=step_models.place,
         shows=unfinished_steps,
     ),
@@ -303,10 +305,12 @@ def form_named(endpoint: str) -> SectionForm:
 
 @dataclass(frozen=True)
 class Layout:
-    """The page's two columns, each with its sections in the table's order."""
+    """The page's two columns, each with its sections in the table's order, and the sections
+    at the end of the payment form."""
 
     main: tuple[Section, ...]
     aside: tuple[Section, ...]
+    payment_form: tuple[Section, ...]
 
 
 def layout() -> Layout:
@@ -314,6 +318,7 @@ def layout() -> Layout:
     return Layout(
         main=tuple(section for section in SECTIONS if section.column == MAIN),
         aside=tuple(section for section in SECTIONS if section.column == ASIDE),
+        payment_form=tuple(section for section in SECTIONS if section.column == PAYMENT_FORM),
     )
 
 

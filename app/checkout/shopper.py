@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from flask import current_app
 from flask import session
 
+from app.checkout.cards import PaidWith
 from app.checkout.cart import is_cart_id
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.snapshots import CheckoutSnapshots
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
+from app.clients.bigcommerce import Card
 from app.clients.bigcommerce import Checkout
 
 CHECKOUT_KEY = "checkout"
@@ -115,20 +118,36 @@ def take_place_outcome() -> PlaceOutcome | None:
 LAST_ORDER_KEY = "last_order"
 
 
-def remember_order(order_id: int, protection: Quote | None) -> None:
-    """Keep the order just placed, and its protection, for the confirmation page."""
+@dataclass(frozen=True)
+class LastOrder:
+    """The order this browser placed last, as the confirmation page needs it."""
+
+    order_id: int
+    protection: Quote | None  # the accepted Checkout+ quote, if the shopper opted in
+    paid_with: PaidWith | None  # the card's brand and last four digits, if known
+
+
+def remember_order(order_id: int, protection: Quote | None, paid_with: Card | None) -> None:
+    """Keep the order just placed, its protection and what the card paid with, for the
+    confirmation page. Of the card only its brand and last four digits are kept."""
+    kept = PaidWith.of(paid_with) if paid_with is not None else None
     session[LAST_ORDER_KEY] = {
         "order_id": order_id,
         "protection": protection.as_dict() if protection else None,
+        "paid_with": kept.as_dict() if kept else None,
     }
 
 
-def last_order() -> tuple[int, Quote | None] | None:
-    """Return the order this browser placed last, and the protection on it."""
+def last_order() -> LastOrder | None:
+    """Return the order this browser placed last, the protection on it and the card's brand."""
     data = session.get(LAST_ORDER_KEY)
     if not isinstance(data, dict):
         return None
     order_id = data.get("order_id")
     if isinstance(order_id, bool) or not isinstance(order_id, int):
         return None
-    return order_id, Quote.from_dict(data.get("protection"))
+    return LastOrder(
+        order_id,
+        Quote.from_dict(data.get("protection")),
+        PaidWith.from_dict(data.get("paid_with")),
+    )

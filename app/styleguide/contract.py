@@ -246,8 +246,8 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     ),
     "components/checkout_place.html": (
         hook(
-            "#place-order[type=submit][form=payment-form]",
-            "the Place order button submits the card fields' form",
+            "#checkout-place #place-order[type=submit]",
+            "the Place order button, which submits the card fields' form it sits in",
             "ready",
         ),
         hook(
@@ -263,7 +263,32 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
         hook("#order-confirmation[data-order-id]", "the order's id, for tests and analytics"),
         hook("[data-order-line][data-quantity]", "each line as BigCommerce recorded it"),
         hook("[data-order-total][data-amount]", "the total paid, in minor units"),
+        hook(
+            "[data-receipt-row=subtotal][data-amount]",
+            "each row in signed minor units; the rows add up to the total paid",
+        ),
+        hook("[data-receipt-row=tax][data-amount]", "the tax, a row of its own", "tax_excluded"),
+        hook(
+            "[data-receipt-included-tax][data-amount]",
+            "the tax a tax-inclusive total holds, told apart",
+            "tax_included",
+        ),
+        hook(
+            "[data-receipt-row=tax]",
+            "a tax-inclusive order's tax is inside its rows, never added again",
+            "tax_included",
+            absent=True,
+        ),
         hook("[data-order-fee][data-amount]", "the protection fee on the order", "protected"),
+        hook(
+            "[data-receipt-row=checkout_plus][data-order-fee][data-checkout-plus-fee]",
+            "our fee, under its configured name",
+            "protected",
+        ),
+        hook("[data-order-shipment] address", "where the order is shipped", "shipped"),
+        hook("[data-shipping-method]", "how the order is shipped or collected"),
+        hook("[data-order-pickup] address", "the store the order is collected from", "pickup"),
+        hook("[data-order-payment]", "the card's brand and last four digits"),
         hook(
             "[data-checkout-plus-coverage][data-mode]",
             "what the shopper is covered for",

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from app.checkout import card_input
+from app.checkout.cards import PaidWith
 from app.checkout.place_outcome import QUOTE_CHANGED
 from app.checkout.place_outcome import TOTAL_CHANGED
 from app.checkout.place_outcome import PlaceOutcome
+from app.checkout.receipt import receipt
 from app.checkout.responses import steps_of
 from app.checkout.sections import SECTIONS
 from app.checkout.step_errors import OTHER_WINDOW
@@ -32,6 +35,8 @@ from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_forms import StepForm
 from app.checkout.summary import summarize
 from app.checkout_plus.offer import OfferState
+from app.checkout_plus.offer import Quote
+from app.clients.bigcommerce import Order
 from app.errors import MESSAGES
 from app.styleguide import fixtures
 from app.styleguide.fixtures import BOTH
@@ -506,6 +511,19 @@ def form_entries() -> list[Entry]:
     ]
 
 
+def confirmation_context(
+    order: Order, protection: Quote | None, paid_with: PaidWith | None = None
+) -> dict[str, Any]:
+    """Return the confirmation page's inputs for a made-up order, as its view gives them."""
+    fee_name = current_app.config["SETTINGS"].fee_display_name
+    return {
+        "order": order,
+        "receipt": receipt(order, fee_name),
+        "protection": protection,
+        "paid_with": paid_with or fixtures.paid_with(),
+    }
+
+
 def page_entries() -> list[Entry]:
     """Whole pages: the checkout, the confirmation and every error page."""
     group = "Pages"
@@ -528,10 +546,11 @@ def page_entries() -> list[Entry]:
             "confirmation-protected",
             group,
             "Confirmation with protection",
-            "The order as BigCommerce recorded it, with the fee and the cover.",
+            "Shipped to Ohio: every row before tax, the tax on its own row, the fee under its "
+            "configured name and the cover; the rows add up to the total paid.",
             "checkout/confirmation.html",
-            states("protected"),
-            lambda: {"order": fixtures.order(), "protection": fixtures.offer().quote},
+            states("protected", "shipped", "tax_excluded"),
+            lambda: confirmation_context(fixtures.order(), fixtures.offer().quote),
         ),
         Entry(
             "confirmation-unprotected",
@@ -539,8 +558,36 @@ def page_entries() -> list[Entry]:
             "Confirmation without protection",
             "The shopper declined: no fee, no cover claimed.",
             "checkout/confirmation.html",
-            states("unprotected"),
-            lambda: {"order": fixtures.order(protected=False), "protection": None},
+            states("unprotected", "shipped", "tax_excluded"),
+            lambda: confirmation_context(
+                fixtures.order(protected=False), None, fixtures.paid_with("5555555555554444")
+            ),
+        ),
+        Entry(
+            "confirmation-pickup-coupon",
+            group,
+            "Confirmation: store pickup, a coupon and another app's fee",
+            "Collected from the downtown store (no shipping row); the coupon names its code; "
+            "another app's fee has its own row beside ours.",
+            "checkout/confirmation.html",
+            states("protected", "pickup", "tax_excluded"),
+            lambda: confirmation_context(
+                fixtures.order(pickup=True, coupon=True, other_fee=True),
+                fixtures.offer(mode=RETURNS).quote,
+            ),
+        ),
+        Entry(
+            "confirmation-tax-included",
+            group,
+            "Confirmation: prices including tax (euros, German shopper)",
+            "Every amount includes tax, so the rows add up to the total without a tax row; the "
+            "tax the total holds is told apart as Included tax, not added.",
+            "checkout/confirmation.html",
+            states("protected", "shipped", "tax_included"),
+            lambda: confirmation_context(
+                fixtures.order("EUR", tax_included=True), fixtures.offer("EUR").quote
+            ),
+            locale="de_DE",
         ),
     ]
     return entries + [

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 
+from app.checkout.cards import PaidWith
 from app.checkout.shown_total import ShownTotal
 from app.checkout_plus.fee import FEE_SOURCE
 from app.checkout_plus.offer import ELIGIBLE
@@ -21,14 +22,19 @@ from app.checkout_plus.offer import Analysis
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Address
+from app.clients.bigcommerce import Card
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import Consignment
 from app.clients.bigcommerce import Coupon
 from app.clients.bigcommerce import Fee
 from app.clients.bigcommerce import LineItem
 from app.clients.bigcommerce import Order
+from app.clients.bigcommerce import OrderAddress
 from app.clients.bigcommerce import OrderFee
 from app.clients.bigcommerce import OrderLine
+from app.clients.bigcommerce import OrderPickup
+from app.clients.bigcommerce import OrderShipment
+from app.clients.bigcommerce import PickupLocation
 from app.clients.bigcommerce import PickupMethod
 from app.clients.bigcommerce import ShippingOption
 from app.money import round_major
@@ -204,12 +210,61 @@ def no_offer(reason: str = "ineligible") -> OfferState:
     return OfferState(Analysis("styleguide", time.time(), reason, None, 45.0), SESSION_ID)
 
 
-def order(currency: str = "USD", protected: bool = True) -> Order:
-    """Return a paid order as BigCommerce records it, with the Checkout+ fee when protected."""
+# Where the made-up orders go, by currency (v2 addresses: street_1, zip, the country's name).
+ORDER_ADDRESSES = {
+    "USD": OrderAddress(
+        "Ada", "Shopper", "", "12 Main Street", "", "Columbus", "Ohio", "43004",
+        "United States", "US",
+    ),
+    "EUR": OrderAddress(
+        "Jonas", "Weber", "", "Unter den Linden 1", "", "Berlin", "", "10117", "Germany", "DE"
+    ),
+    "JPY": OrderAddress(
+        "Aiko", "Sato", "", "1-1 Chiyoda", "", "Tokyo", "Tokyo", "100-0001", "Japan", "JP"
+    ),
+    "KWD": OrderAddress(
+        "Sara", "Ali", "", "Gulf Road 1", "", "Kuwait City", "", "15000", "Kuwait", "KW"
+    ),
+}  # fmt: skip
+PICKUP_STORE = OrderPickup(
+    id=2,
+    method_name="Downtown store pickup",
+    collection_instructions=PICKUP.collection_instructions,
+    collection_time_description=PICKUP.collection_time_description,
+    location=PickupLocation(
+        "Downtown store", "500 Congress Ave", "", "Austin", "Texas", "78701", "US"
+    ),
+)
+# The tax an order prices in when its prices include it (a German shopper's VAT).
+VAT_RATE = Decimal("0.19")
+COUPON_PERCENT = Decimal("0.10")
+
+
+def order(
+    currency: str = "USD",
+    protected: bool = True,
+    *,
+    pickup: bool = False,
+    coupon: bool = False,
+    other_fee: bool = False,
+    tax_included: bool = False,
+) -> Order:
+    """Return a paid order as BigCommerce records it, with the Checkout+ fee when protected.
+
+    Shipped to the currency's address, or collected from the downtown store; with a 10 %
+    coupon, another app's fee, or prices that include tax, when asked. Its parts add up to its
+    total as BigCommerce's do.
+    """
     items = [
         (product_id, name, quantity, price)
         for (_, product_id, name, quantity), price in zip(PRODUCTS, PRICES[currency], strict=True)
     ]
+    rate = VAT_RATE if tax_included else TAX_RATE
+
+    def before_tax(amount: Decimal) -> Decimal:
+        return round_major(amount / (1 + rate), currency) if tax_included else amount
+
+    codes = ("SAVE10",) if coupon else ()
     lines = tuple(
         OrderLine(
             id=index,
@@ -219,35 +274,62 @@ def order(currency: str = "USD", protected: bool = True) -> Order:
             name=name,
             quantity=quantity,
             price_inc_tax=price,
-            price_ex_tax=price,
+            price_ex_tax=before_tax(price),
             total_inc_tax=price * quantity,
-            total_ex_tax=price * quantity,
+            total_ex_tax=before_tax(price * quantity),
+            coupon_codes=codes,
         )
         for index, (product_id, name, quantity, price) in enumerate(items, start=1)
     )
-    subtotal = sum((item.total_ex_tax for item in lines), Decimal(0))
-    fee = to_major(QUOTES[currency], currency)
-    fees = (OrderFee("Order protection", FEE_SOURCE, fee, fee),) if protected else ()
-    tax = round_major(subtotal * TAX_RATE, currency)
-    shipping = Decimal(SHIPPING_COSTS[currency][0])
+    # The subtotal on the order's own basis: with tax when its prices include it.
+    subtotal = sum((item.total_inc_tax for item in lines), Decimal(0))
+    coupon_amount = round_major(subtotal * COUPON_PERCENT, currency) if coupon else Decimal(0)
+    fees = []
+    if protected:
+        fee = to_major(QUOTES[currency], currency)
+        fees.append(OrderFee("Order protection", FEE_SOURCE, fee, fee))
+    if other_fee:
+        wrap = _other_fee()
+        fees.append(OrderFee(wrap.display_name, wrap.source, wrap.cost_inc_tax, wrap.cost_ex_tax))
+    shipping = Decimal(0) if pickup else Decimal(SHIPPING_COSTS[currency][0])
+    fee_total = sum((fee.cost_inc_tax for fee in fees), Decimal(0))
+    taxed = subtotal - coupon_amount
+    if tax_included:  # the tax is inside the prices (fees and shipping untaxed here)
+        tax = taxed - before_tax(taxed)
+        total = taxed + shipping + fee_total
+    else:
+        tax = round_major(taxed * rate, currency)
+        total = taxed + shipping + fee_total + tax
+    address = ORDER_ADDRESSES[currency]
     return Order(
         id=1042,
         status_id=11,
         status="Awaiting Fulfillment",
         currency=currency,
         email="ada@example.com",
-        subtotal_ex_tax=subtotal,
-        subtotal_inc_tax=subtotal + tax,
+        subtotal_ex_tax=before_tax(subtotal),
+        subtotal_inc_tax=subtotal if tax_included else subtotal + tax,
+        shipping_cost_ex_tax=shipping,
         shipping_cost_inc_tax=shipping,
         total_tax=tax,
         discount_amount=Decimal(0),
-        total_inc_tax=subtotal + tax + shipping + (fee if protected else 0),
+        total_inc_tax=total,
         payment_status="captured",
         lines=lines,
-        fees=fees,
+        fees=tuple(fees),
         cart_id="styleguide-cart",
+        coupon_discount=coupon_amount,
         created_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
+        tax_inclusive=tax_included,
+        billing_address=address,
+        shipments=() if pickup else (OrderShipment(1, address, "Standard (3–5 days)"),),
+        pickups=(PICKUP_STORE,) if pickup else (),
     )
+
+
+def paid_with(number: str = "4111111111111111") -> PaidWith:
+    """Return what the confirmation keeps of the card an order was paid with."""
+    return PaidWith.of(Card("Ada Shopper", number, 12, 2029, "123"))
 
 
 def _other_fee() -> Fee:

@@ -128,11 +128,12 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
     assert page.select_one("#shipping-country_code option[selected]")["value"] == "US"
 
 
-def test_payment_then_place_order_end_the_main_column(client, store, sandbox):
+def test_payment_ends_the_main_column_and_place_order_ends_its_form(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     main = parse(open_checkout(client, cart_id)).select_one(".checkout__main")
-    ids = [section["id"] for section in main.select(":scope > section")]
-    assert ids[-2:] == ["checkout-payment", "checkout-place"]
+    assert [section["id"] for section in main.select(":scope > section")][-1] == "checkout-payment"
+    form = main.select_one("#checkout-payment form#payment-form")
+    assert form.select(":scope > [id]")[-1]["id"] == "checkout-place"
 
 
 def test_delivery_and_billing_wait_for_the_email_and_cost_no_extra_call(client, store, sandbox):

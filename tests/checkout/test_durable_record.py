@@ -33,11 +33,11 @@ from tests.support.loop_requests import default_rules
 from tests.support.offer import choose
 from tests.support.offer import offer_of
 from tests.support.ordering import card
-from tests.support.ordering import shown_total
 from tests.support.ordering import metafields
 from tests.support.ordering import order_fees
 from tests.support.ordering import orders
 from tests.support.ordering import payments
+from tests.support.ordering import shown_total
 from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse

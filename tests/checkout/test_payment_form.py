@@ -13,9 +13,9 @@ import pytest
 
 from app.checkout import card_input
 from tests.support.ordering import card
-from tests.support.ordering import shown_total
 from tests.support.ordering import orders
 from tests.support.ordering import payments
+from tests.support.ordering import shown_total
 from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.checkout.sections import ASIDE
 from app.checkout.sections import MAIN
+from app.checkout.sections import PAYMENT_FORM
 from app.checkout.sections import SECTIONS
 from app.checkout.sections import layout
 from app.rate_limits import CART_CHANGES
@@ -32,7 +33,10 @@ def test_the_page_shows_each_column_in_the_tables_order(client, store):
         roots = [element["id"] for element in page.select(f"{column} > [id]")]
         shown = [root for root in roots if not root.endswith("-status")]  # the offer's live region
         assert shown == [section.root for section in sections]
-    assert {section.column for section in SECTIONS} == {MAIN, ASIDE}
+    assert {section.column for section in SECTIONS} == {MAIN, ASIDE, PAYMENT_FORM}
+    form = page.select_one("#checkout-payment form#payment-form")
+    inside = [element["id"] for element in form.select(":scope > [id]")]
+    assert inside[-len(layout().payment_form) :] == [s.root for s in layout().payment_form]
 
 
 def test_every_step_form_of_the_table_is_a_post_route_counted_as_a_cart_change(app):

@@ -27,8 +27,12 @@ from app.clients.bigcommerce.models import PaymentMethod
 from app.clients.bigcommerce.models import PickupMethod
 from app.clients.bigcommerce.models import Product
 from app.clients.bigcommerce.orders import Order
+from app.clients.bigcommerce.orders import OrderAddress
 from app.clients.bigcommerce.orders import OrderFee
 from app.clients.bigcommerce.orders import OrderLine
+from app.clients.bigcommerce.orders import OrderPickup
+from app.clients.bigcommerce.orders import OrderShipment
+from app.clients.bigcommerce.orders import PickupLocation
 from app.clients.bigcommerce.payments import BigCommercePayments
 
 __all__ = [
@@ -51,12 +55,16 @@ __all__ = [
     "Metafield",
     "MetafieldsRejected",
     "Order",
+    "OrderAddress",
     "OrderFee",
     "OrderLine",
+    "OrderPickup",
+    "OrderShipment",
     "Payment",
     "PaymentDeclined",
     "PaymentMethod",
     "PaymentRejected",
+    "PickupLocation",
     "PickupMethod",
     "Product",
     "ShippingOption",

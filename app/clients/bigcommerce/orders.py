@@ -1,4 +1,4 @@
-"""A BigCommerce v2 order as a typed result: its products, fees and totals."""
+"""A BigCommerce v2 order as a typed result: its products, fees, totals and where it goes."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ class OrderLine:
     price_ex_tax: Decimal
     total_inc_tax: Decimal
     total_ex_tax: Decimal
+    # The codes of the coupons applied to this product (``applied_discounts[].code``); a
+    # manual discount or a promotion carries no code.
+    coupon_codes: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, data: Any) -> OrderLine:
@@ -71,7 +74,114 @@ class OrderLine:
             price_ex_tax=v2_amount(data, "price_ex_tax", where),
             total_inc_tax=v2_amount(data, "total_inc_tax", where),
             total_ex_tax=v2_amount(data, "total_ex_tax", where),
+            coupon_codes=_coupon_codes(list_of(data, "applied_discounts", where)),
         )
+
+
+def _coupon_codes(discounts: list) -> tuple[str, ...]:
+    """The coupon codes of a product's applied discounts, once each, in order.
+
+    A code field may name several coupons separated by commas; each is kept on its own.
+    """
+    codes: dict[str, None] = {}
+    for discount in discounts:
+        code = discount.get("code") if isinstance(discount, dict) else None
+        if isinstance(code, str):
+            codes.update(dict.fromkeys(part.strip() for part in code.split(",") if part.strip()))
+    return tuple(codes)
+
+
+@dataclass(frozen=True)
+class OrderAddress:
+    """A v2 address: a shipping consignment's (``shippingConsignment_Base``) or the billing one
+    (``billingAddress_Base``), which share these field names."""
+
+    first_name: str
+    last_name: str
+    company: str
+    street_1: str
+    street_2: str
+    city: str
+    state: str
+    zip: str
+    country: str  # the country's English name, as v2 writes it
+    country_iso2: str
+
+    @classmethod
+    def parse(cls, data: Any) -> OrderAddress:
+        """Read the address fields; an absent one reads as empty."""
+        return cls(**{name: _text(data, name) for name in cls.__dataclass_fields__})
+
+    @property
+    def name(self) -> str:
+        """The recipient's full name."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+@dataclass(frozen=True)
+class OrderShipment:
+    """A shipping consignment of an order: the address and the method the shopper chose."""
+
+    id: int
+    address: OrderAddress
+    shipping_method: str  # the shipping module's name, e.g. "Standard"
+
+    @classmethod
+    def parse(cls, data: Any) -> OrderShipment:
+        """Read one ``shippingConsignment_Get``."""
+        where = "order.consignments.shipping"
+        return cls(
+            id=required(data, "id", int, where),
+            address=OrderAddress.parse(data),
+            shipping_method=_text(data, "shipping_method"),
+        )
+
+
+@dataclass(frozen=True)
+class PickupLocation:
+    """The store a pickup is collected from (``pickupConsignmentLocation_Get``)."""
+
+    name: str
+    address_line_1: str
+    address_line_2: str
+    city: str
+    state: str
+    postal_code: str
+    country_alpha2: str
+
+    @classmethod
+    def parse(cls, data: Any) -> PickupLocation:
+        """Read a pickup location; an absent field reads as empty."""
+        return cls(**{name: _text(data, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class OrderPickup:
+    """A pickup consignment of an order: the method's name, where and when to collect."""
+
+    id: int
+    method_name: str  # pickup_method_display_name
+    collection_instructions: str
+    collection_time_description: str
+    location: PickupLocation
+
+    @classmethod
+    def parse(cls, data: Any) -> OrderPickup:
+        """Read one ``pickupConsignment_Get``."""
+        where = "order.consignments.pickups"
+        return cls(
+            id=required(data, "id", int, where),
+            method_name=_text(data, "pickup_method_display_name"),
+            collection_instructions=_text(data, "collection_instructions"),
+            collection_time_description=_text(data, "collection_time_description"),
+            location=PickupLocation.parse(data.get("location")),
+        )
+
+
+def _text(data: Any, key: str) -> str:
+    """An optional text field: empty when absent, null or not text."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _order_products(consignments: Any) -> list[dict]:
@@ -106,6 +216,7 @@ class Order:
     email: str
     subtotal_ex_tax: Decimal
     subtotal_inc_tax: Decimal
+    shipping_cost_ex_tax: Decimal
     shipping_cost_inc_tax: Decimal
     total_tax: Decimal
     discount_amount: Decimal
@@ -119,6 +230,21 @@ class Order:
     # is_tax_inclusive_pricing: whether the *_inc_tax amounts are the actual prices. An order
     # that does not say is read as tax-exclusive, BigCommerce's default.
     tax_inclusive: bool = False
+    handling_cost_ex_tax: Decimal = ZERO
+    handling_cost_inc_tax: Decimal = ZERO
+    wrapping_cost_ex_tax: Decimal = ZERO  # gift wrapping
+    wrapping_cost_inc_tax: Decimal = ZERO
+    billing_address: OrderAddress | None = None
+    shipments: tuple[OrderShipment, ...] = ()  # the shipping consignments
+    pickups: tuple[OrderPickup, ...] = ()  # the pickup consignments
+
+    @property
+    def coupon_codes(self) -> tuple[str, ...]:
+        """The codes of the coupons on the order's products, once each, in order."""
+        codes: dict[str, None] = {}
+        for line in self.lines:
+            codes.update(dict.fromkeys(line.coupon_codes))
+        return tuple(codes)
 
     @classmethod
     def parse(cls, data: Any) -> Order:
@@ -135,6 +261,7 @@ class Order:
         billing = data.get("billing_address")
         email = billing.get("email") if isinstance(billing, dict) else None
         cart_id = data.get("cart_id")
+        consignments = data.get("consignments")
         return cls(
             id=required(data, "id", int, where),
             status_id=required(data, "status_id", int, where),
@@ -143,15 +270,29 @@ class Order:
             email=email if isinstance(email, str) else "",
             subtotal_ex_tax=v2_amount(data, "subtotal_ex_tax", where),
             subtotal_inc_tax=v2_amount(data, "subtotal_inc_tax", where),
+            shipping_cost_ex_tax=v2_amount(data, "shipping_cost_ex_tax", where),
             shipping_cost_inc_tax=v2_amount(data, "shipping_cost_inc_tax", where),
             total_tax=v2_amount(data, "total_tax", where),
             discount_amount=v2_amount(data, "discount_amount", where),
             total_inc_tax=v2_amount(data, "total_inc_tax", where),
             payment_status=str(data.get("payment_status") or ""),
-            lines=tuple(OrderLine.parse(p) for p in _order_products(data.get("consignments"))),
+            lines=tuple(OrderLine.parse(p) for p in _order_products(consignments)),
             fees=tuple(OrderFee.parse(fee) for fee in fees),
             cart_id=cart_id if isinstance(cart_id, str) and cart_id else None,
             coupon_discount=v2_amount(data, "coupon_discount", where, ZERO),
             created_at=v2_date(data, "date_created"),
             tax_inclusive=data.get("is_tax_inclusive_pricing") is True,
+            handling_cost_ex_tax=v2_amount(data, "handling_cost_ex_tax", where, ZERO),
+            handling_cost_inc_tax=v2_amount(data, "handling_cost_inc_tax", where, ZERO),
+            wrapping_cost_ex_tax=v2_amount(data, "wrapping_cost_ex_tax", where, ZERO),
+            wrapping_cost_inc_tax=v2_amount(data, "wrapping_cost_inc_tax", where, ZERO),
+            billing_address=OrderAddress.parse(billing) if isinstance(billing, dict) else None,
+            shipments=tuple(
+                OrderShipment.parse(item)
+                for item in list_of(consignments, "shipping", "order.consignments")
+            ),
+            pickups=tuple(
+                OrderPickup.parse(item)
+                for item in list_of(consignments, "pickups", "order.consignments")
+            ),
         )

@@ -259,6 +259,9 @@ def order_payload(order: Order, includes: set[str]) -> Json:
         "total_ex_tax": v2_amount(t["total_ex_tax"]),
         "total_inc_tax": v2_amount(t["total_inc_tax"]),
         "total_tax": v2_amount(t["total_tax"]),
+        # The sandbox store prices without tax (a tax-exclusive store): the *_ex_tax amounts
+        # are the actual ones, as this flag tells an order's readers.
+        "is_tax_inclusive_pricing": False,
         "items_total": sum(line.quantity for line in order.products),
         "items_shipped": 0,
         "payment_method": order.payment_method,

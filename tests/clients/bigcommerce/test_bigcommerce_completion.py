@@ -361,6 +361,61 @@ def test_get_order_amounts_are_exact_decimals_in_kwd(bc, store):
     assert order.total_inc_tax == grand_total
 
 
+def test_get_order_reads_shipping_before_tax_coupons_and_where_it_goes(bc, store):
+    checkout_id = ready_checkout(store, [(101, 1), (102, 2)])
+    store.data("POST", f"/v3/checkouts/{checkout_id}/coupons", json={"coupon_code": "SAVE10"})
+    checkout = bc.get_checkout(checkout_id)
+    order = bc.get_order(bc.create_order(checkout_id))
+    assert order.tax_inclusive is False
+    assert order.shipping_cost_ex_tax == checkout.shipping_cost_total_ex_tax == Decimal("5.99")
+    assert order.shipping_cost_inc_tax == checkout.shipping_cost_total_inc_tax
+    assert (order.handling_cost_ex_tax, order.handling_cost_inc_tax) == (0, 0)
+    assert (order.wrapping_cost_ex_tax, order.wrapping_cost_inc_tax) == (0, 0)
+    assert order.coupon_discount == checkout.coupons[0].discounted_amount > 0
+    assert order.coupon_codes == ("SAVE10",)
+    assert order.pickups == ()
+    [shipment] = order.shipments
+    assert shipment.shipping_method == "Standard"
+    address = shipment.address
+    assert (address.name, address.street_1, address.city, address.state, address.zip) == (
+        "Jane Doe",
+        "1 Market St",
+        "San Francisco",
+        "California",
+        "94105",
+    )
+    assert (address.country, address.country_iso2) == ("United States", "US")
+    assert order.billing_address == address  # billed where it is shipped
+
+
+def test_get_order_reads_the_pickup_store(bc, store):
+    cart_id = store.create_cart([(101, 1)])
+    store.data("POST", f"/v3/checkouts/{cart_id}/billing-address", json=ADDRESS)
+    [item] = store.checkout(cart_id)["cart"]["line_items"]["physical_items"]
+    pickup = {
+        "pickup_option": {"pickup_method_id": 1},
+        "line_items": [{"item_id": item["id"], "quantity": 1}],
+    }
+    store.data("POST", f"/v3/checkouts/{cart_id}/consignments", json=[pickup])
+    order = bc.get_order(bc.create_order(cart_id))
+    assert order.shipments == ()
+    [collect] = order.pickups
+    assert collect.method_name == "Downtown store pickup"
+    assert collect.collection_time_description == "Ready in 2 hours, 9am-6pm"
+    assert collect.collection_instructions == "Bring your order number and a photo ID."
+    where = collect.location
+    assert (where.name, where.address_line_1, where.city, where.state) == (
+        "Downtown store",
+        "500 Congress Ave",
+        "Austin",
+        "Texas",
+    )
+    assert (where.postal_code, where.country_alpha2) == ("78701", "US")
+    assert order.shipping_cost_ex_tax == order.shipping_cost_inc_tax == 0
+    assert order.billing_address is not None
+    assert (order.billing_address.name, order.billing_address.city) == ("Jane Doe", "San Francisco")
+
+
 def test_get_order_of_a_missing_order_is_not_found(bc):
     with pytest.raises(BigCommerceNotFound):
         bc.get_order(999999)

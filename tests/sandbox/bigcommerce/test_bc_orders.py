@@ -3,7 +3,13 @@
 import re
 from decimal import Decimal
 
+import pytest
+
 from tests.support.addresses import CA_ADDRESS
+from tests.support.addresses import DE_ADDRESS
+from tests.support.addresses import JP_ADDRESS
+from tests.support.addresses import KW_ADDRESS
+from tests.support.addresses import OH_ADDRESS
 from tests.support.contract_client import FEE
 from tests.support.contract_client import create_cart
 from tests.support.contract_client import failed
@@ -120,6 +126,60 @@ def test_order_totals_match_the_checkout_and_fees_carry_over(client):
         "CPLUS",
     )
     assert Decimal(fee_out["cost_inc_tax"]) == checkout["fees"][0]["cost_inc_tax"]
+
+
+@pytest.mark.parametrize(
+    ("currency", "address"),
+    [("USD", OH_ADDRESS), ("EUR", DE_ADDRESS), ("JPY", JP_ADDRESS), ("KWD", KW_ADDRESS)],
+)
+def test_an_orders_parts_before_tax_and_its_tax_add_up_to_its_total(client, currency, address):
+    checkout_id = ready_checkout(client, ((101, 1), (102, 2)), currency, address)
+    ok(client.call("POST", f"/v3/checkouts/{checkout_id}/fees", {"fees": [FEE]}))
+    ok(client.call("POST", f"/v3/checkouts/{checkout_id}/coupons", {"coupon_code": "SAVE10"}))
+    order_id = place_order(client, checkout_id)
+    order = ok(client.call("GET", f"/v2/orders/{order_id}", params={"include": "fees"}))
+
+    def amount(key: str) -> Decimal:
+        return Decimal(order[key])
+
+    # A tax-exclusive store (is_tax_inclusive_pricing false): the *_ex_tax amounts are actual.
+    assert order["is_tax_inclusive_pricing"] is False
+    assert amount("coupon_discount") > 0
+    for part in ("shipping_cost", "handling_cost", "wrapping_cost"):
+        assert amount(f"{part}_ex_tax") + amount(f"{part}_tax") == amount(f"{part}_inc_tax")
+    parts = (
+        amount("subtotal_ex_tax")
+        - amount("discount_amount")
+        - amount("coupon_discount")
+        + amount("shipping_cost_ex_tax")
+        + amount("handling_cost_ex_tax")
+        + amount("wrapping_cost_ex_tax")
+        + sum(Decimal(fee["cost_ex_tax"]) for fee in order["fees"])
+    )
+    assert parts == amount("total_ex_tax")
+    assert parts + amount("total_tax") == amount("total_inc_tax")
+
+
+def test_a_shipping_consignment_names_its_address_and_method(client):
+    checkout_id = ready_checkout(client, address=OH_ADDRESS, option="sandbox-express")
+    order_id = place_order(client, checkout_id)
+    order = ok(
+        client.call(
+            "GET",
+            f"/v2/orders/{order_id}",
+            params={"include": "consignments", "consignment_structure": "object"},
+        )
+    )
+    [shipping] = order["consignments"]["shipping"]
+    assert (shipping["street_1"], shipping["city"], shipping["state"], shipping["zip"]) == (
+        "1 Main St",
+        "Columbus",
+        "Ohio",
+        "43004",
+    )
+    assert (shipping["country"], shipping["country_iso2"]) == ("United States", "US")
+    assert shipping["shipping_method"] == "Express"
+    assert Decimal(shipping["cost_ex_tax"]) == Decimal(order["shipping_cost_ex_tax"])
 
 
 def test_status_update_through_v2(client):
