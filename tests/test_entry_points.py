@@ -18,6 +18,7 @@ from tests.support.contract_client import BigCommerceClient as StoreClient
 from tests.support.contract_client import create_cart
 from tests.support.contract_client import ready_checkout
 from tests.support.ordering import card
+from tests.support.ordering import shown_total
 from tests.support.processes import free_port
 from tests.support.processes import wait_until_up
 from tests.support.waiting import wait_until
@@ -166,7 +167,8 @@ def test_the_run_commands_worker_reports_a_protected_order(tmp_path):
         quote = form.select_one("input[name=quote]")["value"]
         opt_in = {"csrf_token": token, "quote": quote, "checkout_plus": "y"}
         assert shopper.post(f"{origin}/checkout/protection", data=opt_in, timeout=10).ok
-        payment = {"csrf_token": token, **card()}
+        paying = shopper.get(f"{origin}/checkout", timeout=10).text
+        payment = {"csrf_token": token, "shown_total": shown_total(paying), **card()}
         placed = shopper.post(f"{origin}/checkout/place", data=payment, timeout=20)
         assert placed.url.endswith("/checkout/confirmation")
         path = "/v3/orders/100/metafields?namespace=loop_checkout_plus"

@@ -72,6 +72,7 @@ NEVER_ALONE = {
     "base.html",
     "macros/checkout_fields.html",
     "components/checkout_payment.html",
+    "components/checkout_comment.html",  # inside the payment form; never swapped on its own
     # The admin page's panels, only ever inside admin/page.html (no htmx there).
     *(f"admin/{panel}.html" for panel in ("analyses", "attach_rate", "order_lookup")),
     *(f"admin/{panel}.html" for panel in ("session_lookup", "sync_jobs")),
@@ -531,19 +532,11 @@ def _(s: Shopper):
     return has(response, "#coupon-saved")
 
 
-@document("fragment: note saved")
+@document("page: note too long")
 def _(s: Shopper):
-    s.checkout()
-    data = {"comment-message": "Leave it at the door."}
-    return has(s.post("/checkout/comment", data, htmx=True, status=200), "#comment-saved")
-
-
-@document("fragment: note too long")
-def _(s: Shopper):
-    s.checkout()
-    data = {"comment-message": "x" * 2001}
-    response = s.post("/checkout/comment", data, htmx=True, status=422)
-    return has(response, "#comment-message-error")
+    s.checkout(ready=True)
+    answer = s.place({**CARD, "comment-message": "x" * 2001})
+    return has(answer, "#payment-form #checkout-comment #comment-message-error")
 
 
 @document("page: admin, an order placed and its sync job run")

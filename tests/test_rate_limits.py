@@ -10,8 +10,11 @@ from app.rate_limits import CART_CHANGES
 from app.rate_limits import PLACE_ORDER
 from app.rate_limits import scope_of
 from tests.support.app_config import sandbox_config
+from tests.support.ordering import DECLINED_CARD
 from tests.support.ordering import card
 from tests.support.ordering import orders
+from tests.support.ordering import sent_back
+from tests.support.ordering import shown_total
 from tests.support.ordering import start
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
@@ -67,12 +70,12 @@ def test_cart_changes_share_one_limit_and_the_next_is_refused_with_a_message(
     def post(path: str, **fields):
         return client.post(path, data={"csrf_token": token, **fields})
 
-    assert post("/checkout/comment", **{"comment-message": "Ring twice."}).status_code == 303
+    assert post("/checkout/contact", **{"contact-email": "ring@example.com"}).status_code == 303
     assert post("/checkout/coupons", **{"coupon-code": "SAVE10"}).status_code == 303
     assert post("/checkout/contact", **{"contact-email": "jane@example.com"}).status_code == 303
     sandbox.bigcommerce.log.clear()
     sandbox.loop.log.clear()
-    refused = post("/checkout/comment", **{"comment-message": "Knock."})
+    refused = post("/checkout/contact", **{"contact-email": "knock@example.com"})
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     text = parse(refused).get_text(" ", strip=True)
@@ -83,8 +86,8 @@ def test_cart_changes_share_one_limit_and_the_next_is_refused_with_a_message(
     other = tight_app.test_client()
     _other_cart, other_page = start(other, raw)
     answer = other.post(
-        "/checkout/comment",
-        data={"csrf_token": csrf_token(parse(other_page)), "comment-message": "Hi."},
+        "/checkout/contact",
+        data={"csrf_token": csrf_token(parse(other_page)), "contact-email": "hi@example.com"},
     )
     assert answer.status_code == 303
 
@@ -95,9 +98,9 @@ def test_under_htmx_a_refused_change_reloads_the_page_which_says_why(tight_app, 
     token = csrf_token(parse(page))
     htmx = {"HX-Request": "true"}
     for _ in range(3):
-        client.post("/checkout/comment", data={"csrf_token": token, "comment-message": "a"})
+        client.post("/checkout/contact", data={"csrf_token": token, "contact-email": "a@b.co"})
     refused = client.post(
-        "/checkout/comment", data={"csrf_token": token, "comment-message": "b"}, headers=htmx
+        "/checkout/contact", data={"csrf_token": token, "contact-email": "b@b.co"}, headers=htmx
     )
     assert refused.status_code == 429
     assert refused.headers["HX-Refresh"] == "true"
@@ -111,16 +114,16 @@ def test_placing_has_its_own_limit_and_a_refusal_places_nothing(tight_app, raw, 
     client = tight_app.test_client()
     _cart_id, page = start(client, raw)
     token = csrf_token(parse(page))
-    declined = {"csrf_token": token, **card("4000 0000 0000 0002")}
+    declined = {"csrf_token": token, "shown_total": shown_total(page), **card(DECLINED_CARD)}
     for _ in range(2):
-        assert client.post("/checkout/place", data=declined).status_code == 422
+        assert sent_back(client, client.post("/checkout/place", data=declined))
     refused = client.post("/checkout/place", data={"csrf_token": token, **card()})
     assert refused.status_code == 429
     assert "Too many changes" in parse(refused).get_text()
     assert [order["status_id"] for order in orders(raw)] == [0]  # the declined one, unpaid
     # Changing the cart still works: the two limits are counted apart.
-    comment = client.post("/checkout/comment", data={"csrf_token": token, "comment-message": "x"})
-    assert comment.status_code == 303
+    email = client.post("/checkout/contact", data={"csrf_token": token, "contact-email": "x@y.co"})
+    assert email.status_code == 303
 
 
 @pytest.mark.parametrize("value", ["lots", "0/minute", "30/fortnight", "30/minute;"])
@@ -142,6 +145,6 @@ def test_limits_switched_off_leave_every_route_working(sandbox, tmp_path, raw):
     token = csrf_token(parse(page))
     for _ in range(35):
         answer = client.post(
-            "/checkout/comment", data={"csrf_token": token, "comment-message": "x"}
+            "/checkout/contact", data={"csrf_token": token, "contact-email": "x@y.co"}
         )
         assert answer.status_code == 303

@@ -29,7 +29,6 @@ from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import PaymentForm
 from app.checkout.forms import ProtectionForm
 from app.checkout.step_forms import BillingAddressForm
-from app.checkout.step_forms import CommentForm
 from app.checkout.step_forms import ContactForm
 from app.checkout.step_forms import CouponForm
 from app.checkout.step_forms import DeliveryForm
@@ -201,6 +200,15 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "comment",
+        "Order note",
+        "components/checkout_comment.html",
+        PAYMENT_FORM,
+        "checkout-comment",
+        # No form of its own: the note is sent with Place order, so nothing typed is lost.
+        read=step_models.comment,
+    ),
+    Section(
         "place",
         "Place order",
         "components/checkout_place.html",
@@ -273,27 +281,6 @@ SECTIONS: tuple[Section, ...] = (
                 "Opt in to or out of Checkout+ at the price the page showed (views.protection).",
             ),
         ),
-    ),
-    Section(
-        "comment",
-        "Order note",
-        "components/checkout_comment.html",
-        ASIDE,
-        "checkout-comment",
-        forms=(
-            SectionForm(
-                "comment",
-                "/checkout/comment",
-                CommentForm,
-                "Save the shopper's note for the order.",
-                lambda steps, cart_id, form, seen: steps.set_comment(
-                    cart_id, form.message.data or "", seen=seen
-                ),
-                "comment-form",
-            ),
-        ),
-        read=step_models.comment,
-        shows=lambda checkout: checkout.customer_message,
     ),
 )
 

@@ -340,22 +340,6 @@ class StepService:
             raise StepRejected(problem(error), checkout=before) from error
         return self._result(before, self._complete(after))
 
-    def set_comment(self, cart_id: str, message: str, seen: Checkout | None = None) -> StepResult:
-        """Keep the shopper's note for the order (``customer_message``)."""
-        return self._run(cart_id, seen, lambda before: self._set_comment(before, message))
-
-    def _set_comment(self, before: Checkout, message: str) -> StepResult:
-        cart_id = before.id
-        if before.customer_message == message:
-            return StepResult.unchanged(before)
-        after = self._change(
-            before,
-            lambda: self._bigcommerce.set_customer_message(cart_id, message),
-            known=("message",),
-            rename={"customer_message": "message"},
-        )
-        return self._result(before, self._complete(after, options_from=before))
-
     def _result(self, before: Checkout, after: Checkout) -> StepResult:
         return StepResult.of(before, after, self._default_region)
 

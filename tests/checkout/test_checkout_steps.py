@@ -13,6 +13,12 @@ from tests.support.offer import choose
 from tests.support.offer import offer_of
 from tests.support.offer import summary_totals
 from tests.support.openapi import validate_traffic
+from tests.support.ordering import DECLINED_CARD
+from tests.support.ordering import orders
+from tests.support.ordering import place
+from tests.support.ordering import placed
+from tests.support.ordering import sent_back
+from tests.support.ordering import start
 from tests.support.pages import HTMX
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
@@ -27,10 +33,10 @@ STEP_SECTIONS = [
     "checkout-contact",
     "checkout-shipping",
     "checkout-billing",
+    "checkout-comment",  # in the payment form: the note is sent with Place order
     "order-summary",
     "checkout-coupon",
     "checkout-plus-offer",
-    "checkout-comment",
 ]
 
 
@@ -84,7 +90,7 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
     main = page.select_one(".checkout__main")
     assert [s["id"] for s in main.select(":scope > section")][:3] == STEP_SECTIONS[:3]
     mine = {"checkout-contact", "checkout-shipping", "checkout-billing"}
-    mine |= {"checkout-coupon", "checkout-comment"}
+    mine |= {"checkout-coupon"}
     step_forms = [
         form
         for form in page.select("form")
@@ -96,8 +102,8 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
         "shipping-address-form",
         "billing-form",
         "coupon-form",
-        "comment-form",
     ]
+    assert page.select_one("form#payment-form #checkout-comment textarea[name=comment-message]")
     for form in step_forms:
         section = form.find_parent("section")
         assert form["hx-post"] == form["action"]
@@ -641,39 +647,40 @@ def test_a_refused_coupon_is_explained_next_to_the_field(client, store, sandbox,
 # Order note
 
 
-def test_an_order_note_without_javascript(client, store, sandbox):
-    cart_id = store.create_cart([(SNEAKERS, 1)])
-    page = open_checkout(client, cart_id)
+def test_an_order_note_typed_and_never_saved_reaches_the_order(client, raw, sandbox):
+    _, page = start(client, raw)
     note = "Please leave it\r\nwith the neighbour."
-    response = post(client, page, "/checkout/comment", {"comment-message": note})
-    assert response.status_code == 303
-    assert store.checkout(cart_id)["customer_message"] == "Please leave it\nwith the neighbour."
-    shown = parse(client.get("/checkout")).select_one("#comment-message")
-    assert shown.get_text().strip() == "Please leave it\nwith the neighbour."
+    assert placed(place(client, page, **{"comment-message": note}))
+    [order] = orders(raw)
+    assert order["customer_message"] == "Please leave it\nwith the neighbour."
 
 
-def test_an_order_note_with_htmx_changes_no_price(client, store, sandbox):
-    cart_id = store.create_cart([(SNEAKERS, 1)])
-    page = open_checkout(client, cart_id)
-    response = post(client, page, "/checkout/comment", {"comment-message": "Gift"}, htmx=True)
-    assert response.status_code == 200
-    assert top_level(response) == [("checkout-comment", None)]
-    assert "HX-Trigger" not in response.headers
-    assert parse(response).select_one("#comment-saved[role=status]")
-    assert store.checkout(cart_id)["customer_message"] == "Gift"
+def test_an_order_note_survives_a_declined_card(client, raw, sandbox):
+    cart_id, page = start(client, raw)
+    answer = place(client, page, number=DECLINED_CARD, **{"comment-message": "Gift"})
+    page = sent_back(client, answer)
+    assert parse(page).select_one("#comment-message").get_text().strip() == "Gift"
+    assert raw.call("GET", f"/v3/checkouts/{cart_id}").json()["data"]["customer_message"] == "Gift"
 
 
-@pytest.mark.parametrize("htmx", [False, True])
-def test_an_order_note_too_long_is_refused_and_kept(client, store, sandbox, htmx):
-    cart_id = store.create_cart([(SNEAKERS, 1)])
-    page = open_checkout(client, cart_id)
+def test_an_order_note_changes_no_price_and_needs_no_form_of_its_own(client, store, sandbox):
+    page = parse(open_checkout(client, store.create_cart([(SNEAKERS, 1)])))
+    note = page.select_one("#checkout-comment")
+    assert note.find_parent("form")["id"] == "payment-form"
+    assert note.select("form, button") == []
+    assert client.post("/checkout/comment", data={}).status_code in (400, 404, 405)
+
+
+def test_an_order_note_too_long_is_refused_beside_it_and_kept(client, raw, sandbox):
+    cart_id, page = start(client, raw)
     note = "n" * 2001
-    response = post(client, page, "/checkout/comment", {"comment-message": note}, htmx)
-    assert response.status_code == 422
-    root = parse(response).select_one("#checkout-comment")
+    page = sent_back(client, place(client, page, **{"comment-message": note}))
+    root = parse(page).select_one("#checkout-comment")
     assert_field_error(root, "comment-message", "2,000 characters", note)
     assert root.select_one("#comment-message")["maxlength"] == "2000"
-    assert store.checkout(cart_id)["customer_message"] == ""
+    assert parse(page).select_one("#payment-message[autofocus]")
+    assert orders(raw) == []
+    assert raw.call("GET", f"/v3/checkouts/{cart_id}").json()["data"]["customer_message"] == ""
 
 
 # Sessions and tokens
@@ -692,9 +699,9 @@ def test_a_step_without_a_bound_cart_reloads_the_checkout(client, sandbox):
 def test_a_step_without_its_csrf_token_is_refused(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     open_checkout(client, cart_id)
-    response = client.post("/checkout/comment", data={"comment-message": "Hi"})
+    response = client.post("/checkout/contact", data={"contact-email": "a@b.co"})
     assert response.status_code == 400
-    assert store.checkout(cart_id)["customer_message"] == ""
+    assert store.checkout(cart_id)["cart"]["email"] == ""
 
 
 def test_a_cart_gone_meanwhile_is_reported_not_a_crash(client, store, sandbox):
@@ -723,7 +730,6 @@ STEP_FIELDS = {
     "/checkout/billing-address": ["billing-same_as_shipping", "billing-country_code"],
     "/checkout/coupons": ["coupon-code"],
     "/checkout/coupons/remove": ["coupon-remove-code"],
-    "/checkout/comment": ["comment-message"],
 }
 
 
@@ -764,9 +770,10 @@ def test_the_steps_bigcommerce_traffic_follows_the_spec(client, store, sandbox):
     post(client, page, "/checkout/coupons", {"coupon-code": "EXPIRED2024"})
     post(client, page, "/checkout/coupons", {"coupon-code": "SAVE10"})
     post(client, page, "/checkout/coupons/remove", {"coupon-remove-code": "SAVE10"})
-    post(client, page, "/checkout/comment", {"comment-message": "Leave it at the door."})
     post(client, page, "/checkout/delivery-method", {"delivery-method": "pickup-1"})
     post(client, page, "/checkout/delivery-method", {"delivery-method": "ship"})
+    # The note goes with Place order, saved before anything else is asked of the order.
+    place(client, client.get("/checkout"), **{"comment-message": "Leave it at the door."})
     exchanges = sandbox.bigcommerce.log.entries()
     writes = {(e.method, e.path.split(f"/{cart_id}")[-1].rstrip("/")) for e in exchanges}
     assert writes >= {

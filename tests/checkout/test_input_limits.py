@@ -52,7 +52,6 @@ def test_our_limits_are_the_ones_bigcommerce_documents():
 # (route, form prefix, field, limit, other fields the form needs)
 TEXT_LIMITS = [
     ("/checkout/coupons", "coupon", "code", step_forms.COUPON_CODE_MAX, {}),
-    ("/checkout/comment", "comment", "message", step_forms.COMMENT_MAX, {}),
     ("/checkout/contact", "contact", "email", step_forms.EMAIL_MAX, {}),
     *[
         ("/checkout/shipping-address", "shipping", field, limit, OHIO_FORM)
@@ -104,7 +103,8 @@ def test_a_body_over_the_cap_is_a_413_with_a_message(client, store, sandbox, htm
     huge = {"csrf_token": csrf_token(parse(page)), "comment-message": "x" * cap}
     sandbox.bigcommerce.log.clear()
     sandbox.loop.log.clear()
-    response = client.post("/checkout/comment", data=huge, headers=HTMX if htmx else {})
+    # The order note is the largest thing a shopper types; it goes with Place order.
+    response = client.post("/checkout/place", data=huge, headers=HTMX if htmx else {})
     assert response.status_code == 413
     if htmx:
         assert response.headers["HX-Refresh"] == "true"

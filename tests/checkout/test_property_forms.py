@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck
@@ -28,6 +29,7 @@ from tests.support.addresses import CA_ADDRESS
 from tests.support.addresses import OHIO_FORM
 from tests.support.offer import choose
 from tests.support.offer import offer_of
+from tests.support.ordering import shown_total
 from tests.support.pages import HTMX
 from tests.support.pages import parse
 from tests.support.rig import Rig
@@ -152,6 +154,7 @@ class Shopper:
     currency: str
     line_ids: tuple[str, ...] = ()
     quote: str | None = None
+    total: str = ""  # the signed total its page showed, which Place order sends
     real: bool = False  # the store has the cart (not none, not gone)
     physical: bool = False  # something in it ships
 
@@ -187,11 +190,15 @@ STRATEGIES = {
                 card_number=st.sampled_from(["4111 1111 1111 1111", "4000 0000 0000 0002"]),
                 expiry=st.sampled_from(["12/29", "12/2029", " 04 / 30 "]),
                 security_code=st.sampled_from(["123", "1234"]),
+                **{"comment-message": st.text(max_size=100)},
+                # The total the page showed; or one forged, or none: nothing may be charged.
+                shown_total=st.sampled_from([shopper.total, shopper.total[:-2] + "xx", ""]),
             ),
             {
                 "card_number": ["4111", "4111-1111-1111-1112", "0" * 24],
                 "expiry": ["13/29", "00/00", "01/20", "12/1"],
                 "security_code": ["12", "12345"],
+                "comment-message": ["x" * 2001, "\r\n" * 1000, "\r\n" * 1001 + "x"],
             },
         ),
     ),
@@ -240,13 +247,6 @@ STRATEGIES = {
         st.just("/checkout/coupons/remove"),
         form(fields(**{"coupon-remove-code": codes}), {"coupon-remove-code": CODE_ODD}),
     ),
-    "checkout.comment": lambda shopper: st.tuples(
-        st.just("/checkout/comment"),
-        form(
-            fields(**{"comment-message": st.text(max_size=100)}),
-            {"comment-message": ["x" * 2001, "\r\n" * 1000, "\r\n" * 1001 + "x"]},
-        ),
-    ),
     "storefront.add_item": lambda shopper: st.tuples(
         st.just("/cart/items"),
         form(
@@ -274,7 +274,6 @@ SECTIONS = {
     "checkout.billing_address": "checkout-billing",
     "checkout.apply_coupon": "checkout-coupon",
     "checkout.remove_coupon": "checkout-coupon",
-    "checkout.comment": "checkout-comment",
     "checkout.change_line": "order-summary",
     "checkout.place": "checkout-payment",
 }
@@ -350,7 +349,7 @@ def prepare(rig: Rig, setup: dict[str, Any], needs_page: bool) -> Shopper:
     line_ids = tuple(
         item["id"] for kind in ("physical_items", "digital_items") for item in items[kind]
     )
-    shown = None
+    shown, total = None, ""
     if needs_page or setup["opt_in"]:
         page = rig.client.get("/checkout")
         assert page.status_code == 200
@@ -359,7 +358,8 @@ def prepare(rig: Rig, setup: dict[str, Any], needs_page: bool) -> Shopper:
             shown = offer.select_one("input[name=quote]")["value"]
             if setup["opt_in"]:
                 assert choose(rig.client, page, opt_in=True).status_code == 303
-    return Shopper(cart_id, currency, line_ids, shown, real=True, physical=bool(physical))
+        total = shown_total(rig.client.get("/checkout"))
+    return Shopper(cart_id, currency, line_ids, shown, total, real=True, physical=bool(physical))
 
 
 # --- what every answer and every upstream call must be ------------------------------------
@@ -388,6 +388,17 @@ def assert_human_message(client, response, endpoint: str) -> None:
     messages = section.select(".field-error, [role=alert], .step__locked")
     shown = [message.get_text(strip=True) for message in messages]
     assert any(shown), f"{response.status_code} without a message in #{SECTIONS[endpoint]}"
+
+
+def assert_placed_or_told(client, response) -> None:
+    """Check Place order went on to the confirmation, or back to a checkout that says why."""
+    where = urlsplit(response.headers["Location"]).path
+    assert where in ("/checkout", "/checkout/confirmation"), where
+    if where == "/checkout":
+        page = parse(client.get("/checkout"))
+        message = page.select_one("#payment-message, .flash, .notice--error[data-status]")
+        assert message is not None, "sent back without a word"
+        assert message.get_text(strip=True), "sent back with an empty message"
 
 
 def no_constant(name: str) -> Any:
@@ -442,7 +453,8 @@ def test_every_post_route_has_a_strategy(app):
 @given(data=st.data())
 def test_no_form_post_fails_floats_or_storms_upstream(rig, endpoint, data):
     setup = data.draw(setups(endpoint), label="setup")
-    shopper = prepare(rig, setup, needs_page=endpoint == "checkout.protection")
+    needs_page = endpoint in ("checkout.protection", "checkout.place")
+    shopper = prepare(rig, setup, needs_page=needs_page)
     url, fields = data.draw(STRATEGIES[endpoint](shopper), label="post")
     before = marks(rig)
     response = rig.client.post(
@@ -457,3 +469,5 @@ def test_no_form_post_fails_floats_or_storms_upstream(rig, endpoint, data):
     if 400 <= response.status_code < 500:
         assert response.mimetype == "text/html"
         assert_human_message(rig.client, response, endpoint)
+    if endpoint == "checkout.place" and response.status_code == 303:
+        assert_placed_or_told(rig.client, response)

@@ -42,7 +42,7 @@ def test_the_page_shows_each_column_in_the_tables_order(client, store):
 def test_every_step_form_of_the_table_is_a_post_route_counted_as_a_cart_change(app):
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
     step_forms = [form for section in SECTIONS for form in section.forms if form.save]
-    assert len(step_forms) == 8
+    assert len(step_forms) == 7
     for form in step_forms:
         rule = rules[f"checkout.{form.endpoint}"]
         assert rule.rule == form.path
@@ -142,12 +142,7 @@ def test_adding_a_section_is_one_table_entry_and_one_template(tmp_path):
     assert shown.returncode == 0, shown.stderr
     lines = dict(line.split(" ", 1) for line in shown.stdout.splitlines())
     # The page shows it in its column, after the sections the table lists before it.
-    assert lines["aside"].split() == [
-        "order-summary",
-        "checkout-coupon",
-        "checkout-comment",
-        "checkout-help",
-    ]
+    assert lines["aside"].split() == ["order-summary", "checkout-coupon", "checkout-help"]
     assert lines["items"] == "3"  # its read model, from the checkout
     # The styleguide shows it as a shopper first sees it, and the contract checks it.
     assert lines["styleguide"].startswith("200")

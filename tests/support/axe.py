@@ -28,6 +28,7 @@ TEMPLATE_ROOTS = [
     ("#checkout-billing", "components/checkout_billing.html"),
     ("#checkout-coupon", "components/checkout_coupon.html"),
     ("#checkout-comment", "components/checkout_comment.html"),
+    ("#checkout-place", "components/checkout_place.html"),
     ("#checkout-payment", "components/checkout_payment.html"),
     ("#checkout", "checkout/page.html"),
     ("#admin-session", "admin/session_lookup.html"),

@@ -112,9 +112,18 @@ def fill_card(page: Page, number: str = GOOD_CARD, **fields: str) -> None:
 
 
 def place_order(page: Page) -> None:
-    """Press Place order and pay, and wait for the answer page."""
-    with page.expect_navigation():
-        page.get_by_role("button", name="Place order and pay").click()
+    """Press Place order and pay; wait for the confirmation, or for the checkout saying why not.
+
+    htmx posts the form in place: a refusal swaps the checkout (no navigation), with the
+    reason in #payment-message; an order goes on to the confirmation.
+    """
+    page.evaluate("() => document.querySelector('#payment-message')?.remove()")
+    page.get_by_role("button", name="Place order and pay").click()
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/checkout/confirmation')"
+        " || document.querySelector('#payment-message') !== null"
+    )
+    page.wait_for_load_state()
 
 
 def expect_offered(page: Page, modes: list[str]) -> None:
@@ -299,12 +308,10 @@ def reach_coupon_refused(page: Page, store, sandbox: Sandbox) -> None:
     settle(page)
 
 
-def reach_note_saved(page: Page, store, sandbox: Sandbox) -> None:
-    """The order note saved."""
-    open_checkout(page, store)
-    page.get_by_label("Anything we should know about your order?").fill("Leave at the door.")
-    page.get_by_role("button", name="Save note").click()
-    expect(page.locator("#comment-saved")).to_be_visible()
+def reach_note_typed(page: Page, store, sandbox: Sandbox) -> None:
+    """An order note typed (it goes with Place order)."""
+    open_ready_checkout(page, sandbox)
+    page.get_by_label("Order note").fill("Leave at the door.")
     settle(page)
 
 
@@ -406,7 +413,7 @@ STATES: dict[str, State] = {
     "store-pickup": reach_pickup,
     "coupon-applied": reach_coupon_applied,
     "coupon-refused": reach_coupon_refused,
-    "note-saved": reach_note_saved,
+    "note-typed": reach_note_typed,
     "quantity-error": reach_quantity_error,
     "card-errors": reach_card_errors,
     "payment-declined": reach_declined,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from bs4 import BeautifulSoup
+
 from tests.support.contract_client import ready_checkout
 from tests.support.offer import choose
 from tests.support.pages import csrf_token
@@ -37,7 +39,8 @@ def start(client, raw, items=((101, 1),), currency="USD", address=None):
 
 def shown_total(page) -> str:
     """The signed total a checkout page showed, which its Place order button sends."""
-    field = parse(page).select_one("input[name=shown_total][form=payment-form]")
+    html = BeautifulSoup(page, "html.parser") if isinstance(page, str) else parse(page)
+    field = html.select_one("input[name=shown_total][form=payment-form]")
     return field["value"] if field else ""
 
 
