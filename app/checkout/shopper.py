@@ -13,6 +13,8 @@ from flask import current_app
 from flask import session
 
 from app.checkout.cart import is_cart_id
+from app.checkout.delivery import SetAsideShipping
+from app.checkout.delivery import delivery_of
 from app.checkout.snapshots import CheckoutSnapshots
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
@@ -78,6 +80,29 @@ def remember_checkout(checkout: Checkout) -> None:
     token = _snapshots().keep(checkout)
     if current.get("seen") != token:
         session[CHECKOUT_KEY] = {**current, "seen": token}
+
+
+def set_aside_shipping() -> SetAsideShipping | None:
+    """Return the shipping address (and method) the shopper left for store pickup, if kept."""
+    return SetAsideShipping.from_dict(_state().get("set_aside_shipping"))
+
+
+def remember_set_aside_shipping(checkout: Checkout, replaced: SetAsideShipping | None) -> None:
+    """Keep the shipping store pickup replaced while pickup is chosen; otherwise forget it.
+
+    BigCommerce's pickup consignment holds no address, so this is where the one the shopper
+    typed waits for their way back to shipping (signed, for their cart only).
+    """
+    current = _state()
+    if "cart_id" not in current:
+        return
+    kept = current.get("set_aside_shipping")
+    if replaced is not None:
+        kept = replaced.as_dict()
+    elif delivery_of(checkout).pickup_method_id is None:
+        kept = None
+    if current.get("set_aside_shipping") != kept:
+        session[CHECKOUT_KEY] = {**current, "set_aside_shipping": kept}
 
 
 def offer_state() -> OfferState:

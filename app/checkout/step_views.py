@@ -36,6 +36,7 @@ from app.checkout.sections import SectionForm
 from app.checkout.service import CheckoutView
 from app.checkout.step_errors import StepRejected
 from app.checkout.step_forms import StepForm
+from app.checkout.steps import Remembered
 from app.checkout.steps import StepResult
 from app.checkout.summary import summarize
 from app.checkout.views import CART_CHANGED
@@ -71,14 +72,16 @@ def _step(section: Section, step: SectionForm) -> Response:
             if shown is not form:
                 shown.form_errors.extend(message for field in form for message in field.errors)
             return _rejected(cart_id, section, forms, None)
+        kept = Remembered(shopper.seen_checkout(), shopper.set_aside_shipping())
         try:
-            result = step.save(step_service(), cart_id, form, shopper.seen_checkout())
+            result = step.save(step_service(), cart_id, form, kept)
         except StepRejected as error:
             shown.reject(error)
             return _rejected(cart_id, section, forms, error.checkout)
     except CartNotFound:
         return cart_gone()
     shopper.remember_checkout(result.checkout)
+    shopper.remember_set_aside_shipping(result.checkout, result.set_aside)
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
     return _updated(section, result)
