@@ -120,6 +120,17 @@ def save_offer_state(state: OfferState) -> None:
         session[CHECKOUT_KEY] = {**current, "offer": data}
 
 
+def moved_on() -> bool:
+    """Count the shopper's going on to a step as their answer to the offer's notices.
+
+    Tell whether there was a notice to answer (the page must then stop showing it).
+    """
+    before = offer_state()
+    after = before.moved_on()
+    save_offer_state(after)
+    return after != before
+
+
 LAST_ORDER_KEY = "last_order"
 
 

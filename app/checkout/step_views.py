@@ -82,9 +82,11 @@ def _step(section: Section, step: SectionForm) -> Response:
         return cart_gone()
     shopper.remember_checkout(result.checkout)
     shopper.remember_set_aside_shipping(result.checkout, result.set_aside)
+    # Saving a step is moving on: the offer's notices count as answered.
+    notice_answered = shopper.moved_on()
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
-    return _updated(section, result)
+    return _updated(section, result, notice_answered)
 
 
 def _rejected(
@@ -115,8 +117,13 @@ def _section_gone() -> Response:
     return reload_checkout()
 
 
-def _updated(section: Section, result: StepResult) -> Response:
-    """The section as saved, and out of band what else the change altered."""
+def _updated(section: Section, result: StepResult, notice_answered: bool) -> Response:
+    """The section as saved, and out of band what else the change altered.
+
+    A change Loop prices differently fires ``cart-changed``: the offer asks for itself again,
+    with its notices as they now are. Otherwise an offer notice the save answered goes at
+    once: the offer and the totals come out of band.
+    """
     checkout = result.checkout
     offer = shopper.offer_state()
     # Until the offer comes back re-analyzed, an opted-in fee is shown as being updated.
@@ -130,6 +137,9 @@ def _updated(section: Section, result: StepResult) -> Response:
         if other.shows(result.before) != other.shows(checkout):
             body += render_template(other.template, oob=True, **context)
     if not result.offer_changed:
+        if notice_answered:
+            body += render_template("components/checkout_plus_offer.html", oob=True, **context)
+            body += render_template("components/order_totals.html", oob=True, **context)
         return vary_on_htmx(Response(body))
     body += render_template("components/order_totals.html", oob=True, **context)
     return trigger_event(vary_on_htmx(Response(body)), CART_CHANGED)

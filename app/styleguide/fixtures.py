@@ -8,6 +8,7 @@ own type says so (a Loop quote).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from decimal import Decimal
@@ -176,6 +177,11 @@ def offer(
 def no_offer(reason: str = "ineligible") -> OfferState:
     """Return the state of a cart Loop offered nothing for (the offer is hidden)."""
     return OfferState(Analysis("styleguide", time.time(), reason, None, 45.0), SESSION_ID)
+
+
+def withdrawn_offer(reason: str = "cart_too_valuable") -> OfferState:
+    """Return the state after Loop withdrew the offer the shopper had ticked (fee removed)."""
+    return replace(no_offer(reason), withdrawn=True)
 
 
 def order(currency: str = "USD", protected: bool = True) -> Order:
