@@ -336,7 +336,7 @@ def test_a_ticked_offer_loop_withdraws_says_so_where_it_was_and_in_the_totals(
     totals = parse(response).select_one("#order-totals")
     assert totals["hx-swap-oob"] == "outerHTML"
     line = totals.select_one("[data-checkout-plus-withdrawn]")
-    assert line.get_text(" ", strip=True) == "Order protection Removed: no longer available"
+    assert line.get_text(" ", strip=True) == "Order protection Removed"
     assert not line.has_attr("data-amount")
     assert not totals.select("[data-checkout-plus-fee]")
     status = parse(response).select_one("#checkout-plus-status").get_text()
