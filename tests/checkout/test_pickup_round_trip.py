@@ -7,6 +7,9 @@ about an address BigCommerce does not hold, and the opt-in follows the cover on 
 
 from __future__ import annotations
 
+import random
+import string
+
 from app.money import to_minor
 from tests.support.addresses import OHIO_FORM
 from tests.support.catalog import SNEAKERS
@@ -28,6 +31,8 @@ from tests.support.steps import top_level
 PICKUP = {"delivery-method": "pickup-1"}
 SHIP = {"delivery-method": "ship"}
 STANDARD = {"shipping-option-option_id": "sandbox-standard"}
+# What browsers keep of one cookie, name and value (Flask warns past it too).
+BROWSER_COOKIE_LIMIT = 4093
 
 
 def session_data(app, client) -> dict:
@@ -162,3 +167,25 @@ def test_an_opt_in_comes_back_with_the_cover_it_was_given_for(client, store, san
     assert offer.select_one("input[name=checkout_plus]").has_attr("checked")
     assert not offer.select("[data-checkout-plus-notice]")
     assert summary_totals(response)["checkout_plus"] == 298
+
+
+def test_the_longest_address_set_aside_keeps_the_cookie_within_what_browsers_keep(
+    app, client, store, sandbox
+):
+    # Text that does not compress, at the most each field takes (255, postal code 50).
+    rng = random.Random(17)
+
+    def typed(length: int) -> str:
+        return "".join(rng.choice(string.ascii_letters) for _ in range(length))
+
+    longest = {name: typed(255) for name in ("first_name", "last_name", "company")}
+    longest |= {name: typed(255) for name in ("address1", "address2", "city")}
+    longest |= {"country_code": "DE", "state_or_province": "", "postal_code": typed(50)}
+    cart_id = store.create_cart([(SNEAKERS, 1)])
+    page = ready_to_ship(client, store, cart_id, longest)
+    choose(client, page, opt_in=True)
+    post(client, page, "/checkout/delivery-method", PICKUP, htmx=True)
+    client.get("/checkout/offer", headers=HTMX)  # the offer state grows by the held opt-in
+    assert session_data(app, client)["checkout"]["set_aside_shipping"]
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert len(cookie.key) + len(cookie.value) < BROWSER_COOKIE_LIMIT
