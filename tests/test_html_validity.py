@@ -58,7 +58,7 @@ FRAGMENT_HEAD = (
     "<title>fragment</title></head><body>"
 )
 FRAGMENT_TAIL = "</body></html>\n"
-SNEAKERS, MAP_PDF, SUNGLASSES = 101, 104, 105
+SNEAKERS, MAP_PDF, SUNGLASSES, TENT = 101, 104, 105, 106
 RETURNS, SHIPPING = "returnCoverage", "shippingProtection"
 OHIO = {**OHIO_FIELDS, "country_code": "US"}
 CARD = {
@@ -244,6 +244,19 @@ def _(s: Shopper):
     return has(s.get("/checkout"), "#checkout-plus-offer .offer__notice")
 
 
+@document("page: checkout, ticked offer withdrawn (cart over Loop's maximum)")
+def _(s: Shopper):
+    s.checkout([(TENT, 1)])
+    s.opt_in()
+    s.get("/checkout")
+    s.post(s.line_url(), {"quantity": "2"}, status=303)
+    response = s.get("/checkout")
+    return has(
+        has(response, "#checkout-plus-offer[data-state=withdrawn]"),
+        "#order-totals [data-checkout-plus-withdrawn]",
+    )
+
+
 @document("page: checkout, digital only (no delivery)")
 def _(s: Shopper):
     response = s.checkout([(MAP_PDF, 1)])
@@ -416,6 +429,29 @@ def _(s: Shopper):
     return has(s.get("/checkout/offer", htmx=True), "#checkout-plus-offer .offer__notice")
 
 
+@document("fragment: offer withdrawn")
+def _(s: Shopper):
+    s.checkout([(TENT, 1)])
+    s.opt_in()
+    s.get("/checkout")
+    s.post(s.line_url(), {"quantity": "2"}, htmx=True, status=200)
+    response = s.get("/checkout/offer", htmx=True)
+    return has(response, "#checkout-plus-offer [data-checkout-plus-withdrawn]")
+
+
+@document("fragment: a step saved answers the offer's notice (offer out of band)")
+def _(s: Shopper):
+    s.checkout()
+    s.opt_in()
+    s.get("/checkout")
+    s.rules(modes=[RETURNS])
+    s.post(s.line_url(), {"quantity": "2"}, status=303)
+    s.get("/checkout")
+    response = s.post("/checkout/contact", {"contact-email": "ada@example.com"}, htmx=True)
+    assert response.status_code == 200
+    return has(response, "#checkout-plus-offer[hx-swap-oob]")
+
+
 @document("fragment: quantity changed (fee updating)")
 def _(s: Shopper):
     s.checkout()
@@ -489,6 +525,17 @@ def _(s: Shopper):
     data = {"delivery-method": "pickup-1"}
     response = s.post("/checkout/delivery-method", data, htmx=True, status=200)
     return has(response, "[data-pickup-method-id]")
+
+
+@document("fragment: shipping again after store pickup (address back)")
+def _(s: Shopper):
+    s.checkout()
+    s.with_address()
+    s.post("/checkout/delivery-method", {"delivery-method": "pickup-1"}, status=303)
+    s.get("/checkout")
+    data = {"delivery-method": "ship"}
+    response = s.post("/checkout/delivery-method", data, htmx=True, status=200)
+    return has(has(response, "#shipping-option-form"), "#shipping-saved")
 
 
 @document("fragment: billing address saved")

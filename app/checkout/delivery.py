@@ -5,7 +5,10 @@ Read models of a BigCommerce checkout for the step sections; no upstream calls, 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import fields
+from typing import Any
 
 from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import Checkout
@@ -36,6 +39,34 @@ class Delivery:
     pickup_method_id: int | None = None
     options: tuple[ShippingOption, ...] = ()
     selected_option_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SetAsideShipping:
+    """The shipping address and method store pickup replaced, to ship to again on return."""
+
+    address: Address
+    option_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return it as JSON-friendly data for the session."""
+        return {"address": asdict(self.address), "option_id": self.option_id}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SetAsideShipping | None:
+        """Read it back from the session; anything malformed reads as none."""
+        if not isinstance(data, dict):
+            return None
+        address, option_id = data.get("address"), data.get("option_id")
+        names = {field.name for field in fields(Address)}
+        if not (isinstance(address, dict) and set(address) == names):
+            return None
+        if not all(isinstance(value, str) for value in address.values()):
+            return None
+        if not (option_id is None or isinstance(option_id, str)):
+            return None
+        kept = cls(Address(**address), option_id)
+        return kept if kept.address.is_complete else None
 
 
 def delivery_of(checkout: Checkout) -> Delivery:

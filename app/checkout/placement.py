@@ -25,6 +25,7 @@ from app.checkout_plus.decisions import decision_now
 from app.checkout_plus.fee import FeeSettings
 from app.checkout_plus.fee import NoRoomForFee
 from app.checkout_plus.fee import settle_fee
+from app.checkout_plus.offer import ACCEPTED_QUOTE_MAX_AGE_SECONDS
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
 from app.checkout_plus.protection import InvalidBlock
@@ -46,9 +47,6 @@ log = logging.getLogger(__name__)
 
 INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
 ALREADY_PAID = 30101  # Payments API: the order is no longer Incomplete
-# How long after Loop priced an unchanged cart its quote may stand in for a failed fresh one
-# at place; a tab left open longer is asked to look at the offer again.
-ACCEPTED_QUOTE_MAX_AGE_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from app.checkout.step_forms import RemoveCouponForm
 from app.checkout.step_forms import ShippingAddressForm
 from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_models import StepInputs
+from app.checkout.steps import Remembered
 from app.checkout.steps import StepResult
 from app.checkout.steps import StepService
 from app.clients.bigcommerce import Checkout
@@ -43,9 +44,9 @@ from app.clients.bigcommerce import Checkout
 MAIN, ASIDE = "main", "aside"
 # At the end of the payment form, inside it: what submits the card fields (Place order).
 PAYMENT_FORM = "payment_form"
-# A step form's change: (the step service, the cart id, the valid form, the checkout the
-# shopper last saw) -> what changed.
-Save = Callable[[StepService, str, Any, Checkout | None], StepResult]
+# A step form's change: (the step service, the cart id, the valid form, what the shopper's
+# session remembers: the checkout last seen...) -> what changed.
+Save = Callable[[StepService, str, Any, Remembered], StepResult]
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/contact",
                 ContactForm,
                 "Save the shopper's email (BigCommerce keeps it on the billing address).",
-                lambda steps, cart_id, form, seen: steps.set_email(
-                    cart_id, form.email.data, seen=seen
+                lambda steps, cart_id, form, kept: steps.set_email(
+                    cart_id, form.email.data, seen=kept.seen
                 ),
                 "contact-form",
             ),
@@ -127,8 +128,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/delivery-method",
                 DeliveryForm,
                 "Choose between shipping to an address and picking up in store.",
-                lambda steps, cart_id, form, seen: steps.choose_delivery(
-                    cart_id, form.pickup_method_id, seen=seen
+                lambda steps, cart_id, form, kept: steps.choose_delivery(
+                    cart_id, form.pickup_method_id, seen=kept.seen, set_aside=kept.set_aside
                 ),
                 "delivery-form",
                 slot="delivery",
@@ -139,8 +140,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/shipping-address",
                 ShippingAddressForm,
                 "Ship every physical item to the address typed.",
-                lambda steps, cart_id, form, seen: steps.set_shipping_address(
-                    cart_id, form.address(), seen=seen
+                lambda steps, cart_id, form, kept: steps.set_shipping_address(
+                    cart_id, form.address(), seen=kept.seen
                 ),
                 "shipping-address-form",
                 slot="shipping_address",
@@ -150,8 +151,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/shipping-option",
                 ShippingOptionForm,
                 "Choose one of the shipping methods offered for the address.",
-                lambda steps, cart_id, form, seen: steps.choose_shipping_option(
-                    cart_id, form.option_id.data, seen=seen
+                lambda steps, cart_id, form, kept: steps.choose_shipping_option(
+                    cart_id, form.option_id.data, seen=kept.seen
                 ),
                 "shipping-option-form",
                 slot="shipping_option",
@@ -174,8 +175,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/billing-address",
                 BillingAddressForm,
                 "Save the billing address: the shipping address, or the one typed.",
-                lambda steps, cart_id, form, seen: steps.set_billing_address(
-                    cart_id, None if form.same_as_shipping.data else form.address(), seen=seen
+                lambda steps, cart_id, form, kept: steps.set_billing_address(
+                    cart_id, None if form.same_as_shipping.data else form.address(), seen=kept.seen
                 ),
                 "billing-form",
             ),
@@ -246,8 +247,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/coupons",
                 CouponForm,
                 "Apply a coupon code.",
-                lambda steps, cart_id, form, seen: steps.apply_coupon(
-                    cart_id, form.code.data, seen=seen
+                lambda steps, cart_id, form, kept: steps.apply_coupon(
+                    cart_id, form.code.data, seen=kept.seen
                 ),
                 "coupon-form",
             ),
@@ -256,8 +257,8 @@ SECTIONS: tuple[Section, ...] = (
                 "/checkout/coupons/remove",
                 RemoveCouponForm,
                 "Take an applied coupon off.",
-                lambda steps, cart_id, form, seen: steps.remove_coupon(
-                    cart_id, form.code.data, seen=seen
+                lambda steps, cart_id, form, kept: steps.remove_coupon(
+                    cart_id, form.code.data, seen=kept.seen
                 ),
                 state="applied",
                 # Its problems show above the coupon field, which the remove buttons sit by.

@@ -15,6 +15,8 @@ from flask import session
 
 from app.checkout.cards import PaidWith
 from app.checkout.cart import is_cart_id
+from app.checkout.delivery import SetAsideShipping
+from app.checkout.delivery import delivery_of
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.snapshots import CheckoutSnapshots
 from app.checkout_plus.offer import OfferState
@@ -84,6 +86,29 @@ def remember_checkout(checkout: Checkout) -> None:
         session[CHECKOUT_KEY] = {**current, "seen": token}
 
 
+def set_aside_shipping() -> SetAsideShipping | None:
+    """Return the shipping address (and method) the shopper left for store pickup, if kept."""
+    return SetAsideShipping.from_dict(_state().get("set_aside_shipping"))
+
+
+def remember_set_aside_shipping(checkout: Checkout, replaced: SetAsideShipping | None) -> None:
+    """Keep the shipping store pickup replaced while pickup is chosen; otherwise forget it.
+
+    BigCommerce's pickup consignment holds no address, so this is where the one the shopper
+    typed waits for their way back to shipping (signed, for their cart only).
+    """
+    current = _state()
+    if "cart_id" not in current:
+        return
+    kept = current.get("set_aside_shipping")
+    if replaced is not None:
+        kept = replaced.as_dict()
+    elif delivery_of(checkout).pickup_method_id is None:
+        kept = None
+    if current.get("set_aside_shipping") != kept:
+        session[CHECKOUT_KEY] = {**current, "set_aside_shipping": kept}
+
+
 def offer_state() -> OfferState:
     """Return what this session remembers about the Checkout+ offer for its cart."""
     return OfferState.from_dict(_state().get("offer"))
@@ -113,6 +138,17 @@ def take_place_outcome() -> PlaceOutcome | None:
         return None
     session[CHECKOUT_KEY] = {k: v for k, v in current.items() if k != "place_outcome"}
     return PlaceOutcome.from_dict(current["place_outcome"])
+
+
+def moved_on() -> bool:
+    """Count the shopper's going on to a step as their answer to the offer's notices.
+
+    Tell whether there was a notice to answer (the page must then stop showing it).
+    """
+    before = offer_state()
+    after = before.moved_on()
+    save_offer_state(after)
+    return after != before
 
 
 LAST_ORDER_KEY = "last_order"

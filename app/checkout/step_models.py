@@ -56,6 +56,11 @@ class ShippingStep:
         """Tell whether the shopper collects the order in store."""
         return self.delivery.pickup_method_id is not None
 
+    @property
+    def on_file(self) -> bool:
+        """Tell whether BigCommerce holds the delivery shown: the pickup, or the address."""
+        return self.pickup_chosen or self.delivery.address is not None
+
 
 @dataclass(frozen=True)
 class BillingStep:

@@ -36,6 +36,7 @@ from app.checkout.sections import SectionForm
 from app.checkout.service import CheckoutView
 from app.checkout.step_errors import StepRejected
 from app.checkout.step_forms import StepForm
+from app.checkout.steps import Remembered
 from app.checkout.steps import StepResult
 from app.checkout.summary import summarize
 from app.checkout.views import CART_CHANGED
@@ -71,17 +72,21 @@ def _step(section: Section, step: SectionForm) -> Response:
             if shown is not form:
                 shown.form_errors.extend(message for field in form for message in field.errors)
             return _rejected(cart_id, section, forms, None)
+        kept = Remembered(shopper.seen_checkout(), shopper.set_aside_shipping())
         try:
-            result = step.save(step_service(), cart_id, form, shopper.seen_checkout())
+            result = step.save(step_service(), cart_id, form, kept)
         except StepRejected as error:
             shown.reject(error)
             return _rejected(cart_id, section, forms, error.checkout)
     except CartNotFound:
         return cart_gone()
     shopper.remember_checkout(result.checkout)
+    shopper.remember_set_aside_shipping(result.checkout, result.set_aside)
+    # Saving a step is moving on: the offer's notices count as answered.
+    notice_answered = shopper.moved_on()
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
-    return _updated(section, result)
+    return _updated(section, result, notice_answered)
 
 
 def _rejected(
@@ -112,8 +117,13 @@ def _section_gone() -> Response:
     return reload_checkout()
 
 
-def _updated(section: Section, result: StepResult) -> Response:
-    """The section as saved, and out of band what else the change altered."""
+def _updated(section: Section, result: StepResult, notice_answered: bool) -> Response:
+    """The section as saved, and out of band what else the change altered.
+
+    A change Loop prices differently fires ``cart-changed``: the offer asks for itself again,
+    with its notices as they now are. Otherwise an offer notice the save answered goes at
+    once: the offer and the totals come out of band.
+    """
     checkout = result.checkout
     offer = shopper.offer_state()
     # Until the offer comes back re-analyzed, an opted-in fee is shown as being updated.
@@ -127,6 +137,9 @@ def _updated(section: Section, result: StepResult) -> Response:
         if other.shows(result.before) != other.shows(checkout):
             body += render_template(other.template, oob=True, **context)
     if not result.offer_changed:
+        if notice_answered:
+            body += render_template("components/checkout_plus_offer.html", oob=True, **context)
+            body += render_template("components/order_totals.html", oob=True, **context)
         return vary_on_htmx(Response(body))
     body += render_template("components/order_totals.html", oob=True, **context)
     return trigger_event(vary_on_htmx(Response(body)), CART_CHANGED)

@@ -20,6 +20,7 @@ from typing import Any
 
 from app.checkout.cart import read_checkout
 from app.checkout.delivery import ADDRESS_FIELDS
+from app.checkout.delivery import SetAsideShipping
 from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import delivery_of
 from app.checkout.delivery import physical_lines
@@ -60,12 +61,21 @@ def _priced(checkout: Checkout, default_region: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Remembered:
+    """What the shopper's session brings to a step besides the form it posted."""
+
+    seen: Checkout | None = None  # the checkout as their last request left it
+    set_aside: SetAsideShipping | None = None  # the shipping that store pickup replaced
+
+
+@dataclass(frozen=True)
 class StepResult:
     """A change made: the checkout before and after, and whether the offer must follow."""
 
     before: Checkout
     checkout: Checkout
     offer_changed: bool  # the cart's totals, region or delivery changed
+    set_aside: SetAsideShipping | None = None  # the shipping this change replaced by pickup
 
     @classmethod
     def of(cls, before: Checkout, after: Checkout, default_region: str) -> StepResult:
@@ -222,26 +232,40 @@ class StepService:
         return self._result(before, self._complete(after))
 
     def choose_delivery(
-        self, cart_id: str, pickup_method_id: int | None, seen: Checkout | None = None
+        self,
+        cart_id: str,
+        pickup_method_id: int | None,
+        seen: Checkout | None = None,
+        set_aside: SetAsideShipping | None = None,
     ) -> StepResult:
-        """Pick up in store with a method (all physical items), or ship (None)."""
+        """Pick up in store with a method (all physical items), or ship (None).
+
+        Pickup replaces the shipping address on BigCommerce, so the result hands it back as
+        ``set_aside``; shipping again goes back to the address (and method) ``set_aside``
+        holds, so the shopper need not type it again.
+        """
         return self._run(
-            cart_id, seen, lambda before: self._choose_delivery(before, pickup_method_id)
+            cart_id,
+            seen,
+            lambda before: self._choose_delivery(before, pickup_method_id, set_aside),
         )
 
-    def _choose_delivery(self, before: Checkout, pickup_method_id: int | None) -> StepResult:
+    def _choose_delivery(
+        self, before: Checkout, pickup_method_id: int | None, set_aside: SetAsideShipping | None
+    ) -> StepResult:
         cart_id = before.id
         delivery = delivery_of(before)
         if pickup_method_id is None:
             if delivery.pickup_method_id is None or delivery.consignment_id is None:
                 return StepResult.unchanged(before)
             consignment_id = delivery.consignment_id
-            # Leaving pickup leaves no address behind: the shopper enters one next.
             after = self._change(
                 before,
                 lambda: self._bigcommerce.delete_consignment(cart_id, consignment_id),
                 known=(),
             )
+            if set_aside is not None:
+                after = self._ship_again(after, set_aside)
             return self._result(before, self._complete(after))
         if pickup_method_id not in {method.id for method in self.pickup_methods()}:
             raise StepRejected(
@@ -273,7 +297,29 @@ class StepService:
                 ),
                 known=(),
             )
-        return self._result(before, self._complete(after))
+        result = self._result(before, self._complete(after))
+        if delivery.address is None:
+            return result
+        replaced = SetAsideShipping(delivery.address, delivery.selected_option_id)
+        return replace(result, set_aside=replaced)
+
+    def _ship_again(self, checkout: Checkout, set_aside: SetAsideShipping) -> Checkout:
+        """Ship every physical item to the address set aside for pickup, by its method if offered.
+
+        BigCommerce checks the address as when it was first given; should it refuse it now (or
+        not answer), pickup is left all the same and the shopper saves an address as usual.
+        """
+        lines = physical_lines(checkout)
+        if not (checkout.email and lines):
+            return checkout
+        try:
+            after = self._bigcommerce.add_consignment(
+                checkout.id, lines, address=set_aside.address, email=checkout.email
+            )
+        except BigCommerceError as error:
+            log.info("Could not ship to the address set aside for pickup again: %s", error)
+            return checkout
+        return self._keep_option(checkout.id, set_aside.option_id, after)
 
     def set_billing_address(
         self, cart_id: str, address: Address | None, seen: Checkout | None = None
@@ -422,7 +468,7 @@ class StepService:
         if _lines(result.checkout) == _lines(seen):
             return result
         again = step(self.checkout(cart_id))
-        return self._result(seen, again.checkout)
+        return replace(self._result(seen, again.checkout), set_aside=again.set_aside)
 
 
 def _lines(checkout: Checkout) -> list[tuple[str, int]]:

@@ -28,6 +28,9 @@ LOOP_ERROR = "loop_error"
 LOOP_FAILURES = frozenset(
     {TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHORIZED, INVALID_RESPONSE, LOOP_ERROR}
 )
+# How long after Loop priced an unchanged cart its quote may stand in for a failed fresh one
+# (on the page and at place); a tab left open longer is asked to look at the offer again.
+ACCEPTED_QUOTE_MAX_AGE_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -131,12 +134,20 @@ class Analysis:
 
 @dataclass(frozen=True)
 class OfferState:
-    """What the session remembers about the offer for the cart it checks out."""
+    """What the session remembers about the offer for the cart it checks out.
+
+    Two notices may follow an analysis: ``reconfirm`` (the cover of a ticked offer changed)
+    and ``withdrawn`` (a ticked offer is no longer offered, so its fee went). Each stays until
+    the shopper answers: ticks or unticks the offer (``opt_in``, ``opt_out``) or moves on to
+    another step (``moved_on``).
+    """
 
     analysis: Analysis | None = None
     loop_session_id: str | None = None  # re-sent so Loop re-uses one offer session
     accepted: Quote | None = None  # the quote the shopper opted in to, if any
     reconfirm: bool = False  # the coverage changed under an opt-in; ask again
+    held: Quote | None = None  # an opt-in set aside while its cover is not on offer
+    withdrawn: bool = False  # the offer the shopper had ticked is gone, and its fee with it
 
     @property
     def quote(self) -> Quote | None:
@@ -149,20 +160,32 @@ class OfferState:
         return self.accepted is not None and self.accepted == self.quote
 
     def after_analysis(self, analysis: Analysis) -> OfferState:
-        """Return the state once a new analysis is in, keeping or clearing the opt-in.
+        """Return the state once a new analysis is in, keeping, holding or clearing the opt-in.
 
-        Same coverage: the choice stands at the new price. Coverage changed: the choice is
-        cleared and the shopper asked again. No offer: the choice is cleared, since a fee must
-        never be applied against a stale quote.
+        The shopper's choice is the quote they accepted, or one held since its cover went off
+        offer. The same coverage on offer: the choice stands at the new price. Other coverage:
+        the choice is held for when that cover comes back, and a ticked box asks again. No
+        answer from Loop: the choice is held and the notices stay. Loop's no: the choice is
+        cleared, since a fee must never be applied against a stale quote, and a ticked offer
+        is said to be withdrawn.
         """
         quote, session_id = analysis.quote, self.loop_session_id
+        choice = self.accepted or self.held
+        if quote is None and analysis.loop_failed:
+            return OfferState(
+                analysis,
+                session_id,
+                held=choice,
+                reconfirm=self.reconfirm,
+                withdrawn=self.withdrawn,
+            )
         if quote is None:
-            return OfferState(analysis, session_id, accepted=None, reconfirm=False)
-        if self.accepted is None:
-            return OfferState(analysis, session_id, accepted=None, reconfirm=self.reconfirm)
-        if self.accepted.same_coverage(quote):
-            return OfferState(analysis, session_id, accepted=quote, reconfirm=False)
-        return OfferState(analysis, session_id, accepted=None, reconfirm=True)
+            withdrawn = self.withdrawn or self.accepted is not None
+            return OfferState(analysis, session_id, withdrawn=withdrawn)
+        if choice is not None and choice.same_coverage(quote):
+            return OfferState(analysis, session_id, accepted=quote)
+        asked = self.reconfirm or self.accepted is not None
+        return OfferState(analysis, session_id, held=choice, reconfirm=asked)
 
     def still_accepted(self, fresh: Analysis | None, max_age: float) -> Quote | None:
         """Return the accepted quote when a fresh analysis failed for the very cart it priced.
@@ -179,17 +202,33 @@ class OfferState:
         age = fresh.analyzed_at - priced.analyzed_at
         return accepted if 0 <= age <= max_age else None
 
+    def through_failure(self, failed: Analysis) -> OfferState:
+        """Return the state kept through a Loop failure on the cart its accepted quote priced.
+
+        For use when ``still_accepted`` holds: the quote stands and stays on show, and the
+        analysis that priced it answers for the cart until the failure's own pause is over.
+        """
+        priced = self.analysis
+        if priced is None:
+            return self
+        pause = failed.analyzed_at + failed.fresh_for - priced.analyzed_at
+        return replace(self, analysis=replace(priced, fresh_for=pause))
+
     def with_loop_session(self, session_id: str | None) -> OfferState:
         """Return the state with the Loop session to re-use next time."""
         return replace(self, loop_session_id=session_id)
 
+    def moved_on(self) -> OfferState:
+        """Return the state once the shopper went on to another step: its notices are answered."""
+        return replace(self, reconfirm=False, withdrawn=False)
+
     def opt_in(self) -> OfferState:
         """Return the state with the shopper opted in to the quote on show."""
-        return replace(self, accepted=self.quote, reconfirm=False)
+        return replace(self.moved_on(), accepted=self.quote, held=None)
 
     def opt_out(self) -> OfferState:
         """Return the state with the shopper declining protection."""
-        return replace(self, accepted=None, reconfirm=False)
+        return replace(self.moved_on(), accepted=None, held=None)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the state as JSON-friendly data for the session."""
@@ -198,6 +237,8 @@ class OfferState:
             "loop_session_id": self.loop_session_id,
             "accepted": self.accepted.as_dict() if self.accepted else None,
             "reconfirm": self.reconfirm,
+            "held": self.held.as_dict() if self.held else None,
+            "withdrawn": self.withdrawn,
         }
 
     @classmethod
@@ -213,4 +254,6 @@ class OfferState:
             loop_session_id=session_id,
             accepted=Quote.from_dict(data.get("accepted")),
             reconfirm=data.get("reconfirm") is True,
+            held=Quote.from_dict(data.get("held")),
+            withdrawn=data.get("withdrawn") is True,
         )

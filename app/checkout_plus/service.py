@@ -17,6 +17,7 @@ from typing import Protocol
 from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
+from app.checkout_plus.offer import ACCEPTED_QUOTE_MAX_AGE_SECONDS
 from app.checkout_plus.offer import ELIGIBLE
 from app.checkout_plus.offer import INVALID_RESPONSE
 from app.checkout_plus.offer import LOOP_ERROR
@@ -84,7 +85,10 @@ class OfferService:
     ) -> OfferState:
         """Return the state with an analysis of this checkout, re-using one for the same cart.
 
-        ``force`` asks Loop again even for an unchanged cart (the quote must be fresh).
+        ``force`` asks Loop again even for an unchanged cart (the quote must be fresh), and
+        leaves a Loop failure for the caller to judge. Otherwise a Loop failure on the very
+        cart the shopper's accepted quote priced leaves that quote standing, as placing the
+        order would (``OfferState.still_accepted``): a timeout takes nothing away.
         """
         request = build_analyze_request(
             checkout,
@@ -99,6 +103,8 @@ class OfferService:
         if not force and state.analysis and state.analysis.reusable_for(fingerprint, now):
             return state
         analysis, session_id = self._analyze(request, fingerprint, checkout.currency, now)
+        if not force and state.still_accepted(analysis, ACCEPTED_QUOTE_MAX_AGE_SECONDS):
+            return state.through_failure(analysis)
         return state.after_analysis(analysis).with_loop_session(session_id or state.loop_session_id)
 
     def choose(self, state: OfferState, opt_in: bool, seen_quote: str | None) -> OfferState:

@@ -112,6 +112,24 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
             "a hidden offer shows nothing at all: no greyed-out box",
             "hidden",
         ),
+        hook(
+            "#checkout-plus-offer[data-state=withdrawn] [data-checkout-plus-withdrawn]",
+            "the shopper is told, where the offer was, that the fee they chose was removed",
+            "withdrawn",
+        ),
+        hook(
+            "#checkout-plus-offer input, #checkout-plus-offer [data-checkout-plus-price], "
+            "#checkout-plus-offer [data-checkout-plus-description]",
+            "a withdrawn offer is no offer: no box, no price, no cover",
+            "withdrawn",
+            absent=True,
+        ),
+        hook(
+            "#checkout-plus-offer [data-checkout-plus-withdrawn]",
+            "an offer on show was not withdrawn",
+            "offered",
+            absent=True,
+        ),
     ),
     "components/order_summary.html": (
         hook("#order-summary[data-currency]", "htmx swaps the summary by this id"),
@@ -161,6 +179,17 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
             "[data-checkout-plus-fee][data-pending]:not([data-amount])",
             "a fee being re-priced shows no stale amount",
             "fee_pending",
+        ),
+        hook(
+            "[data-checkout-plus-withdrawn]:not([data-amount])",
+            "the totals say the protection fee the shopper chose was removed",
+            "fee_withdrawn",
+        ),
+        hook(
+            "[data-checkout-plus-withdrawn]",
+            "no word of a removed fee while the fee is in the total",
+            "with_fee",
+            absent=True,
         ),
     ),
     "components/checkout_contact.html": (

@@ -193,6 +193,17 @@ def offer_entries() -> list[Entry]:
             states("hidden"),
             lambda: checkout_context(offer=fixtures.no_offer()),
         ),
+        Entry(
+            "offer-withdrawn",
+            group,
+            "Offer: withdrawn after the shopper ticked it",
+            "Loop no longer offers protection the shopper had ticked (here the cart went over "
+            "Loop's maximum): no box, no price, one message where the offer was, until the "
+            "shopper saves another step or places the order. The totals say it too.",
+            template,
+            states("withdrawn"),
+            lambda: checkout_context(offer=fixtures.withdrawn_offer()),
+        ),
     ]
 
 
@@ -241,6 +252,17 @@ def summary_entries() -> list[Entry]:
                 ),
             },
             includes={totals: states("fee_pending")},
+        ),
+        Entry(
+            "summary-fee-withdrawn",
+            group,
+            "Summary after protection was withdrawn",
+            "The shopper had ticked protection and Loop withdrew it: no fee, and a line where "
+            "it was says it was removed.",
+            template,
+            states("editable"),
+            lambda: checkout_context(offer=fixtures.withdrawn_offer()),
+            includes={totals: states("without_fee", "fee_withdrawn")},
         ),
         Entry(
             "summary-discounts-and-fees",

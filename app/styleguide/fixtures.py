@@ -210,6 +210,11 @@ def no_offer(reason: str = "ineligible") -> OfferState:
     return OfferState(Analysis("styleguide", time.time(), reason, None, 45.0), SESSION_ID)
 
 
+def withdrawn_offer(reason: str = "cart_too_valuable") -> OfferState:
+    """Return the state after Loop withdrew the offer the shopper had ticked (fee removed)."""
+    return replace(no_offer(reason), withdrawn=True)
+
+
 # Where the made-up orders go, by currency (v2 addresses: street_1, zip, the country's name).
 ORDER_ADDRESSES = {
     "USD": OrderAddress(

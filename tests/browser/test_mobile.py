@@ -1,6 +1,6 @@
 """The checkout on a 375 × 812 phone: no sideways scrolling, targets big enough to tap.
 
-For each state a shopper can reach (offer shown, opted in, offer hidden) every interactive
+For each state a shopper can reach (offer shown, opted in, offer withdrawn) every interactive
 element that is rendered must lie within the 375 px viewport, the page must not scroll
 sideways, and each target must be at least 24 × 24 CSS px (WCAG 2.2, 2.5.8 Target Size
 (Minimum)). The criterion's inline exception is applied narrowly: only an ``<a href>`` that is
@@ -117,13 +117,14 @@ def reach_opted_in(page: Page) -> None:
     expect(page.locator("#billing-fields"), where).to_be_visible()
 
 
-def reach_hidden(page: Page) -> None:
-    """The same, with so many socks that the cart is past Loop's maximum: no offer."""
+def reach_withdrawn(page: Page) -> None:
+    """The same, with so many socks that the cart is past Loop's maximum: the offer says so."""
     field = page.get_by_label("Quantity of Merino Wool Socks (3-pack)")
     field.fill("100")  # $2,450 of socks
     field.press("Enter")
-    where = "checkout at 375 px (reaching: offer hidden, cart past Loop's maximum)"
-    expect(offer(page), where).to_have_attribute("data-state", "hidden")
+    where = "checkout at 375 px (reaching: offer withdrawn, cart past Loop's maximum)"
+    expect(offer(page), where).to_have_attribute("data-state", "withdrawn")
+    expect(offer(page).locator("[data-checkout-plus-withdrawn]"), where).to_be_visible()
     settle(page)
 
 
@@ -151,7 +152,7 @@ def test_every_control_fits_a_phone_and_is_big_enough_to_tap(
         for state, reach in (
             ("offered", reach_offered),
             ("opted-in", reach_opted_in),
-            ("hidden", reach_hidden),
+            ("withdrawn", reach_withdrawn),
         ):
             reach(page)
             measured[state] = check_phone_layout(page, f"checkout, offer {state}")

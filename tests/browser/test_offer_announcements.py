@@ -122,10 +122,13 @@ def test_a_withdrawn_offer_is_announced(page: Page, store, sandbox):
     field = page.get_by_label("Quantity of Waterproof Shell Jacket")
     field.fill("11")  # $2,089.89: past the Checkout+ maximum of $2,000
     field.press("Enter")
-    where = "checkout page (opted in, then the cart grew past the maximum: offer hidden)"
-    expect(offer(page), where).to_have_attribute("data-state", "hidden")
-    expect(status(page), where).to_have_text("Order protection is not available for this cart.")
+    where = "checkout page (opted in, then the cart grew past the maximum: offer withdrawn)"
+    expect(offer(page), where).to_have_attribute("data-state", "withdrawn")
+    expect(status(page), where).to_have_text(
+        "Order protection is no longer available for this order, so its fee was removed from "
+        "your total."
+    )
     expect_region_kept(page, where)
     expect(page.get_by_role("checkbox"), where).to_have_count(0)
     settle(page)
-    screenshot(page, "checkout-hidden")
+    screenshot(page, "checkout-withdrawn")

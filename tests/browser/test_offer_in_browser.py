@@ -135,7 +135,7 @@ def test_the_opt_in_survives_a_quantity_change_at_the_new_price(watched, sandbox
     expect(page.get_by_role("button", name=f"One more {SNEAKERS_NAME}")).to_be_focused()
 
 
-def test_an_excluded_product_hides_the_offer_and_drops_the_opt_in(watched, sandbox, store):
+def test_an_excluded_product_withdraws_the_offer_and_drops_the_opt_in(watched, sandbox, store):
     page, _ = watched
     sandbox.loop.service.app.extensions["loop_state"].replace_rules(
         rules_with(excluded_lines="disqualify")
@@ -151,7 +151,8 @@ def test_an_excluded_product_hides_the_offer_and_drops_the_opt_in(watched, sandb
     )
     page.reload()
     offer = page.locator("#checkout-plus-offer")
-    expect(offer).to_have_attribute("data-state", "hidden")
+    expect(offer).to_have_attribute("data-state", "withdrawn")
+    expect(offer.locator("[data-checkout-plus-withdrawn]")).to_be_visible()
     expect(offer.locator("input, [data-checkout-plus-price]")).to_have_count(0)
     expect(page.locator("#order-summary [data-checkout-plus-fee]")).to_have_count(0)
     # Removing them in the page brings the offer back, unticked: the opt-in is gone.
@@ -168,7 +169,9 @@ def test_a_cart_grown_too_valuable_loses_the_offer_in_place(watched, sandbox, st
     field.fill("11")  # 11 × $189.99 is over the $2,000 Checkout+ maximum
     field.press("Enter")
     offer = page.locator("#checkout-plus-offer")
-    expect(offer).to_have_attribute("data-state", "hidden")
+    expect(offer).to_have_attribute("data-state", "withdrawn")
+    expect(offer.locator("[data-checkout-plus-withdrawn]")).to_be_visible()
+    expect(page.locator("#order-totals [data-checkout-plus-withdrawn]")).to_be_visible()
     expect(page.locator("#order-summary [data-checkout-plus-fee]")).to_have_count(0)
     expect(page.locator("#order-summary [data-line-id]")).to_have_attribute("data-quantity", "11")
 

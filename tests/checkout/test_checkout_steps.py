@@ -23,9 +23,12 @@ from tests.support.pages import HTMX
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
+from tests.support.steps import consignment
 from tests.support.steps import given_email
 from tests.support.steps import post
 from tests.support.steps import prefixed
+from tests.support.steps import ready_to_ship
+from tests.support.steps import top_level
 
 MAP_PDF = 104
 TEXAS = {**OHIO_FORM, "address1": "9 Elm St", "city": "Austin", "state_or_province": "TX"}
@@ -38,29 +41,6 @@ STEP_SECTIONS = [
     "checkout-coupon",
     "checkout-plus-offer",
 ]
-
-
-def ready_to_ship(client, store, cart_id: str, address: dict = OHIO_FORM):
-    """Open the checkout with an email on file and save a shipping address; return the page."""
-    given_email(store, cart_id)
-    page = open_checkout(client, cart_id)
-    response = post(client, page, "/checkout/shipping-address", prefixed("shipping", address))
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return client.get("/checkout")
-
-
-def consignment(store, cart_id: str) -> dict:
-    """Return the checkout's only consignment, as BigCommerce holds it."""
-    [found] = store.checkout(cart_id)["consignments"]
-    return found
-
-
-def top_level(response) -> list[tuple[str, str | None]]:
-    """Return the id and out-of-band flag of each element of an htmx answer."""
-    return [
-        (element.get("id"), element.get("hx-swap-oob"))
-        for element in parse(response).find_all(recursive=False)
-    ]
 
 
 def assert_field_error(root, field_id: str, words: str, typed: str | None = None) -> None:
@@ -495,11 +475,12 @@ def test_pickup_without_javascript_then_back_to_shipping(client, store, sandbox)
     assert shown.select_one("#billing-same_as_shipping") is None
     response = post(client, page, "/checkout/delivery-method", {"delivery-method": "ship"})
     assert response.status_code == 303
-    assert store.checkout(cart_id)["consignments"] == []
+    # Shipping again ships to the address given before pickup (tests/checkout/test_pickup_*).
+    assert consignment(store, cart_id)["address"]["address1"] == "1 Main St"
     shown = parse(client.get("/checkout"))
     assert shown.select_one("#delivery-method-ship").has_attr("checked")
-    # The billing address stays, and offers itself as the shipping address.
     assert shown.select_one("#shipping-address1")["value"] == "1 Main St"
+    assert shown.select("#shipping-option-form [data-shipping-option-id]")
 
 
 def test_an_unknown_pickup_method_is_refused(client, store, sandbox):

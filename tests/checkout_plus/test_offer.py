@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
 
 from app import create_app
 from app.checkout_plus.fee import FEE_SOURCE
+from app.checkout_plus.service import ANALYSIS_FRESH_SECONDS
 from app.money import format_minor
 from app.money import to_minor
 from app.sandbox.loop.evaluate import REASONS
@@ -22,11 +24,14 @@ from tests.support.offer import BOTH
 from tests.support.offer import analyses
 from tests.support.offer import assert_hidden
 from tests.support.offer import assert_offered
+from tests.support.offer import assert_withdrawn
 from tests.support.offer import choose
 from tests.support.offer import offer_of
 from tests.support.offer import set_quantity
 from tests.support.offer import set_rules
 from tests.support.offer import summary_totals
+from tests.support.offer import withdrawn_in_totals
+from tests.support.pages import HTMX
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
 
@@ -265,7 +270,7 @@ def test_a_change_of_coverage_clears_the_choice_and_asks_again(app, client, stor
     assert not offer.select(".offer__notice")
 
 
-def test_an_ineligible_cart_hides_the_offer_and_forgets_the_choice(app, client, store, sandbox):
+def test_an_ineligible_cart_withdraws_the_offer_and_forgets_the_choice(app, client, store, sandbox):
     set_rules(sandbox, excluded_lines="disqualify")
     cart_id = store.create_cart([(SNEAKERS, 1)])
     choose(client, open_checkout(client, cart_id), opt_in=True)
@@ -275,7 +280,8 @@ def test_an_ineligible_cart_hides_the_offer_and_forgets_the_choice(app, client, 
         json={"line_items": [{"product_id": SUNGLASSES, "quantity": 1}]},
     )
     page = client.get("/checkout")
-    assert_hidden(offer_of(page))
+    assert_withdrawn(offer_of(page))
+    assert withdrawn_in_totals(page)
     assert "checkout_plus" not in summary_totals(page)
     assert session_data(app, client)["checkout"]["offer"]["accepted"] is None
     set_quantity(client, page, SUNGLASSES, 0)
@@ -306,3 +312,101 @@ def test_a_protection_fee_already_on_the_checkout_is_never_counted_twice(client,
     totals = summary_totals(client.get("/checkout"))
     assert totals["checkout_plus"] == 298
     assert totals["total"] == grand_total - 300 + 298
+
+
+# Withdrawn: an offer the shopper ticked that Loop no longer makes
+
+
+def opted_in_tent(client, store) -> tuple[str, object]:
+    """Open a checkout for one tent ($1,299, Loop's top tier) and opt in; return cart and page."""
+    cart_id = store.create_cart([(TENT, 1)])
+    page = open_checkout(client, cart_id)
+    assert_offered(offer_of(page), 1498, "USD", BOTH)
+    choose(client, page, opt_in=True)
+    page = client.get("/checkout")
+    assert summary_totals(page)["checkout_plus"] == 1498
+    return cart_id, page
+
+
+def test_a_ticked_offer_loop_withdraws_says_so_where_it_was_and_in_the_totals(
+    client, store, sandbox
+):
+    cart_id, page = opted_in_tent(client, store)
+    # A second tent takes the cart to $2,598, over Loop's $2,000 maximum.
+    changed = set_quantity(client, page, TENT, 2, htmx=True)
+    assert changed.headers["HX-Trigger"] == "cart-changed"
+    response = client.get("/checkout/offer", headers=HTMX)
+    assert analyses(sandbox)[-1].response_json["reason"] == "cart_too_valuable"
+    assert_withdrawn(offer_of(response))
+    totals = parse(response).select_one("#order-totals")
+    assert totals["hx-swap-oob"] == "outerHTML"
+    line = totals.select_one("[data-checkout-plus-withdrawn]")
+    assert line.get_text(" ", strip=True) == "Order protection Removed"
+    assert not line.has_attr("data-amount")
+    assert not totals.select("[data-checkout-plus-fee]")
+    status = parse(response).select_one("#checkout-plus-status").get_text()
+    assert "no longer available for this order" in status
+    # The whole page says the same, and goes on saying it while the cart changes again.
+    page = client.get("/checkout")
+    assert_withdrawn(offer_of(page))
+    assert withdrawn_in_totals(page)
+    set_quantity(client, page, TENT, 3)
+    page = client.get("/checkout")
+    assert_withdrawn(offer_of(page))
+    assert withdrawn_in_totals(page)
+    assert "checkout_plus" not in summary_totals(page)
+    grand_total = to_minor(store.checkout(cart_id)["grand_total"], "USD")
+    assert summary_totals(page)["total"] == grand_total
+
+
+def test_the_withdrawn_word_goes_when_an_offer_comes_back_unticked(client, store, sandbox):
+    _, page = opted_in_tent(client, store)
+    set_quantity(client, page, TENT, 2)
+    page = client.get("/checkout")
+    assert_withdrawn(offer_of(page))
+    set_quantity(client, page, TENT, 1)
+    page = client.get("/checkout")
+    offer = offer_of(page)
+    assert_offered(offer, 1498, "USD", BOTH)
+    assert not offer.select_one("input[name=checkout_plus]").has_attr("checked")
+    assert not offer.select("[data-checkout-plus-withdrawn]")
+    assert not withdrawn_in_totals(page)
+
+
+def quick_loop_app(sandbox, tmp_path):
+    """The app with a short analyze budget, so a slow Loop costs the test little."""
+    return create_app(
+        sandbox_config(sandbox, INSTANCE_PATH=str(tmp_path / "quick"), LOOP_ANALYZE_TIMEOUT="0.3")
+    )
+
+
+def test_loop_timing_out_after_a_cart_change_is_not_called_withdrawn(sandbox, store, tmp_path):
+    client = quick_loop_app(sandbox, tmp_path).test_client()
+    _, page = opted_in_tent(client, store)
+    sandbox.set_faults("loop POST /v1/analyze delay=0.8 times=1")
+    set_quantity(client, page, TENT, 2)
+    page = client.get("/checkout")
+    assert analyses(sandbox)[-1].fault is not None
+    assert_hidden(offer_of(page))
+    assert not withdrawn_in_totals(page)
+    assert "checkout_plus" not in summary_totals(page)
+
+
+def test_loop_timing_out_on_an_unchanged_cart_keeps_the_fee_the_shopper_chose(
+    sandbox, store, tmp_path, monkeypatch
+):
+    app = quick_loop_app(sandbox, tmp_path)
+    client = app.test_client()
+    opted_in_tent(client, store)
+    # Loop's answer is older than its cache age, so the page asks again, and Loop times out.
+    later = time.time() + ANALYSIS_FRESH_SECONDS + 15
+    monkeypatch.setattr(app.extensions["placement_service"]._offers, "_clock", lambda: later)
+    sandbox.set_faults("loop POST /v1/analyze delay=0.8")
+    page = client.get("/checkout")
+    assert analyses(sandbox)[-1].fault is not None
+    offer = offer_of(page)
+    assert_offered(offer, 1498, "USD", BOTH)
+    assert offer.select_one("input[name=checkout_plus]").has_attr("checked")
+    assert not offer.select("[data-checkout-plus-withdrawn]")
+    assert summary_totals(page)["checkout_plus"] == 1498
+    assert not withdrawn_in_totals(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.checkout_plus.offer import ACCEPTED_QUOTE_MAX_AGE_SECONDS
 from app.checkout_plus.offer import Analysis
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
@@ -164,9 +165,106 @@ def test_an_opt_in_follows_the_price_but_not_a_change_of_coverage():
     assert not gone.reconfirm
 
 
+NARROWER = Quote(SESSION, ("returnCoverage",), 198, "USD")
+
+
+def test_an_opt_in_is_held_while_its_cover_is_off_offer_and_stands_again_when_it_is_back():
+    # Store pickup drops shipping protection from the cover; shipping again brings it back.
+    opted = OfferState(analysis(QUOTE)).opt_in()
+    pickup = opted.after_analysis(analysis(NARROWER))
+    assert not pickup.opted_in
+    assert pickup.accepted is None
+    assert pickup.held == QUOTE
+    assert pickup.reconfirm
+    went_on = pickup.moved_on()  # the shopper saved another step: the notice is answered
+    assert not went_on.reconfirm
+    assert went_on.held == QUOTE
+    dearer = Quote(SESSION, ("shippingProtection", "returnCoverage"), 398, "USD")
+    back = went_on.after_analysis(analysis(dearer))
+    assert back.accepted == dearer  # the same cover, at the new price
+    assert back.opted_in
+    assert back.held is None
+    assert not back.reconfirm
+    # Without a move on in between, coming back answers the notice as well.
+    assert not pickup.after_analysis(analysis(dearer)).reconfirm
+
+
+def test_an_answer_to_the_offer_replaces_the_held_opt_in():
+    pickup = OfferState(analysis(QUOTE)).opt_in().after_analysis(analysis(NARROWER))
+    declined = pickup.opt_out()
+    assert declined.held is None
+    assert not declined.after_analysis(analysis(QUOTE)).opted_in
+    ticked = pickup.opt_in()
+    assert ticked.accepted == NARROWER
+    assert not ticked.reconfirm
+    back = ticked.after_analysis(analysis(QUOTE))
+    assert back.accepted is None  # the cover ticked last is not the one on show
+    assert back.held == NARROWER
+    assert back.reconfirm
+
+
+def test_a_ticked_offer_loop_withdraws_is_said_so_until_the_shopper_answers():
+    opted = OfferState(analysis(QUOTE)).opt_in()
+    gone = opted.after_analysis(analysis(None, "cart_too_valuable"))
+    assert gone.withdrawn
+    assert gone.accepted is None
+    assert gone.held is None  # Loop's no clears the choice: it is not given back later
+    still = gone.after_analysis(analysis(None, "cart_too_valuable"))
+    assert still.withdrawn  # a second no is no answer from the shopper
+    assert not gone.moved_on().withdrawn
+    back = gone.after_analysis(analysis(QUOTE))
+    assert not back.withdrawn  # an offer on show again replaces the word
+    assert not back.opted_in
+    # An offer the shopper never ticked goes without a word.
+    assert not OfferState(analysis(QUOTE)).after_analysis(analysis(None, "x")).withdrawn
+
+
+def test_a_loop_failure_withdraws_nothing_and_holds_the_opt_in():
+    opted = OfferState(analysis(QUOTE)).opt_in()
+    failed = opted.after_analysis(analysis(None, "timeout"))
+    assert not failed.withdrawn
+    assert failed.quote is None
+    assert failed.held == QUOTE
+    assert failed.after_analysis(analysis(QUOTE)).opted_in
+    notice = opted.after_analysis(analysis(None, "cart_too_valuable"))
+    assert notice.after_analysis(analysis(None, "unavailable")).withdrawn  # the word stays
+
+
+def test_a_loop_failure_on_the_priced_cart_keeps_the_accepted_quote_on_show(sandbox, checkout):
+    clock = Clock()
+    service = service_for(sandbox.loop.url, clock)
+    opted = service.refresh(checkout, OfferState(), "en-US").opt_in()
+    clock.now += ANALYSIS_FRESH_SECONDS + 1
+    sandbox.set_faults("loop POST /v1/analyze status=503")
+    kept = service.refresh(checkout, opted, "en-US")
+    assert calls(sandbox) == 2
+    assert kept.opted_in
+    assert kept.accepted == opted.accepted
+    assert not kept.withdrawn
+    # Loop is not asked again on every page while it fails...
+    clock.now += FAILURE_FRESH_SECONDS - 1
+    assert service.refresh(checkout, kept, "en-US") is kept
+    assert calls(sandbox) == 2
+    # ...and placing the order still judges a failure itself (see test_place_order).
+    assert service.refresh(checkout, kept, "en-US", force=True).quote is None
+    # A quote older than placing would honour is held, not shown.
+    clock.now += ACCEPTED_QUOTE_MAX_AGE_SECONDS
+    stale = service.refresh(checkout, kept, "en-US")
+    assert stale.quote is None
+    assert stale.held == opted.accepted
+    assert not stale.withdrawn
+
+
 def test_the_session_state_round_trips_and_rejects_tampering():
     state = OfferState(analysis(QUOTE), SESSION).opt_in()
     assert OfferState.from_dict(state.as_dict()) == state
+    held = state.after_analysis(analysis(NARROWER))
+    assert OfferState.from_dict(held.as_dict()) == held
+    withdrawn = state.after_analysis(analysis(None, "cart_too_valuable"))
+    assert OfferState.from_dict(withdrawn.as_dict()).withdrawn
+    tampered = held.as_dict()
+    tampered["held"]["mode"] = "returnCoverage"
+    assert OfferState.from_dict(tampered).held is None
     tampered = state.as_dict()
     tampered["accepted"]["amount"] = "298"
     assert OfferState.from_dict(tampered).accepted is None

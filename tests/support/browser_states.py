@@ -29,8 +29,9 @@ from tests.support.contract_client import ready_checkout
 from tests.support.loop_requests import default_rules
 from tests.support.loop_requests import rules_with
 
-SNEAKERS, SOCKS, JACKET, SUNGLASSES = 101, 102, 103, 105
+SNEAKERS, SOCKS, JACKET, SUNGLASSES, TENT = 101, 102, 103, 105, 106
 SNEAKERS_NAME = "Trail Runner Sneakers"
+TENT_NAME = "Summit Expedition Tent"
 RETURNS, SHIPPING = "returnCoverage", "shippingProtection"
 GOOD_CARD = "4111 1111 1111 1111"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -218,6 +219,16 @@ def reach_reconfirm(page: Page, store, sandbox: Sandbox) -> None:
     settle(page)
 
 
+def reach_offer_withdrawn(page: Page, store, sandbox: Sandbox) -> None:
+    """Ticked, then a second tent took the cart over Loop's maximum: the offer says it went."""
+    open_checkout(page, store, [(TENT, 1)])
+    opt_in(page)
+    page.get_by_role("button", name=f"One more {TENT_NAME}").click()
+    expect(offer(page).locator("[data-checkout-plus-withdrawn]")).to_be_visible()
+    expect(page.locator("#order-totals [data-checkout-plus-withdrawn]")).to_be_visible()
+    settle(page)
+
+
 def reach_fee_updating(page: Page, store, sandbox: Sandbox) -> None:
     """Opted in, then the cart changed: the fee line says it is being updated.
 
@@ -286,6 +297,21 @@ def reach_pickup(page: Page, store, sandbox: Sandbox) -> None:
     page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
     expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
     expect_offered(page, [RETURNS])
+    settle(page)
+
+
+def reach_shipping_after_pickup(page: Page, store, sandbox: Sandbox) -> None:
+    """Store pickup, then shipping again: the address given before is back, with its methods."""
+    open_checkout(page, store)
+    save_email(page)
+    save_address(page)
+    page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
+    expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
+    settle(page)
+    page.get_by_role("radio", name="Ship to an address").check()
+    expect(page.locator("#shipping-address1")).to_have_value(OHIO["address1"])
+    expect(page.get_by_role("radio", name="Express")).to_be_visible()
+    expect(page.locator("#shipping-saved")).to_be_visible()
     settle(page)
 
 
@@ -405,12 +431,14 @@ STATES: dict[str, State] = {
     "offer-hidden-loop-failing": reach_offer_loop_failing,
     "opted-in": reach_opted_in,
     "reconfirm-notice": reach_reconfirm,
+    "offer-withdrawn": reach_offer_withdrawn,
     "fee-updating": reach_fee_updating,
     "contact-error": reach_contact_error,
     "steps-open": reach_steps_open,
     "shipping-methods": reach_shipping_methods,
     "address-errors": reach_address_errors,
     "store-pickup": reach_pickup,
+    "shipping-after-pickup": reach_shipping_after_pickup,
     "coupon-applied": reach_coupon_applied,
     "coupon-refused": reach_coupon_refused,
     "note-typed": reach_note_typed,

@@ -47,6 +47,20 @@ def assert_hidden(offer) -> None:
     assert offer.get_text(strip=True) == ""
 
 
+def assert_withdrawn(offer) -> None:
+    """Check the withdrawn state: one visible message, and no box, price or cover."""
+    assert offer["data-state"] == "withdrawn"
+    assert not offer.select("input, [data-checkout-plus-price], [data-checkout-plus-description]")
+    [message] = offer.select("[data-checkout-plus-withdrawn]")
+    assert "no longer available" in message.get_text()
+    assert "fee was removed" in message.get_text()
+
+
+def withdrawn_in_totals(response) -> bool:
+    """Tell whether the totals carry the line saying the protection fee was removed."""
+    return bool(parse(response).select("#order-totals [data-checkout-plus-withdrawn]"))
+
+
 def summary_totals(response) -> dict[str, int]:
     """Return the summary's totals in minor units, by name."""
     return {
