@@ -104,3 +104,12 @@ def metafields(raw, order_id: int, queue=None) -> dict[str, str]:
 def payments(sandbox) -> int:
     """How many payments the sandbox gateway received."""
     return sandbox.bigcommerce.log.count("POST", "/stores/*/payments")
+
+
+def charged(sandbox, order_id: int) -> int | None:
+    """What the sandbox gateway charged for an order, in minor units (None: not paid)."""
+    return (
+        sandbox.bigcommerce.service.app.extensions["bigcommerce_state"]
+        .orders[order_id]
+        .captured_amount
+    )

@@ -315,6 +315,8 @@ def _capture(order: Order) -> dict[str, Any]:
     order.payment_status = "captured"
     order.payment_method = "Credit Card"
     order.payment_provider_id = transaction_id
+    # What the card was charged: the order's total as it stands when paid.
+    order.captured_amount = to_minor(order.totals["total_inc_tax"], order.currency)
     set_status(state, order, 11)
     if state.carts.pop(order.cart_id, None) is not None:
         state.emit(

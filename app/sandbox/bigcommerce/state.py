@@ -195,6 +195,7 @@ class Order:
     payment_status: str = ""
     payment_method: str = ""
     payment_provider_id: str = ""
+    captured_amount: int | None = None  # minor units the gateway charged, once paid
     staff_notes: str = ""
     created: dt.datetime = field(default_factory=now)
     modified: dt.datetime = field(default_factory=now)
