@@ -26,6 +26,7 @@ from app.checkout.place_outcome import TOTAL_CHANGED
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.placement import NotReady
 from app.checkout.placement import OrderRefused
+from app.checkout.placement import OrderUnfinished
 from app.checkout.placement import PaymentFailed
 from app.checkout.placement import PlacementService
 from app.checkout.placement import ProtectionUnavailable
@@ -96,6 +97,9 @@ def place():
         return _back(PlaceOutcome(notice=ORDER_REFUSED, **kept))
     except PlacementBusy:
         return _back(PlaceOutcome(notice=BUSY, **kept))
+    except OrderUnfinished:
+        # The card was charged; the checkout the browser goes to finishes the order's record.
+        return redirect_after_post(url_for("checkout.page"))
     shopper.remember_order(placed.order_id, placed.protection, form.card())
     shopper.forget_cart()
     return redirect_after_post(url_for("checkout.confirmation"))

@@ -99,6 +99,10 @@ class PaymentFailed(Exception):
     """The payment did not go through; the message is for the shopper."""
 
 
+class OrderUnfinished(Exception):
+    """The payment went through but its record could not be stored; any next look finishes it."""
+
+
 class PaymentUnconfirmed(Exception):
     """No answer came back from the payment: the card may or may not have been charged."""
 
@@ -188,9 +192,28 @@ class PlacementService:
         """Record the decision and the sync job, then count the order as paid (in the lease)."""
         # Both are stored first, so a request that finds the order paid knows they exist;
         # if storing fails, the order is not yet marked paid and a retry stores them.
-        self._record_decision(order_id, protection, shown)
+        try:
+            self._record_decision(order_id, protection, shown)
+        except Exception as error:  # any store's failure: the payment stands, a retry stores
+            log.exception("Order %s is paid but its record was not stored", order_id)
+            raise OrderUnfinished(order_id) from error
         self._ledger.mark_paid(cart_id)
         return PlacedOrder(order_id, protection)
+
+    def finish_paid(self, cart_id: str, offer: OfferState) -> PlacedOrder | None:
+        """Finish a placement whose card was charged but whose record was never stored.
+
+        For a cart BigCommerce no longer has: None unless an order of ours for it is paid.
+        """
+        if self._ledger.get(cart_id).order_id is None:
+            return None
+        with self._ledger.lease(cart_id) as placement:
+            order_id = placement.order_id
+            if order_id is None or not self._already_paid(order_id):
+                return None
+            if placement.paid:
+                return PlacedOrder(order_id, offer.accepted)
+            return self._finish(cart_id, order_id, offer.accepted, offer.quote)
 
     def _confirm_quote(
         self, checkout: Checkout, offer: OfferState, locale: str | None

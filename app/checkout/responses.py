@@ -18,6 +18,7 @@ from flask import url_for
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
 from app.checkout.place_outcome import PlaceOutcome
+from app.checkout.placement import PlacementService
 from app.checkout.sections import Steps
 from app.checkout.sections import read_steps
 from app.checkout.service import CheckoutService
@@ -32,6 +33,7 @@ from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import PickupMethod
 from app.errors import error_page
 from app.htmx import is_htmx_request
+from app.htmx import redirect_after_post
 from app.htmx import refresh_page
 from app.htmx import vary_on_htmx
 from app.locales import language_tag
@@ -152,7 +154,15 @@ def no_cart() -> Response:
 
 
 def cart_gone() -> Response:
-    """Answer for a cart BigCommerce no longer has."""
+    """Answer for a cart BigCommerce no longer has: the order it became, or the news."""
+    cart_id = shopper.bound_cart_id()
+    placement: PlacementService = current_app.extensions["placement_service"]
+    finished = placement.finish_paid(cart_id, shopper.offer_state()) if cart_id else None
+    if finished is not None:
+        # Its card was charged and only the record was missing (now stored): show the order.
+        shopper.remember_order(finished.order_id, finished.protection, None)
+        shopper.forget_cart()
+        return redirect_after_post(url_for("checkout.confirmation"))
     shopper.forget_cart()
     if is_htmx_request():
         flash("This cart is no longer available. It may have been checked out already.")
