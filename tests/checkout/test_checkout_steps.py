@@ -634,6 +634,9 @@ def test_an_order_note_typed_and_never_saved_reaches_the_order(client, raw, sand
     assert placed(place(client, page, **{"comment-message": note}))
     [order] = orders(raw)
     assert order["customer_message"] == "Please leave it\nwith the neighbour."
+    confirmation = parse(client.get("/checkout/confirmation"))
+    note = confirmation.select_one("[data-order-note]").get_text()
+    assert note == "Please leave it\nwith the neighbour."
 
 
 def test_an_order_note_survives_a_declined_card(client, raw, sandbox):

@@ -237,6 +237,7 @@ class Order:
     billing_address: OrderAddress | None = None
     shipments: tuple[OrderShipment, ...] = ()  # the shipping consignments
     pickups: tuple[OrderPickup, ...] = ()  # the pickup consignments
+    customer_message: str = ""  # the shopper's order note
 
     @property
     def coupon_codes(self) -> tuple[str, ...]:
@@ -282,6 +283,7 @@ class Order:
             coupon_discount=v2_amount(data, "coupon_discount", where, ZERO),
             created_at=v2_date(data, "date_created"),
             tax_inclusive=data.get("is_tax_inclusive_pricing") is True,
+            customer_message=str(data.get("customer_message") or ""),
             handling_cost_ex_tax=v2_amount(data, "handling_cost_ex_tax", where, ZERO),
             handling_cost_inc_tax=v2_amount(data, "handling_cost_inc_tax", where, ZERO),
             wrapping_cost_ex_tax=v2_amount(data, "wrapping_cost_ex_tax", where, ZERO),
