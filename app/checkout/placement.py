@@ -18,7 +18,7 @@ from app.checkout.cart import read_checkout
 from app.checkout.delivery import unfinished_steps
 from app.checkout.ledger import OrderLedger
 from app.checkout.shown_total import ShownTotal
-from app.checkout.shown_total import shown_of
+from app.checkout.shown_total import figures_of
 from app.checkout.summary import summarize
 from app.checkout_plus.decisions import DecisionLog
 from app.checkout_plus.decisions import decision_now
@@ -165,17 +165,10 @@ class PlacementService:
                 settle_fee(self._bigcommerce, checkout, None, self._fee)
                 raise
             checkout = self._apply_fee(checkout, protection, fresh)
-            now = shown_of(summarize(checkout))
-            assert now is not None  # a summary is pending only right after a cart change
-            if shown is None or shown != now:
+            now = figures_of(summarize(checkout))  # BigCommerce's, the fee settled
+            if shown != now:
                 raise TotalChanged(shown, now, fresh)
-            state_key = ":".join(
-                (
-                    fresh.analysis.fingerprint if fresh.analysis else "-",
-                    protection.token if protection else "-",
-                    f"{now.total}{now.currency}",
-                )
-            )
+            state_key = _state_key(fresh, protection, now)
             order_id = placement.order_id if placement.state_key == state_key else None
             if order_id is None:
                 order_id = self._create_order(cart_id)
@@ -360,3 +353,13 @@ class PlacementService:
             log.exception("Checkout+ block for order %s is malformed; not queued", order_id)
             return
         self._sync.submit(order_id, block)
+
+
+def _state_key(offer: OfferState, protection: Quote | None, total: ShownTotal) -> str:
+    """Name what an order is made of: the cart Loop priced, the protection and the total.
+
+    An order recorded for another state is not paid again; a new one is made.
+    """
+    fingerprint = offer.analysis.fingerprint if offer.analysis else "-"
+    token = protection.token if protection else "-"
+    return f"{fingerprint}:{token}:{total.total}{total.currency}"

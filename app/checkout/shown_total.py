@@ -62,8 +62,11 @@ class ShownTotal:
 
 def shown_of(summary: OrderSummary) -> ShownTotal | None:
     """Return the figures a summary shows; None while its total says "Updating…"."""
-    if summary.checkout_plus_pending:
-        return None
+    return None if summary.checkout_plus_pending else figures_of(summary)
+
+
+def figures_of(summary: OrderSummary) -> ShownTotal:
+    """Return a summary's figures, in minor units of its currency."""
     currency = summary.currency
     amounts: dict[str, Decimal] = {
         "subtotal": summary.subtotal,
