@@ -47,6 +47,8 @@ from tests.support.shopper_checks import RESULTS
 CONFIRMATION = re.compile(r"/checkout/confirmation$")
 CHECKOUT = re.compile(r"/checkout$")
 DECLINE_WORDS = "There was a problem processing your card"
+# Why the card number and security code are empty after a refusal.
+CARD_AGAIN = "For your security, enter your card number and security code again."
 
 
 @pytest.fixture
@@ -243,6 +245,7 @@ def test_a_declined_card_is_said_back_works_and_the_same_order_is_paid(
     expect(page).to_have_url(CHECKOUT)
     message_has_focus_in_view(page)
     expect(page.locator("#payment-problem")).to_contain_text(DECLINE_WORDS)
+    expect(page.locator("#payment-message [data-card-again]")).to_have_text(CARD_AGAIN)
     expect(page.get_by_label("Name on card")).to_have_value("Ada King")
     expect(page.get_by_label("Expiry date")).to_have_value("11/30")
     expect(page.get_by_label("Card number")).to_have_value("")
@@ -382,6 +385,9 @@ def test_a_total_changed_behind_the_page_stops_the_order_and_then_pays_the_new_t
     expect(notice.locator("strong")).to_have_text(new_figure)
     expect(notice).to_contain_text(before.words[0])
     expect(notice).to_contain_text("discount")
+    expect(page.locator("#payment-message [data-card-again]")).to_have_text(
+        f"Nothing was charged. {CARD_AGAIN}"
+    )
     expect(page.locator('#order-totals [data-total="discount"]')).to_be_visible()
     expect(page.locator("#order-totals [data-checkout-plus-fee]")).to_be_visible()
     expect(page.get_by_label("Name on card")).to_have_value("Ada King")
