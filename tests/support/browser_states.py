@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
+from playwright.sync_api import Locator
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
@@ -28,6 +31,7 @@ from tests.support.contract_client import BigCommerceClient
 from tests.support.contract_client import ready_checkout
 from tests.support.loop_requests import default_rules
 from tests.support.loop_requests import rules_with
+from tests.support.shopper_checks import RESULTS
 
 SNEAKERS, SOCKS, JACKET, SUNGLASSES, TENT = 101, 102, 103, 105, 106
 SNEAKERS_NAME = "Trail Runner Sneakers"
@@ -101,6 +105,76 @@ def save_address(page: Page, address: dict[str, str] = OHIO) -> None:
     page.get_by_role("button", name="Save address").click()
     expect(page.get_by_role("radio", name="Express")).to_be_visible()
     settle(page)
+
+
+def choose_shipping(page: Page, method: str = "Standard") -> None:
+    """Choose a shipping method and wait for its cost in the totals and the offer's answer."""
+    with page.expect_response(re.compile(r"/checkout/offer$")):
+        page.get_by_role("radio", name=method).check()
+    expect(page.locator('#order-totals [data-total="shipping"]')).to_have_attribute(
+        "data-amount", re.compile(r"^\d+$")
+    )
+    settle(page)
+
+
+def choose_pickup(page: Page) -> None:
+    """Choose the sandbox store's pickup (Downtown store) and wait for its details."""
+    page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
+    expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
+    settle(page)
+
+
+def apply_coupon(page: Page, code: str) -> None:
+    """Apply a coupon through the coupon field and wait for it and its discount."""
+    page.locator("#coupon-code").fill(code)
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(f"[data-coupon-code='{code}']")).to_be_visible()
+    expect(page.locator('#order-totals [data-total="discount"]')).to_be_visible()
+    settle(page)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An amount as a page shows it: minor units (its data-amount) and the words on screen."""
+
+    amount: int
+    text: str
+
+    @property
+    def words(self) -> list[str]:
+        """The visible text's words, in order (a figure and its currency code)."""
+        return self.text.split()
+
+
+def shown_amount(row: Locator) -> Shown:
+    """Read a totals row (a ``[data-amount]`` element holding a ``dd``) as the page shows it."""
+    amount = row.get_attribute("data-amount") or ""
+    assert re.fullmatch(r"-?\d+", amount), f"data-amount {amount!r}"
+    return Shown(int(amount), " ".join(row.locator("dd").inner_text().split()))
+
+
+def summary_total(page: Page) -> Shown:
+    """The order summary's total, once it is worked out (not "Updating…")."""
+    row = page.locator('#order-totals [data-total="total"]')
+    expect(row).to_have_attribute("data-amount", re.compile(r"^\d+$"))
+    return shown_amount(row)
+
+
+def photograph(page: Page, part: Locator, name: str, widths=(1280, 375)) -> list[Path]:
+    """Photograph one part of the page at each width (test-results/<name>-<width>.png).
+
+    The viewport goes back to 1280 px afterwards. Returns the files, for a person to look at.
+    """
+    paths = []
+    RESULTS.mkdir(exist_ok=True)
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        settle(page)
+        path = RESULTS / f"{name}-{width}.png"
+        part.screenshot(path=str(path))
+        paths.append(path)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return paths
 
 
 def fill_card(page: Page, number: str = GOOD_CARD, **fields: str) -> None:
