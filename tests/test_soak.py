@@ -140,7 +140,7 @@ def test_the_control_api_lists_every_order_with_its_cart(sandbox, raw):
     ids = [place_order(raw, first), place_order(raw, second), place_order(raw, second)]
     listed = requests.get(f"{sandbox.bigcommerce.url}/__sandbox/orders", timeout=5).json()["data"]
     assert listed == [
-        {"id": ids[0], "cart_id": first, "status_id": 0},
-        {"id": ids[1], "cart_id": second, "status_id": 0},
-        {"id": ids[2], "cart_id": second, "status_id": 0},
+        {"id": ids[0], "cart_id": first, "status_id": 0, "captured_amount": None},
+        {"id": ids[1], "cart_id": second, "status_id": 0, "captured_amount": None},
+        {"id": ids[2], "cart_id": second, "status_id": 0, "captured_amount": None},
     ]
