@@ -14,6 +14,12 @@ import requests
 
 from app.sandbox.service import Faults
 from app.sandbox.service import parse_fault
+from tests.soak.audit import StoreOrder
+from tests.soak.audit import audit
+from tests.soak.report import WIDTH
+from tests.soak.report import Report
+from tests.soak.shopper import Habits
+from tests.soak.shopper import Outcome
 from tests.support.contract_client import place_order
 from tests.support.contract_client import ready_checkout
 
@@ -37,12 +43,15 @@ def test_a_small_fault_soak_keeps_every_invariant():
     assert figures["blocked_by_loop_failure"] == 0, problems
     placed, unplaced = figures["orders_placed"], figures["unplaced_bigcommerce_still_failing"]
     assert placed + unplaced == 24, problems
+    assert placed >= 1, problems  # each placed order's charge is compared with its page's total
     assert figures["opted_in_orders"] >= 1
     assert figures["opted_in_orders_complete_block"] == figures["opted_in_orders"], problems
     assert figures["partial_blocks"] == 0, problems
     assert figures["orders_with_two_fees"] == 0, problems
     assert figures["duplicate_orders"] == figures["duplicate_payments"] == 0, problems
     assert figures["fee_without_opt_in"] == 0, problems
+    assert figures["charged_not_shown"] == 0, problems
+    assert figures["invariants"]["charged_not_shown"] is True
     assert figures["orders_not_matching_shoppers"] == 0, problems
     assert figures["decisions_not_matching_orders"] == 0, problems
     assert figures["http_500"] == 0, problems
@@ -58,6 +67,64 @@ def test_a_small_fault_soak_keeps_every_invariant():
     assert figures["worker_kills"] >= 1
     assert figures["passed"] is True
     assert run.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("captured", "currency", "held"),
+    [
+        (5000, "USD", True),  # charged the very total the shopper placed from
+        (5001, "USD", False),  # one cent more
+        (4999, "USD", False),  # or less: any difference is a total the shopper was not shown
+        (5000, "CAD", False),  # the same figure in another currency
+        (None, "USD", False),  # paid, and nothing recorded as charged
+    ],
+)
+def test_an_order_charged_other_than_the_total_its_shopper_saw_fails_the_soak(
+    captured, currency, held
+):
+    habits = Habits(
+        wants_protection=False,
+        socks=False,
+        new_quantity=None,
+        change_before_opting=False,
+        double_submit=False,
+    )
+    outcomes = [
+        Outcome(0, habits, "cart-a", placed=True, order_id=1, total=10667, total_currency="USD"),
+        Outcome(1, habits, "cart-b", placed=True, order_id=2, total=5000, total_currency="USD"),
+    ]
+    orders = [
+        StoreOrder(1, "cart-a", 11, "payment-a", "USD", (), {}, captured=10667),
+        StoreOrder(2, "cart-b", 11, "payment-b", currency, (), {}, captured=captured),
+    ]
+    found = audit(outcomes, orders, ["payment-a", "payment-b"], {})
+    report = Report(
+        outcomes=outcomes,
+        findings=found,
+        faults=Counter(),
+        worker_kills=0,
+        worker_tracebacks=[],
+        webhooks_delivered=0,
+        failed_jobs=0,
+        rest_seconds=0.0,
+        elapsed_seconds=0.0,
+        seed=8,
+        concurrency=8,
+    )
+    lines = report.lines()
+    label = "orders charged a total the shopper was not shown"
+    assert report.invariants()["charged_not_shown"] is held
+    assert report.passed is held  # nothing else about these orders is wrong
+    assert report.figures()["charged_not_shown"] == (0 if held else 1)
+    assert f"{label:<{WIDTH}}{0 if held else 1}" in lines
+    if held:
+        assert found.problems == []
+    else:
+        assert "FAILED: charged_not_shown" in lines
+        assert found.problems == [
+            f"order 2: charged {captured} {currency} (minor units), "
+            "its shopper placed it from a total of 5000 USD"
+        ]
 
 
 def test_a_fault_with_a_probability_fires_on_that_share_and_lets_older_faults_try():
@@ -140,7 +207,7 @@ def test_the_control_api_lists_every_order_with_its_cart(sandbox, raw):
     ids = [place_order(raw, first), place_order(raw, second), place_order(raw, second)]
     listed = requests.get(f"{sandbox.bigcommerce.url}/__sandbox/orders", timeout=5).json()["data"]
     assert listed == [
-        {"id": ids[0], "cart_id": first, "status_id": 0},
-        {"id": ids[1], "cart_id": second, "status_id": 0},
-        {"id": ids[2], "cart_id": second, "status_id": 0},
+        {"id": ids[0], "cart_id": first, "status_id": 0, "captured_amount": None},
+        {"id": ids[1], "cart_id": second, "status_id": 0, "captured_amount": None},
+        {"id": ids[2], "cart_id": second, "status_id": 0, "captured_amount": None},
     ]

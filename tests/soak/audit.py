@@ -1,7 +1,8 @@
 """The end of the soak: every order in the sandbox store, checked against what its shopper did.
 
 The store's state is read through its API (orders with their fees, order metafields), with
-the sandbox's own list of orders and its request log of payments, once the faults are cleared.
+the sandbox's own list of orders (with what its gateway charged for each) and its request log
+of payments, once the faults are cleared.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class StoreOrder:
     currency: str
     our_fees: tuple[int, ...]  # minor units of each Checkout+ fee on the order
     block: dict[str, list[str]]  # our metafields, by key (a key twice is a fault)
+    captured: int | None = None  # minor units the sandbox gateway charged (None: not paid)
 
     @property
     def paid(self) -> bool:
@@ -57,6 +59,7 @@ class Findings:
     duplicate_orders: int = 0
     duplicate_payments: int = 0
     fee_without_opt_in: int = 0
+    charged_not_shown: int = 0  # paid orders charged other than the total their shopper saw
     unmatched_orders: int = 0  # paid orders no shopper says they placed, or the other way
     decision_mismatches: int = 0  # the decision log says accepted, the order says otherwise
     payments: int = 0
@@ -100,6 +103,7 @@ def read_store(sandboxes: Sandboxes) -> list[StoreOrder]:
                     if fee["source"] == FEE_SOURCE
                 ),
                 block=block,
+                captured=listed["captured_amount"],
             )
         )
     return orders
@@ -161,7 +165,8 @@ def audit(
 
 
 def _check_paid(order: StoreOrder, shopper: Outcome | None, found: Findings) -> None:
-    """Check one paid order against the offer its shopper had ticked, or not."""
+    """Check one paid order against its shopper: the total they placed it from, and the offer
+    they had ticked, or not."""
     if shopper is None or not shopper.placed:
         found.unmatched_orders += 1
         found.problems.append(f"order {order.id}: paid, but its shopper did not place it")
@@ -169,6 +174,12 @@ def _check_paid(order: StoreOrder, shopper: Outcome | None, found: Findings) -> 
     if shopper.order_id is not None and shopper.order_id != order.id:
         found.problems.append(f"order {order.id}: its shopper was shown order {shopper.order_id}")
         found.unmatched_orders += 1
+    if (order.captured, order.currency) != (shopper.total, shopper.total_currency):
+        found.charged_not_shown += 1
+        found.problems.append(
+            f"order {order.id}: charged {order.captured} {order.currency} (minor units), "
+            f"its shopper placed it from a total of {shopper.total} {shopper.total_currency}"
+        )
     accepted = shopper.accepted
     if accepted is None:
         if order.our_fees or any(order.block.get(key) for key in BLOCK_KEYS):

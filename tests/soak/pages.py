@@ -1,4 +1,5 @@
-"""What a shopper reads on the checkout's pages: the offer, the notices, the order number."""
+"""What a shopper reads on the checkout's pages: the offer, the total, the notices, the order
+number."""
 
 from __future__ import annotations
 
@@ -21,6 +22,27 @@ class OfferSeen:
 HIDDEN = OfferSeen(offered=False)
 
 
+@dataclass(frozen=True)
+class TotalSeen:
+    """The order's total as a page showed it, with the signed figures Place order sends."""
+
+    token: str | None = None  # input[name=shown_total]; None while the total says "Updating…"
+    amount: int | None = None  # minor units
+    currency: str | None = None
+
+
+UPDATING = TotalSeen()
+
+
+@dataclass(frozen=True)
+class PaymentMessage:
+    """Why the last Place order did not place the order, atop the payment section."""
+
+    notice: str  # data-notice: quote_changed, total_changed, busy... ("" for none)
+    words: str  # what #placement-notice or #payment-problem says
+    payment_problem: bool  # the words are the payment's own (#payment-problem)
+
+
 def parse(html: str) -> BeautifulSoup:
     """Parse a page or a fragment."""
     return BeautifulSoup(html, "html.parser")
@@ -41,6 +63,36 @@ def offer_seen(page: BeautifulSoup) -> OfferSeen | None:
         token=offer.select_one("input[name=quote]")["value"],
         amount=int(price["data-amount"]),
         currency=price["data-currency"],
+    )
+
+
+def total_seen(page: BeautifulSoup) -> TotalSeen | None:
+    """Return the total a page shows, or None when the page has no totals at all."""
+    totals = page.select_one("#order-totals")
+    if totals is None:
+        return None
+    total = totals.select_one("[data-total=total]")
+    if total is None or not total.has_attr("data-amount"):
+        return UPDATING
+    token = total.select_one("input[name=shown_total][form=payment-form]")
+    return TotalSeen(
+        token=token["value"] if token is not None else None,
+        amount=int(total["data-amount"]),
+        currency=text_of(total, ".summary-totals__currency") or None,
+    )
+
+
+def payment_message(page: BeautifulSoup) -> PaymentMessage | None:
+    """Return why the last Place order stopped, or None when the page says nothing of it."""
+    message = page.select_one("#payment-message")
+    if message is None:
+        return None
+    problem = message.select_one("#payment-problem")
+    words = problem if problem is not None else message
+    return PaymentMessage(
+        notice=message.get("data-notice", ""),
+        words=words.get_text(" ", strip=True),
+        payment_problem=problem is not None,
     )
 
 

@@ -1,19 +1,23 @@
 """One scripted shopper: from the storefront's handoff to the confirmation, as a person acts.
 
 A shopper fills in the checkout, ticks the offer when they want it and it is offered, may
-change a quantity, and places the order: some click twice. After the outage page ("Checkout
-is briefly unavailable") or "we could not confirm your payment" they pause and try again, a
-few times; a 409 next to the Pay button makes them read the offer again and tick it again if
-they still want it, or place without it.
+change a quantity, and places the order with the total the page last showed them: some click
+twice. When the order is not placed the app sends them back to the checkout, where the
+payment section says why: a price or cover that changed makes them read the offer again and
+tick it again if they still want it, or place without it; a total that changed makes them place
+again from the fresh page; "we could not confirm your payment", like the outage page ("Checkout
+is briefly unavailable"), makes them pause and try again, a few times.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
+from urllib.parse import urlsplit
 
 import requests
 
@@ -23,18 +27,27 @@ from tests.bench.common import HTMX
 from tests.bench.common import SNEAKERS
 from tests.bench.common import set_cookie
 from tests.bench.journey import CA_ADDRESS
-from tests.bench.journey import CARD
+from tests.bench.journey import CARD as JOURNEY_CARD
 from tests.soak.pages import HIDDEN
+from tests.soak.pages import UPDATING
 from tests.soak.pages import OfferSeen
+from tests.soak.pages import TotalSeen
 from tests.soak.pages import csrf_token
 from tests.soak.pages import line_id
 from tests.soak.pages import offer_seen
 from tests.soak.pages import order_id
 from tests.soak.pages import parse
+from tests.soak.pages import payment_message
 from tests.soak.pages import text_of
+from tests.soak.pages import total_seen
 
 SOCKS = 102
 CART_CHANGED = "cart-changed"
+CHECKOUT = "/checkout"
+CONFIRMATION = "/checkout/confirmation"
+# The app refuses a card that has expired: one that expires a few years from now, whenever the
+# soak runs.
+CARD = {**JOURNEY_CARD, "expiry": f"12/{(dt.date.today().year + 3) % 100:02d}"}
 PAUSE_SECONDS = (0.2, 0.5)  # how long a person waits before trying again
 MAX_BIGCOMMERCE_RETRIES = 5  # outage answers in a row a shopper sits through
 MAX_SUBMITS = 12  # place-order submits in all before a shopper gives up
@@ -45,9 +58,14 @@ BIGCOMMERCE_WORDS = (
     "could not confirm your payment",
     "could not be started",
 )
-# The notices next to the Pay button (app/checkout/place_views.py) that come from Loop.
-LOOP_NOTICES = ("changed", "no longer offered")
-BUSY_NOTICE = "still being placed"
+# #payment-message's data-notice (app/checkout/place_outcome.py): the ones that come from Loop,
+# the total that changed since the page showed it, and the others a shopper can get past.
+LOOP_NOTICES = ("quote_changed", "protection_gone")
+TOTAL_CHANGED = "total_changed"
+BUSY = "busy"
+NO_ROOM = "no_room"
+# What a place-order refusal was, for _place: each kind is counted on the Outcome.
+LOOP, TOTAL, OTHER, BIGCOMMERCE, AGAIN = "loop", "total", "other", "bigcommerce", "again"
 
 
 class ShopperStuck(Exception):
@@ -86,12 +104,15 @@ class Outcome:
     placed: bool = False
     order_id: int | None = None  # from the confirmation page
     accepted: OfferSeen | None = None  # the ticked offer on the page the order was placed from
+    total: int | None = None  # minor units: the total on the page the order was placed from
+    total_currency: str | None = None
     ticked: bool = False  # ticked the offer at some point
     stop: str | None = None  # why the checkout ended without an order
     stopped_by_bigcommerce: bool = False
     bigcommerce_retries: int = 0
-    loop_refusals: int = 0  # 409s saying the offer changed or is gone
-    other_refusals: int = 0  # 409s saying there is no room for the fee, or still placing
+    loop_refusals: int = 0  # refusals saying the offer changed or is gone
+    total_refusals: int = 0  # refusals saying the total changed since the page showed it
+    other_refusals: int = 0  # refusals saying there is no room for the fee, or still placing
     double_submitted: bool = False
     app_rate_limited: int = 0
     server_errors: list[str] = field(default_factory=list)  # "METHOD path" of each HTTP 500
@@ -109,6 +130,7 @@ class Shopper:
         self._token = ""
         self._line = ""
         self.offer: OfferSeen = HIDDEN
+        self.total: TotalSeen = UPDATING  # the latest total shown, in a page or a fragment
         self.outcome = Outcome(index, habits)
 
     def run(self) -> Outcome:
@@ -183,64 +205,98 @@ class Shopper:
         self.outcome.ticked = self.outcome.ticked or self.offer.ticked
 
     def _see(self, page) -> None:
-        """Take in the offer a page shows (pages without one leave it as it was)."""
+        """Take in the offer and the total a page shows (what it lacks stays as it was)."""
         seen = offer_seen(page)
         if seen is not None:
             self.offer = seen
+        total = total_seen(page)
+        if total is not None:
+            self.total = total
 
     def _place(self) -> bool:
         """Submit the payment form until the order goes through; say whether it did."""
         outcome, failures = self.outcome, 0
         for _ in range(MAX_SUBMITS):
-            believed = self.offer
+            believed, shown = self.offer, self.total
             twice = self._habits.double_submit and not outcome.double_submitted
             answer = self._submit_twice() if twice else self._submit()
-            if answer.status_code == 303:
+            if _sent_to(answer, CONFIRMATION):
                 outcome.placed = True
                 outcome.accepted = believed if believed.ticked else None
+                outcome.total, outcome.total_currency = shown.amount, shown.currency
                 return True
-            page = parse(answer.text)
-            self._see(page)
-            words = page.get_text(" ", strip=True)
-            if answer.status_code == 409:
-                failures = 0
-                self._after_refusal(text_of(page, "#placement-notice"))
-                continue
-            if answer.status_code == 429:
+            if _sent_to(answer, CHECKOUT):
+                refusal = self._after_refusal()
+                if refusal != BIGCOMMERCE:
+                    failures = 0
+                    continue
+            elif answer.status_code == 429:
                 outcome.app_rate_limited += 1
                 self._pause(float(answer.headers.get("Retry-After", "1")))
                 continue
-            if answer.status_code in (503, 422) and any(w in words for w in BIGCOMMERCE_WORDS):
-                failures += 1
-                if failures > MAX_BIGCOMMERCE_RETRIES:
-                    outcome.stop, outcome.stopped_by_bigcommerce = "BigCommerce kept failing", True
-                    return False
-                outcome.bigcommerce_retries += 1
-                self._pause()
-                continue
-            if answer.status_code == 500:
+            elif answer.status_code == 503 and _bigcommerce_failed(answer.text):
+                pass  # the outage page
+            elif answer.status_code == 500:
                 self._pause()  # counted by _send; a person tries again
                 continue
-            problem = text_of(page, "#payment-problem") or text_of(page, "h1")
-            raise ShopperStuck(f"place order answered {answer.status_code}: {problem}")
+            else:
+                page = parse(answer.text)
+                problem = text_of(page, "#payment-problem") or text_of(page, "h1")
+                where = answer.headers.get("Location", "")
+                raise ShopperStuck(f"place order answered {answer.status_code} {where}: {problem}")
+            failures += 1
+            if failures > MAX_BIGCOMMERCE_RETRIES:
+                outcome.stop, outcome.stopped_by_bigcommerce = "BigCommerce kept failing", True
+                return False
+            outcome.bigcommerce_retries += 1
+            self._pause()
         outcome.stop = f"gave up after {MAX_SUBMITS} submits"
         return False
 
-    def _after_refusal(self, notice: str) -> None:
-        """Read the notice next to the Pay button and do what it asks."""
-        if any(words in notice for words in LOOP_NOTICES):
-            self.outcome.loop_refusals += 1
+    def _after_refusal(self) -> str:
+        """Open the checkout the app sent them back to, read why, and do what it asks.
+
+        Returns the kind of refusal: LOOP, TOTAL, OTHER, BIGCOMMERCE (the payment's own words
+        say BigCommerce failed; the caller pauses) or AGAIN (an outage page came first, which
+        took the message with it: the shopper simply places again).
+        """
+        outcome = self.outcome
+        retries = outcome.bigcommerce_retries
+        page = parse(self._send("GET", CHECKOUT).text)
+        self._see(page)
+        message = payment_message(page)
+        if message is None:
+            if outcome.bigcommerce_retries > retries:
+                return AGAIN
+            raise ShopperStuck("place order went back to a checkout that said nothing")
+        if message.payment_problem:
+            if _bigcommerce_failed(message.words):
+                return BIGCOMMERCE
+            raise ShopperStuck(f"place order: the payment failed: {message.words}")
+        if message.notice in LOOP_NOTICES:
+            outcome.loop_refusals += 1
             if self._habits.wants_protection:
                 self._opt_in()  # the offer on show again: tick it, if there is one
-            return
-        self.outcome.other_refusals += 1
-        if BUSY_NOTICE in notice:
-            self._pause(1.0)
-            self._see(parse(self._send("GET", "/checkout").text))
-        # No room for the fee: the offer is unticked now, so the next submit goes without it.
+            return LOOP
+        if message.notice == TOTAL_CHANGED:
+            outcome.total_refusals += 1  # the fresh page shows the new total: place again
+            return TOTAL
+        if message.notice in (BUSY, NO_ROOM):
+            outcome.other_refusals += 1
+            if message.notice == BUSY:  # "please wait a moment and reload the page"
+                self._pause(1.0)
+                self._see(parse(self._send("GET", CHECKOUT).text))
+            # No room for the fee: the offer is unticked now, so the next submit goes without it.
+            return OTHER
+        raise ShopperStuck(
+            f"place order refused ({message.notice or 'no notice'}): {message.words}"
+        )
 
     def _submit(self, session: requests.Session | None = None) -> requests.Response:
+        """Post the payment form: the card, with the total on show (none while "Updating…")."""
         fields = {"csrf_token": self._token, **CARD}
+        if self.total.token is not None:
+            fields["shown_total"] = self.total.token
         return self._send("POST", "/checkout/place", fields, expect=None, session=session)
 
     def _submit_twice(self) -> requests.Response:
@@ -251,7 +307,7 @@ class Shopper:
         try:
             with ThreadPoolExecutor(2) as pool:
                 first, second = pool.map(self._submit, (self._http, twin))
-            if first.status_code != 303 and second.status_code == 303:
+            if not _sent_to(first, CONFIRMATION) and _sent_to(second, CONFIRMATION):
                 # The browser keeps what the answer that placed the order set.
                 cookie = second.cookies.get(COOKIE)
                 if cookie:
@@ -316,3 +372,14 @@ class Shopper:
         wait = self._rng.uniform(low, high) if asked is None else asked
         # Not a synchronisation: the pause is the shopper's habit (or the Retry-After asked).
         time.sleep(min(wait, MAX_RATE_LIMIT_PAUSE))
+
+
+def _sent_to(answer: requests.Response, path: str) -> bool:
+    """Tell whether an answer is a 303 to ``path`` (its fragment aside)."""
+    location = answer.headers.get("Location", "")
+    return answer.status_code == 303 and urlsplit(location).path == path
+
+
+def _bigcommerce_failed(words: str) -> bool:
+    """Tell whether the app's words say BigCommerce failed (an outage, a lost payment answer)."""
+    return any(said in words for said in BIGCOMMERCE_WORDS)

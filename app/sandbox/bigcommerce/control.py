@@ -45,7 +45,8 @@ def set_rate_limit() -> tuple[dict[str, Any], int]:
 
 @bp.get("/orders")
 def list_orders() -> dict[str, Any]:
-    """List every order with its cart and status, for a test that audits the whole store.
+    """List every order with its cart, its status and what the gateway charged for it (minor
+    units, None until paid), for a test that audits the whole store.
 
     BigCommerce's own list (``GET /v2/orders``) is not part of the sandbox; each order's
     details are read through the API.
@@ -54,7 +55,12 @@ def list_orders() -> dict[str, Any]:
         orders = sorted(store().orders.values(), key=lambda order: order.id)
         return {
             "data": [
-                {"id": order.id, "cart_id": order.cart_id, "status_id": order.status_id}
+                {
+                    "id": order.id,
+                    "cart_id": order.cart_id,
+                    "status_id": order.status_id,
+                    "captured_amount": order.captured_amount,
+                }
                 for order in orders
             ]
         }
