@@ -36,6 +36,7 @@ from app.checkout.step_forms import StepForm
 from app.checkout.summary import summarize
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
+from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import Order
 from app.errors import MESSAGES
 from app.styleguide import fixtures
@@ -90,6 +91,11 @@ def rejected(form: StepForm, message: str = "", **fields: str) -> StepForm:
     """Return a form with BigCommerce's refusal on it, as the step views show one."""
     form.reject(StepRejected(message, fields))
     return form
+
+
+def ready() -> Checkout:
+    """Return a checkout with everything Place order needs: an email and a delivery."""
+    return fixtures.checkout(email="ada@example.com", address=True, option="standard")
 
 
 def checkout_context(
@@ -458,7 +464,7 @@ def form_entries() -> list[Entry]:
             "The card fields and Place order and pay: a plain form.",
             "components/checkout_payment.html",
             ("open",),
-            checkout_context,
+            lambda: checkout_context(checkout=ready()),
         ),
         section(
             "payment-errors",
@@ -467,6 +473,7 @@ def form_entries() -> list[Entry]:
             "components/checkout_payment.html",
             ("open", "errors"),
             lambda: checkout_context(
+                checkout=ready(),
                 payment_values={"cardholder_name": "Ada Shopper", "expiry": "13/29"},
                 payment_errors={
                     "card_number": "Enter the 12 to 19 digits on the card.",
@@ -483,6 +490,7 @@ def form_entries() -> list[Entry]:
             "components/checkout_payment.html",
             ("open", "payment_problem"),
             lambda: checkout_context(
+                checkout=ready(),
                 payment_values={"cardholder_name": "Ada Shopper", "expiry": "04/29"},
                 place_outcome=PlaceOutcome(
                     problem="Your card was declined. Please try another card."
@@ -495,7 +503,9 @@ def form_entries() -> list[Entry]:
             "Loop's fresh quote differed from the one ticked; nothing was charged.",
             "components/checkout_payment.html",
             ("open", "notice"),
-            lambda: checkout_context(place_outcome=PlaceOutcome(notice=QUOTE_CHANGED)),
+            lambda: checkout_context(
+                checkout=ready(), place_outcome=PlaceOutcome(notice=QUOTE_CHANGED)
+            ),
         ),
         section(
             "payment-total-changed",
@@ -505,11 +515,12 @@ def form_entries() -> list[Entry]:
             "components/checkout_payment.html",
             ("open", "notice"),
             lambda: checkout_context(
+                checkout=ready(),
                 place_outcome=PlaceOutcome(
                     notice=TOTAL_CHANGED,
                     shown=fixtures.shown_total(tax=606, total=10667),
                     now=fixtures.shown_total(tax=642, total=10703),
-                )
+                ),
             ),
         ),
         section(
@@ -518,9 +529,7 @@ def form_entries() -> list[Entry]:
             "The button that pays; it submits the payment form.",
             "components/checkout_place.html",
             ("ready",),
-            lambda: checkout_context(
-                checkout=fixtures.checkout(email="ada@example.com", address=True, option="standard")
-            ),
+            lambda: checkout_context(checkout=ready()),
         ),
         section(
             "place-missing",
