@@ -154,7 +154,7 @@ class PlacementService:
                     # BigCommerce has since converted the cart: finish that placement.
                     return self._finish(cart_id, order_id, offer.accepted, offer.quote)
                 raise
-            checkout = self._save_note(checkout, note)
+            self._save_note(checkout, note)
             missing = unfinished_steps(checkout)
             if missing:
                 raise NotReady(missing)
@@ -252,11 +252,13 @@ class PlacementService:
             raise ProtectionUnavailable(offer.opt_out()) from None
         return read_checkout(self._bigcommerce, checkout.id) if changed else checkout
 
-    def _save_note(self, checkout: Checkout, note: str | None) -> Checkout:
-        """Keep the order note the form sent on the checkout, so the order carries it."""
-        if note is None or note == checkout.customer_message:
-            return checkout
-        return self._bigcommerce.set_customer_message(checkout.id, note)
+    def _save_note(self, checkout: Checkout, note: str | None) -> None:
+        """Keep the order note the form sent on the checkout, so the order carries it.
+
+        The write's answer is not used: it lacks what the checkout was read with (options).
+        """
+        if note is not None and note != checkout.customer_message:
+            self._bigcommerce.set_customer_message(checkout.id, note)
 
     def _check_charge(self, order_id: int, shown: ShownTotal, offer: OfferState) -> None:
         """Stop before paying if the order's own total is not the one the shopper saw."""
