@@ -182,6 +182,22 @@ def test_prices_use_the_currency_exponent_and_the_shoppers_locale(
     assert analyses(sandbox)[0].json["locale"] == locale
 
 
+def test_a_fee_whose_opt_in_the_session_lost_comes_off_at_the_next_look(
+    app, client, store, sandbox
+):
+    cart_id = store.create_cart([(SNEAKERS, 1)])
+    choose(client, open_checkout(client, cart_id), opt_in=True)
+    assert [fee["source"] for fee in store.checkout(cart_id)["fees"]] == [FEE_SOURCE]
+    # The tab closes; the cart is opened in a browser whose session never ticked the box.
+    other = app.test_client()
+    page = open_checkout(other, cart_id)
+    assert store.checkout(cart_id)["fees"] == []
+    assert not offer_of(page).select_one("input[name=checkout_plus]").has_attr("checked")
+    totals = summary_totals(page)
+    assert "checkout_plus" not in totals
+    assert totals["total"] == to_minor(store.checkout(cart_id)["grand_total"], "USD")
+
+
 def test_opting_in_adds_the_fee_line_and_total_without_javascript(app, client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     page = open_checkout(client, cart_id)
