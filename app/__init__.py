@@ -243,6 +243,8 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
             "store_name": app.config["STORE_NAME"],
             "sandbox": settings.sandbox,
             "fee_display_name": settings.fee_display_name,
+            # The merchant's protection terms, linked from the offer's "What's covered".
+            "checkout_plus_terms_url": settings.terms_url,
         }
 
 

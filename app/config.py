@@ -31,6 +31,8 @@ MIN_SECRET_KEY_LENGTH = 32
 # reach of guessing over HTTP.
 MIN_ADMIN_PASSWORD_LENGTH = 16
 MAX_FEE_DISPLAY_NAME = 200  # BaseFee.display_name in checkouts.v3.yml
+# A link shoppers follow from the offer; longer than any real page address is a paste mistake.
+MAX_TERMS_URL_LENGTH = 2000
 # Per shopper session. BigCommerce's quota is per store and shared by every app (150 calls per
 # 30 s on Standard) and a cart change costs about two calls, so one session at the default
 # change limit spends at most a fifth of it, while no person edits a cart 30 times a minute.
@@ -75,6 +77,7 @@ SETTING_NAMES = (
     "CHECKOUT_PLUS_FEE_DISPLAY_NAME",
     "CHECKOUT_PLUS_FEE_TAX_CLASS_ID",
     "CHECKOUT_PLUS_FEE_NAME",
+    "CHECKOUT_PLUS_TERMS_URL",
     "BIGCOMMERCE_WEBHOOK_SECRET",
     "CHECKOUT_INSTANCE_PATH",
     "CHECKOUT_RATE_LIMIT_CART_CHANGES",
@@ -121,6 +124,7 @@ class Settings:
     fee_display_name: str = "Order protection"
     fee_tax_class_id: int | None = None
     fee_name: str | None = None
+    terms_url: str | None = None  # None: the offer links to no protection terms
     webhook_secret: str | None = None  # None in the sandbox: one is made in the instance folder
     instance_path: str | None = None
     cart_change_limit: str = DEFAULT_CART_CHANGE_LIMIT
@@ -166,6 +170,7 @@ class Settings:
             ),
             **_shopper_defaults(env),
             **_fee_settings(env),
+            "terms_url": _terms_url(env.get("CHECKOUT_PLUS_TERMS_URL"), sandbox_mode),
             **_merchant_tools(env),
         }
         if sandbox_mode:
@@ -315,6 +320,41 @@ def _fee_settings(env: dict[str, str]) -> dict:
             "CHECKOUT_PLUS_FEE_NAME", f"must be at most {MAX_FEE_DISPLAY_NAME} characters"
         )
     return {"fee_display_name": display_name, "fee_tax_class_id": tax_class, "fee_name": fee_name}
+
+
+def _terms_url(raw: str | None, sandbox_mode: bool) -> str | None:
+    """Check the link to the merchant's protection terms: an absolute https:// URL.
+
+    Shoppers' browsers follow it, so it must be a page on the web: https:// with a host name,
+    a query and a fragment allowed (``#returns``), no user name. Plain http:// is accepted
+    only in the sandbox and only on loopback, for a terms page previewed on this machine.
+    """
+    if raw is None:
+        return None
+    name = "CHECKOUT_PLUS_TERMS_URL"
+    try:
+        parts = urlsplit(raw)
+        host = parts.hostname
+    except ValueError:  # a malformed address, such as an unclosed [ of an IPv6 host
+        parts, host = None, None
+    usable = (
+        parts is not None
+        and host
+        and len(raw) <= MAX_TERMS_URL_LENGTH
+        and not any(c.isspace() or not c.isprintable() for c in raw)
+        and not (parts.username or parts.password)
+    )
+    if not usable or parts.scheme not in ("http", "https"):
+        raise ConfigError(
+            name,
+            "must be the absolute https:// address of the protection terms page "
+            f"(at most {MAX_TERMS_URL_LENGTH} characters, no spaces or user name), not {raw!r}",
+        )
+    if parts.scheme == "http" and not (sandbox_mode and is_loopback(host)):
+        raise ConfigError(
+            name, "must use https:// (plain http:// is only allowed on loopback in the sandbox)"
+        )
+    return raw
 
 
 def _merchant_tools(env: dict[str, str]) -> dict:

@@ -74,6 +74,25 @@ def test_merchant_tools_are_off_or_default_until_configured(tmp_path):
     assert configured.templates_dir == configured.static_dir == str(tmp_path)
 
 
+def test_protection_terms_link_is_absent_until_configured():
+    assert Settings.from_environ(LIVE).terms_url is None
+    assert Settings.from_environ({}).terms_url is None  # the sandbox links to no terms either
+
+
+@pytest.mark.parametrize(
+    ("environ", "url"),
+    [
+        pytest.param(LIVE, "https://shop.example/pages/protection-terms", id="https"),
+        pytest.param(LIVE, "https://shop.example/terms?lang=en#returns", id="query-fragment"),
+        pytest.param({}, "http://127.0.0.1:8000/terms", id="sandbox-loopback-http"),
+        pytest.param({}, "http://localhost/terms", id="sandbox-localhost-http"),
+    ],
+)
+def test_protection_terms_link_takes_an_absolute_https_url(environ, url):
+    settings = Settings.from_environ({**environ, "CHECKOUT_PLUS_TERMS_URL": f"  {url} "})
+    assert settings.terms_url == url
+
+
 def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     from app.config import read_environment
 
@@ -140,6 +159,26 @@ MISCONFIGURATIONS = [
         id="admin-password-with-spaces",
     ),
     pytest.param({"CHECKOUT_STYLEGUIDE": "on"}, "CHECKOUT_STYLEGUIDE", id="bad-styleguide-flag"),
+    *(
+        pytest.param({**LIVE, "CHECKOUT_PLUS_TERMS_URL": url}, "CHECKOUT_PLUS_TERMS_URL", id=name)
+        for name, url in (
+            ("terms-url-relative", "/pages/terms"),
+            ("terms-url-no-scheme", "shop.example/terms"),
+            ("terms-url-http", "http://shop.example/terms"),
+            ("terms-url-http-loopback-live", "http://127.0.0.1/terms"),
+            ("terms-url-javascript", "javascript:alert(1)"),
+            ("terms-url-mailto", "mailto:help@shop.example"),
+            ("terms-url-user", "https://user:pw@shop.example/terms"),
+            ("terms-url-space", "https://shop.example/our terms"),
+            ("terms-url-bad-host", "https://[shop.example/terms"),
+            ("terms-url-too-long", "https://shop.example/" + "t" * 2000),
+        )
+    ),
+    pytest.param(
+        {"CHECKOUT_PLUS_TERMS_URL": "http://shop.example/terms"},
+        "CHECKOUT_PLUS_TERMS_URL",
+        id="terms-url-http-in-sandbox",
+    ),
     pytest.param(
         {"CHECKOUT_TEMPLATES_DIR": "/no/such/folder"},
         "CHECKOUT_TEMPLATES_DIR",
@@ -159,7 +198,13 @@ def test_misconfiguration_names_the_variable(environ, variable):
     assert str(raised.value).startswith(variable)
 
 
-@pytest.mark.parametrize(("environ", "variable"), MISCONFIGURATIONS[:6])
+@pytest.mark.parametrize(
+    ("environ", "variable"),
+    [
+        *MISCONFIGURATIONS[:6],
+        *(p for p in MISCONFIGURATIONS if p.id == "terms-url-http"),
+    ],
+)
 def test_start_up_refuses_with_one_line_naming_the_variable(environ, variable, tmp_path):
     """Run the real start command; it must exit non-zero before serving anything."""
     result = subprocess.run(
