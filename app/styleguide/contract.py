@@ -130,6 +130,17 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
             "offered",
             absent=True,
         ),
+        hook(
+            "#checkout-plus-offer details a[href][data-checkout-plus-terms]",
+            "\"What's covered\" links to the merchant's terms when CHECKOUT_PLUS_TERMS_URL is set",
+            "terms",
+        ),
+        hook(
+            "#checkout-plus-offer [data-checkout-plus-terms]",
+            "no terms link unless CHECKOUT_PLUS_TERMS_URL is set",
+            "no_terms",
+            absent=True,
+        ),
     ),
     "components/order_summary.html": (
         hook("#order-summary[data-currency]", "htmx swaps the summary by this id"),

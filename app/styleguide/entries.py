@@ -113,6 +113,8 @@ def checkout_context(
         "line_errors": {},
         # The styleguide never calls BigCommerce: the store's pickup methods are fixtures too.
         "steps": steps_of(checkout, forms, saved, pickup_methods=lambda: tuple(pickup)),
+        # No terms link unless the entry shows one, whatever CHECKOUT_PLUS_TERMS_URL says.
+        "checkout_plus_terms_url": None,
         **extra,
     }
 
@@ -120,7 +122,7 @@ def checkout_context(
 def offer_entries() -> list[Entry]:
     """The Checkout+ offer for each set of modes, each currency, and each of its states."""
     group, template = "Checkout+ offer", "components/checkout_plus_offer.html"
-    offered = states("offered", "not_opted_in")
+    offered = states("offered", "not_opted_in", "no_terms")
     entries = [
         Entry(
             f"offer-{slug}",
@@ -159,6 +161,18 @@ def offer_entries() -> list[Entry]:
     ]
     return [
         *entries,
+        Entry(
+            "offer-terms",
+            group,
+            "Offer: with a link to the protection terms",
+            "CHECKOUT_PLUS_TERMS_URL is set: \"What's covered\" links to the merchant's terms "
+            "(open it to see the link). Unset, there is no link (every other entry).",
+            template,
+            states("offered", "not_opted_in", "terms"),
+            lambda: checkout_context(
+                offer=fixtures.offer(), checkout_plus_terms_url=fixtures.TERMS_URL
+            ),
+        ),
         Entry(
             "offer-opted-in",
             group,

@@ -44,6 +44,8 @@ SESSION_ID = "lop_StyleguideSession0001"
 RETURNS = ("returnCoverage",)
 SHIPPING = ("shippingProtection",)
 BOTH = ("returnCoverage", "shippingProtection")
+# A merchant's protection terms page, as CHECKOUT_PLUS_TERMS_URL would name it.
+TERMS_URL = "https://shop.example/pages/order-protection-terms"
 # The cart's two lines (line id suffix, product, name, quantity), and their unit prices in
 # each currency (a cart is in one currency).
 PRODUCTS = (

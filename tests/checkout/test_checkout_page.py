@@ -39,6 +39,30 @@ def test_handoff_binds_the_cart_and_the_page_shows_lines_and_bigcommerce_totals(
     assert page.select_one('[data-total="total"] dd').get_text(" ", strip=True) == "$138.00 USD"
 
 
+def test_the_page_says_secure_checkout_with_the_stores_name(client, store):
+    page = parse(open_checkout(client, store.create_cart([(SNEAKERS, 1)])))
+    [heading] = page.select("h1")
+    assert " ".join(heading.get_text().split()) == "Secure checkout, Demo Outfitters"
+    assert heading.select_one(".checkout__store").get_text() == ", Demo Outfitters"
+    assert page.select_one("title").get_text() == "Secure checkout · Demo Outfitters"
+    # The lock is decoration only: hidden from assistive technology, styled by the stylesheet.
+    [lock] = heading.select("svg")
+    assert lock["aria-hidden"] == "true"
+    assert not heading.select("[style]")
+
+
+def test_the_payment_section_says_what_happens_to_the_card(client, store):
+    page = parse(open_checkout(client, store.create_cart([(SNEAKERS, 1)])))
+    line = page.select_one("#checkout-payment [data-card-security]")
+    assert line.get_text(" ", strip=True) == (
+        "Your card number and security code are sent securely to our payment processor to "
+        "take this payment, and are never stored on this site."
+    )
+    # Right under the heading, before the card fields.
+    assert line.find_previous_sibling("h2").get_text() == "Payment"
+    assert line.find_next("input", attrs={"name": "card_number"})
+
+
 def test_rendering_the_page_costs_one_bigcommerce_call(client, store, sandbox):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     sandbox.bigcommerce.log.clear()

@@ -58,6 +58,31 @@ def test_an_eligible_cart_is_offered_unticked_at_loops_price(client, store, sand
     assert "checkout_plus" not in summary_totals(response)
 
 
+def test_whats_covered_has_no_terms_link_unless_one_is_configured(client, store, sandbox):
+    offer = offer_of(open_checkout(client, store.create_cart([(SNEAKERS, 1)])))
+    assert offer.select_one("details summary")
+    assert offer.select_one("[data-checkout-plus-terms]") is None
+    assert not offer.select("details a")
+
+
+def test_whats_covered_links_to_the_configured_terms(sandbox, store, tmp_path):
+    terms = "https://shop.example/pages/protection-terms?lang=en#returns"
+    app = create_app(
+        sandbox_config(sandbox, CHECKOUT_PLUS_TERMS_URL=terms, INSTANCE_PATH=str(tmp_path))
+    )
+    client = app.test_client()
+    offer = offer_of(open_checkout(client, store.create_cart([(SNEAKERS, 1)])))
+    [link] = offer.select("details a")
+    assert link.has_attr("data-checkout-plus-terms")
+    assert link["href"] == terms
+    # It opens in the same tab: no target, so no hidden new-tab behaviour to announce.
+    assert not link.has_attr("target")
+    assert link.get_text(strip=True) == "full protection terms"
+    # The offer's own answer (after a cart change) carries it too.
+    again = offer_of(client.get("/checkout/offer", headers=HTMX))
+    assert again.select_one("details a[data-checkout-plus-terms]")["href"] == terms
+
+
 @pytest.mark.parametrize(
     ("modes", "amount"),
     [
