@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -43,6 +44,8 @@ bp.add_app_template_global(layout(), "checkout_layout")
 
 # Fired on the page after every change to the cart; the offer re-requests itself on it.
 CART_CHANGED = "cart-changed"
+# The offer states that take room on the page (``?shown=`` on the offer's own request).
+OFFER_SHOWN = frozenset({"offered", "loading", "withdrawn"})
 
 
 @bp.get("/checkout")
@@ -54,7 +57,9 @@ def page():
     if cart_id is None:
         return render_template("checkout/no_cart.html")
     outcome = shopper.take_place_outcome()  # set when Place order came back here
-    return show_checkout(cart_id, lambda view: checkout_page(view, outcome=outcome))
+    # The page waits on Loop only briefly; the offer then loads itself (GET /checkout/offer).
+    wait = current_app.config["SETTINGS"].checkout_plus_page_wait_ms / 1000
+    return show_checkout(cart_id, lambda view: checkout_page(view, outcome=outcome), wait=wait)
 
 
 @bp.get("/checkout/offer")
@@ -65,8 +70,15 @@ def offer():
     cart_id = shopper.bound_cart_id()
     if cart_id is None:
         return vary_on_htmx(refresh_page(Response(status=204)))
+    # What the page showed before asking (the template puts it in the URL): an offer on
+    # show, or loading, folds away when the answer is "hidden".
+    shown = request.args.get("shown") in OFFER_SHOWN
+
+    def render(view: CheckoutView) -> Response:
+        return offer_fragment(view, collapse=shown)
+
     # Asked for right after a change: start from the checkout that change left.
-    return show_checkout(cart_id, offer_fragment, seen=shopper.seen_checkout())
+    return show_checkout(cart_id, render, seen=shopper.seen_checkout())
 
 
 @bp.post(form_named("protection").path)
