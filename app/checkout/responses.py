@@ -139,15 +139,20 @@ def checkout_page(
     return vary_on_htmx(Response(body, status=status))
 
 
-def offer_fragment(view: CheckoutView, collapse: bool = False) -> Response:
+def offer_fragment(view: CheckoutView, collapse: bool = False, announce: bool = True) -> Response:
     """The offer component, and the totals out of band since the fee follows the quote.
 
     ``collapse``: the offer was on show (or loading), so a hidden answer folds it away.
+    ``announce``: fill the live region (not for the first page's loading offer filled in).
     """
     context = template_context(view)
     # The live region beside the offer reads the new price and cover out to screen readers.
     body = render_template(
-        "components/checkout_plus_offer.html", announce=True, collapse=collapse, **context
+        "components/checkout_plus_offer.html",
+        announce=True,
+        silent=not announce,
+        collapse=collapse,
+        **context,
     )
     body += render_template("components/order_totals.html", oob=True, **context)
     return vary_on_htmx(Response(body))

@@ -68,14 +68,20 @@ def offer():
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
     cart_id = shopper.bound_cart_id()
+    if cart_id is None and request.headers.get("X-Offer-Shown") == "loading":
+        # A page that just showed a cart cannot have lost it: a preview (the styleguide's
+        # loading offer). Nothing to load, and nothing to reload.
+        return vary_on_htmx(Response(status=204))
     if cart_id is None:
         return vary_on_htmx(refresh_page(Response(status=204)))
-    # What the page showed before asking (the template puts it in the URL): an offer on
+    # What the page showed before asking (the template sends it in a header): an offer on
     # show, or loading, folds away when the answer is "hidden".
-    shown = request.args.get("shown") in OFFER_SHOWN
+    shown = request.headers.get("X-Offer-Shown")
+    # A loading offer filled in is the page's own content arriving: nothing to read out.
+    first = shown == "loading"
 
     def render(view: CheckoutView) -> Response:
-        return offer_fragment(view, collapse=shown)
+        return offer_fragment(view, collapse=shown in OFFER_SHOWN, announce=not first)
 
     # Asked for right after a change: start from the checkout that change left.
     return show_checkout(cart_id, render, seen=shopper.seen_checkout())
