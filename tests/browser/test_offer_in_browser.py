@@ -165,6 +165,8 @@ def test_a_cart_grown_too_valuable_loses_the_offer_in_place(watched, sandbox, st
     page, _ = watched
     open_checkout(page, store, [(JACKET, 1)])
     checkbox(page).check()
+    # Ticked and answered (the fee is on): only then does the cart grow past Loop's maximum.
+    expect(page.locator("#order-totals [data-checkout-plus-fee][data-amount]")).to_be_visible()
     field = page.get_by_label("Quantity of Waterproof Shell Jacket")
     field.fill("11")  # 11 × $189.99 is over the $2,000 Checkout+ maximum
     field.press("Enter")

@@ -22,7 +22,8 @@ def test_shopper_adds_two_products_and_reaches_checkout(page: Page, sandbox, sto
 
     # The handoff link carried the cart id; the checkout's own URL does not.
     expect(page).to_have_url(re.compile(r"/checkout$"))
-    expect(page.get_by_role("heading", name="Checkout", exact=True)).to_be_visible()
+    heading = page.get_by_role("heading", level=1, name=re.compile(r"^Secure checkout"))
+    expect(heading).to_be_visible()
     lines = page.locator("#order-summary [data-line-id]")
     expect(lines).to_have_count(2)
     expect(lines.nth(0)).to_contain_text("Trail Runner Sneakers")
