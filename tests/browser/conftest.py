@@ -106,3 +106,13 @@ def axe_page(page: Page, base_url: str) -> Page:
         lambda route: route.fulfill(path=AXE, content_type="text/javascript"),
     )
     return page
+
+
+@pytest.fixture
+def watched_page(page: Page):
+    """The page, with script errors and server errors recorded (none may happen)."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.url}: {r.status}"))
+    yield page
+    assert problems == []

@@ -18,16 +18,6 @@ def analyses(sandbox) -> int:
     return sandbox.loop.log.count("POST", "/v1/analyze")
 
 
-@pytest.fixture
-def watched_page(page: Page, sandbox):
-    """The page, with script errors and server errors recorded (a 422 is an expected answer)."""
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.url}: {r.status}"))
-    yield page
-    assert problems == []
-
-
 def test_a_shopper_fills_every_step_without_a_page_load(watched_page: Page, store, sandbox):
     page = watched_page
     cart_id = open_checkout(page, store, [(SNEAKERS, 1)])

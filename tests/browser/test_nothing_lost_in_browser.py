@@ -9,15 +9,13 @@ so where it was and in the totals. Each state is photographed at 1280 and 375 px
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Locator
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.support.addresses import OHIO
-from tests.support.shopper_checks import RESULTS
+from tests.support.browser_states import photograph
 from tests.support.shopper_checks import SNEAKERS
 from tests.support.shopper_checks import TENT
 from tests.support.shopper_checks import offer
@@ -25,33 +23,8 @@ from tests.support.shopper_checks import open_checkout
 from tests.support.shopper_checks import settle
 
 TENT_NAME = "Summit Expedition Tent"
-WIDTHS = (1280, 375)
 # A figure of at least one cent: the tax of an Ohio address is never 0.
 NOT_ZERO = re.compile(r"^[1-9]\d*$")
-
-
-@pytest.fixture
-def watched_page(page: Page):
-    """The page, with script errors and server errors recorded."""
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.url}: {r.status}"))
-    yield page
-    assert problems == []
-
-
-def photograph(page: Page, part: Locator, name: str) -> list[Path]:
-    """Photograph one part of the page at each width; return the files."""
-    paths = []
-    RESULTS.mkdir(exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        settle(page)
-        path = RESULTS / f"{name}-{width}.png"
-        part.screenshot(path=str(path))
-        paths.append(path)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    return paths
 
 
 def fee(page: Page) -> Locator:

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from app.money import to_minor
 from tests.support.browser_states import DECLINED_CARD
 from tests.support.browser_states import GOOD_CARD
 from tests.support.browser_states import SNEAKERS
@@ -49,16 +50,6 @@ CHECKOUT = re.compile(r"/checkout$")
 DECLINE_WORDS = "There was a problem processing your card"
 # Why the card number and security code are empty after a refusal.
 CARD_AGAIN = "For your security, enter your card number and security code again."
-
-
-@pytest.fixture
-def watched_page(page: Page):
-    """The page, with script errors and server errors recorded (none may happen)."""
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.url}: {r.status}"))
-    yield page
-    assert problems == []
 
 
 # --- what the store holds ----------------------------------------------------------------------
@@ -90,7 +81,7 @@ def charged(sandbox) -> list[tuple[int, int, str]]:
 
 def minor(amount: str) -> int:
     """A USD amount as the store API writes it ("94.33") in cents."""
-    return int(Decimal(amount) * 100)
+    return to_minor(Decimal(amount), "USD")
 
 
 # --- what the pages show -----------------------------------------------------------------------
