@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from babel import Locale
 from flask import Flask
 
+from app.clients.bigcommerce import Address
 from app.locales import shopper_locale
 from app.money import format_amount
 from app.money import format_minor
@@ -31,6 +33,25 @@ def minor_units(amount: Decimal | int, currency: str) -> int:
     return to_minor(amount, currency)
 
 
+def one_line_address(address: Address | None) -> str:
+    """Write an address on one line, as a folded step shows it, its country in the shopper's
+    language: ``Jane Doe, 1 Main St, Columbus, OH 43004, United States``."""
+    if address is None:
+        return ""
+    region = address.state_or_province_code or address.state_or_province
+    country = Locale.parse(shopper_locale()).territories.get(address.country_code, "")
+    parts = (
+        " ".join(part for part in (address.first_name, address.last_name) if part),
+        address.company,
+        address.address1,
+        address.address2,
+        address.city,
+        " ".join(part for part in (region, address.postal_code) if part),
+        country or address.country_code,
+    )
+    return ", ".join(part for part in parts if part)
+
+
 def fits_number_field(text: str) -> bool:
     """Tell whether an ``<input type=number>`` may hold this text (empty, or a decimal number)."""
     return text == "" or NUMBER_FIELD_VALUE.fullmatch(text) is not None
@@ -42,3 +63,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(minor_money)
     app.add_template_filter(minor_units)
     app.add_template_filter(fits_number_field)
+    app.add_template_filter(one_line_address)

@@ -124,12 +124,12 @@ def unfinished_steps(checkout: Checkout) -> tuple[str, ...]:
     missing = []
     if not checkout.email:
         missing.append(CONTACT)
-    if needs_shipping(checkout) and not _delivery_chosen(checkout):
+    if needs_shipping(checkout) and not delivery_chosen(checkout):
         missing.append(DELIVERY)
     return tuple(missing)
 
 
-def _delivery_chosen(checkout: Checkout) -> bool:
+def delivery_chosen(checkout: Checkout) -> bool:
     """Tell whether every physical item goes somewhere: picked up, or shipped by a method."""
     physical = {item.id for item in checkout.line_items if not item.is_digital}
     placed: set[str] = set()

@@ -55,14 +55,20 @@ def steps_of(
     forms: Mapping[str, StepForm] | None = None,
     saved: str | None = None,
     pickup_methods: Callable[[], tuple[PickupMethod, ...]] | None = None,
+    reopened: Mapping[str, str] | None = None,
 ) -> Steps:
     """Every step section's read model for a checkout; ``forms`` are posted ones to show.
 
-    The store's pickup methods are read from BigCommerce (kept a while) unless given.
+    The store's pickup methods are read from BigCommerce (kept a while) unless given;
+    ``reopened``: the sections a change just undid, with why (step_models.reopened).
     """
     service = step_service()
     inputs = StepInputs(
-        checkout, forms or {}, service.default_country, pickup_methods or service.pickup_methods
+        checkout,
+        forms or {},
+        service.default_country,
+        pickup_methods or service.pickup_methods,
+        reopened or {},
     )
     return read_steps(inputs, saved)
 
@@ -111,12 +117,17 @@ def template_context(view: CheckoutView, **extra) -> dict:
 
 
 def checkout_page(
-    view: CheckoutView, status: int = 200, outcome: PlaceOutcome | None = None, **extra
+    view: CheckoutView,
+    status: int = 200,
+    outcome: PlaceOutcome | None = None,
+    reopened: Mapping[str, str] | None = None,
+    **extra,
 ) -> Response:
     """Render the whole checkout page, every section with the checkout as saved unless given.
 
     ``outcome``: why the last Place order stopped, shown in the payment section with the
-    card fields and the order note the shopper had typed.
+    card fields and the order note the shopper had typed. ``reopened``: the sections the
+    last change undid, with why.
     """
     if outcome is not None:
         extra.update(
@@ -126,7 +137,7 @@ def checkout_page(
             note = CommentForm(formdata=None, data={"message": outcome.note})
             note.message.errors = [outcome.errors["note"]] if "note" in outcome.errors else []
             extra.setdefault("steps", steps_of(view.checkout, {"comment": note}))
-    extra.setdefault("steps", steps_of(view.checkout))
+    extra.setdefault("steps", steps_of(view.checkout, reopened=reopened))
     body = render_template("checkout/page.html", **template_context(view, **extra))
     return vary_on_htmx(Response(body, status=status))
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from flask_wtf import FlaskForm
 
 from app.checkout import step_models
 from app.checkout.delivery import shipping_address
-from app.checkout.delivery import unfinished_steps
 from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import PaymentForm
 from app.checkout.forms import ProtectionForm
@@ -86,12 +86,26 @@ class Section:
         return form.slot or self.name
 
 
+def _state_of(name: str) -> Callable[[Checkout], str | None]:
+    """What a step section shows of its place in the flow: open, done or locked."""
+    return lambda checkout: step_models.step_states(checkout).get(name)
+
+
+def _contact_shows(checkout: Checkout) -> object:
+    return checkout.email, _state_of("contact")(checkout)
+
+
 def _shipping_shows(checkout: Checkout) -> object:
-    return bool(checkout.email), checkout.consignments
+    return bool(checkout.email), checkout.consignments, _state_of("shipping")(checkout)
 
 
 def _billing_shows(checkout: Checkout) -> object:
-    return bool(checkout.email), checkout.billing_address, shipping_address(checkout)
+    return (
+        bool(checkout.email),
+        checkout.billing_address,
+        shipping_address(checkout),
+        _state_of("billing")(checkout),
+    )
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -114,7 +128,7 @@ SECTIONS: tuple[Section, ...] = (
             ),
         ),
         read=step_models.contact,
-        shows=lambda checkout: checkout.email,
+        shows=_contact_shows,
     ),
     Section(
         "shipping",
@@ -179,6 +193,8 @@ SECTIONS: tuple[Section, ...] = (
                     cart_id, None if form.same_as_shipping.data else form.address(), seen=kept.seen
                 ),
                 "billing-form",
+                # Every field shows where there is a shipping address to follow.
+                state="follows_shipping",
             ),
         ),
         read=step_models.billing,
@@ -208,17 +224,6 @@ SECTIONS: tuple[Section, ...] = (
         "checkout-comment",
         # No form of its own: the note is sent with Place order, so nothing typed is lost.
         read=step_models.comment,
-    ),
-    Section(
-        "place",
-        "Place order",
-        "components/checkout_place.html",
-        PAYMENT_FORM,
-        "checkout-place",
-        # Swapped on its own inside the payment form, so the card fields are never re-rendered
-        # when the order becomes ready (or stops being ready) after a change elsewhere.
-        read=step_models.place,
-        shows=unfinished_steps,
     ),
     Section(
         "summary",
@@ -283,6 +288,25 @@ SECTIONS: tuple[Section, ...] = (
             ),
         ),
     ),
+    Section(
+        "totals",
+        "Order total",
+        "components/order_totals.html",
+        ASIDE,
+        "order-totals",
+    ),
+    Section(
+        "place",
+        "Place order",
+        "components/checkout_place.html",
+        ASIDE,
+        "checkout-place",
+        # Last in the order column, its button submitting the payment form (form=), and
+        # swapped on its own: the card fields are never re-rendered when the order becomes
+        # ready (or stops being ready) after a change elsewhere.
+        read=step_models.place,
+        shows=step_models.missing_steps,
+    ),
 )
 
 
@@ -316,12 +340,18 @@ class Steps:
 
     models: Mapping[str, Any]
     saved: str | None = None  # the section just saved, which says so
+    # Each step section's state (step_models.OPEN, DONE or LOCKED), by name: steps.states.contact
+    states: Mapping[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
         models = self.__dict__.get("models", {})
         if name in models:
             return models[name]
         raise AttributeError(name)
+
+    def is_open(self, name: str) -> bool:
+        """Tell whether a step section is the one open (the shopper's current step)."""
+        return self.states.get(name) == step_models.OPEN
 
     def shows(self, section: Section) -> bool:
         """Tell whether the page shows a section (an optional one may have nothing to show)."""
@@ -331,4 +361,9 @@ class Steps:
 def read_steps(inputs: StepInputs, saved: str | None = None) -> Steps:
     """Work out every step section's read model from the checkout and any posted forms."""
     models = {section.name: section.read(inputs) for section in SECTIONS if section.read}
-    return Steps(models, saved)
+    states = step_models.step_states(inputs.checkout)
+    for name, state in states.items():
+        # A form posted to a step not reached yet (from an older tab) shows its problem.
+        if state == step_models.LOCKED and getattr(models.get(name), "has_errors", False):
+            states[name] = step_models.OPEN
+    return Steps(models, saved, states)

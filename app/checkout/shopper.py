@@ -140,6 +140,25 @@ def take_place_outcome() -> PlaceOutcome | None:
     return PlaceOutcome.from_dict(current["place_outcome"])
 
 
+def keep_reopened(reopened: dict[str, str]) -> None:
+    """Keep which sections a change undid and why, for the page the browser is sent to."""
+    current = _state()
+    if reopened and "cart_id" in current:
+        session[CHECKOUT_KEY] = {**current, "reopened": dict(reopened)}
+
+
+def take_reopened() -> dict[str, str]:
+    """Return which sections a change undid, once (a reload shows the checkout as it is)."""
+    current = _state()
+    kept = current.get("reopened")
+    if kept is None:
+        return {}
+    session[CHECKOUT_KEY] = {k: v for k, v in current.items() if k != "reopened"}
+    if not isinstance(kept, dict):
+        return {}
+    return {str(name): str(why) for name, why in kept.items()}
+
+
 def moved_on() -> bool:
     """Count the shopper's going on to a step as their answer to the offer's notices.
 

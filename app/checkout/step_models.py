@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 
 from app.checkout.delivery import Delivery
+from app.checkout.delivery import DELIVERY
 from app.checkout.delivery import billing_follows_shipping
+from app.checkout.delivery import delivery_chosen
 from app.checkout.delivery import delivery_of
 from app.checkout.delivery import needs_shipping
 from app.checkout.delivery import shipping_address
@@ -25,8 +28,60 @@ from app.checkout.step_forms import DeliveryForm
 from app.checkout.step_forms import ShippingAddressForm
 from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_forms import StepForm
+from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import PickupMethod
+from app.clients.bigcommerce import ShippingOption
+
+
+# A step section's state on the page. The steps go in order (contact, delivery, billing):
+# the first one not yet done is OPEN, the only one shown as a form; those done before it
+# fold into a one-line summary with an Edit control (DONE); those after it wait (LOCKED),
+# unless already done. Payment opens when none is open.
+OPEN, DONE, LOCKED = "open", "done", "locked"
+STEP_ORDER = ("contact", "shipping", "billing")
+# Why a section that was done is open again (shown in it): the method chosen is not offered
+# for the address now on file, so the shopper must choose again.
+METHOD_GONE = "method_gone"
+
+
+def step_states(checkout: Checkout) -> dict[str, str]:
+    """Return each step section's state: open (the current one), done or locked."""
+    done = {
+        "contact": bool(checkout.email),
+        "shipping": delivery_chosen(checkout),
+        "billing": _billing_done(checkout),
+    }
+    steps = [name for name in STEP_ORDER if name != "shipping" or needs_shipping(checkout)]
+    current = next((name for name in steps if not done[name]), None)
+    states = {}
+    for name in steps:
+        if done[name]:
+            states[name] = DONE
+        else:
+            states[name] = OPEN if name == current else LOCKED
+    return states
+
+
+def _billing_done(checkout: Checkout) -> bool:
+    """Tell whether the billing address is given (written from delivery unless changed)."""
+    billing = checkout.billing_address
+    return billing is not None and billing.is_complete
+
+
+def reopened(before: Checkout | None, after: Checkout) -> dict[str, str]:
+    """Return the sections a change undid, with why: {"shipping": METHOD_GONE}."""
+    if before is None or not needs_shipping(after):
+        return {}
+    was, now = delivery_of(before), delivery_of(after)
+    if (
+        was.selected_option_id
+        and now.address is not None
+        and not now.selected_option_id
+        and not delivery_chosen(after)
+    ):
+        return {"shipping": METHOD_GONE}
+    return {}
 
 
 @dataclass(frozen=True)
@@ -37,6 +92,7 @@ class StepInputs:
     forms: Mapping[str, StepForm]  # posted forms to show instead, by slot, with their errors
     country: str  # the store's country, for a new address
     pickup_methods: Callable[[], tuple[PickupMethod, ...]]  # the store's, read when needed
+    reopened: Mapping[str, str] = field(default_factory=dict)  # see reopened()
 
 
 @dataclass(frozen=True)
@@ -50,11 +106,25 @@ class ShippingStep:
     delivery_form: DeliveryForm
     address_form: ShippingAddressForm
     option_form: ShippingOptionForm
+    reopened: str | None = None  # why a delivery that was done is open again (METHOD_GONE)
 
     @property
     def pickup_chosen(self) -> bool:
         """Tell whether the shopper collects the order in store."""
         return self.delivery.pickup_method_id is not None
+
+    @property
+    def selected_option(self) -> ShippingOption | None:
+        """Return the shipping method chosen, as offered (for the folded summary)."""
+        chosen = self.delivery.selected_option_id
+        return next((option for option in self.delivery.options if option.id == chosen), None)
+
+    @property
+    def has_errors(self) -> bool:
+        """Tell whether a form of the section came back with a problem to show."""
+        return any(
+            form.has_errors for form in (self.delivery_form, self.address_form, self.option_form)
+        )
 
     @property
     def on_file(self) -> bool:
@@ -69,13 +139,20 @@ class BillingStep:
     open: bool
     can_follow_shipping: bool  # there is a shipping address to copy
     form: BillingAddressForm
+    follows: bool = False  # the address on file is the shipping address
+    address: Address | None = None  # the complete address on file, if any
+
+    @property
+    def has_errors(self) -> bool:
+        """Tell whether the form came back with a problem to show."""
+        return self.form.has_errors
 
 
 @dataclass(frozen=True)
 class PlaceStep:
     """Place order: offered once nothing the order needs is missing."""
 
-    missing: tuple[str, ...]  # the steps still to do ("contact", "delivery"), in page order
+    missing: tuple[str, ...]  # the steps still to do ("contact", "delivery", "billing")
 
     @property
     def ready(self) -> bool:
@@ -114,6 +191,7 @@ def shipping(inputs: StepInputs) -> ShippingStep | None:
         or ShippingAddressForm.showing(delivery.address or known_billing, inputs.country),
         option_form=forms.get("shipping_option")
         or ShippingOptionForm(formdata=None, data={"option_id": delivery.selected_option_id or ""}),
+        reopened=inputs.reopened.get("shipping"),
     )
 
 
@@ -131,7 +209,14 @@ def billing(inputs: StepInputs) -> BillingStep:
             (billing.country_code if billing is not None else "") or inputs.country,
         )
         form.same_as_shipping.data = follows
-    return BillingStep(open=bool(checkout.email), can_follow_shipping=can_follow, form=form)
+    complete = billing if billing is not None and billing.is_complete else None
+    return BillingStep(
+        open=bool(checkout.email),
+        can_follow_shipping=can_follow,
+        form=form,
+        follows=complete is not None and can_follow and billing_follows_shipping(checkout),
+        address=complete,
+    )
 
 
 def coupon(inputs: StepInputs) -> CouponForm:
@@ -146,5 +231,19 @@ def comment(inputs: StepInputs) -> CommentForm:
 
 
 def place(inputs: StepInputs) -> PlaceStep:
-    """What the order still needs before Place order is offered."""
-    return PlaceStep(unfinished_steps(inputs.checkout))
+    """What the order still needs before Place order is offered.
+
+    BigCommerce needs only contact and delivery; the page also waits for the billing address
+    (a pickup or a download has no shipping address to copy), since the card fields stay
+    folded while a step before payment is open.
+    """
+    return PlaceStep(missing_steps(inputs.checkout))
+
+
+def missing_steps(checkout: Checkout) -> tuple[str, ...]:
+    """Return the steps to do before the page offers Place order, in page order."""
+    missing = unfinished_steps(checkout)
+    # A shipped order's billing address follows delivery: only ask for it once that is done.
+    if _billing_done(checkout) or DELIVERY in missing:
+        return missing
+    return missing + ("billing",)

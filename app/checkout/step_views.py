@@ -36,6 +36,7 @@ from app.checkout.sections import SectionForm
 from app.checkout.service import CheckoutView
 from app.checkout.step_errors import StepRejected
 from app.checkout.step_forms import StepForm
+from app.checkout.step_models import reopened
 from app.checkout.steps import Remembered
 from app.checkout.steps import StepResult
 from app.checkout.summary import summarize
@@ -85,6 +86,7 @@ def _step(section: Section, step: SectionForm) -> Response:
     # Saving a step is moving on: the offer's notices count as answered.
     notice_answered = shopper.moved_on()
     if not is_htmx_request():
+        shopper.keep_reopened(reopened(result.before, result.checkout))
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
     return _updated(section, result, notice_answered)
 
@@ -128,7 +130,7 @@ def _updated(section: Section, result: StepResult, notice_answered: bool) -> Res
     offer = shopper.offer_state()
     # Until the offer comes back re-analyzed, an opted-in fee is shown as being updated.
     summary = summarize(checkout, pending=result.offer_changed)
-    steps = steps_of(checkout, saved=section.name)
+    steps = steps_of(checkout, saved=section.name, reopened=reopened(result.before, checkout))
     context = template_context(CheckoutView(checkout, summary, offer), steps=steps)
     body = render_template(section.template, **context)
     for other in SECTIONS:

@@ -54,7 +54,10 @@ def page():
     if cart_id is None:
         return render_template("checkout/no_cart.html")
     outcome = shopper.take_place_outcome()  # set when Place order came back here
-    return show_checkout(cart_id, lambda view: checkout_page(view, outcome=outcome))
+    reopened = shopper.take_reopened()  # set when the step just saved undid a section
+    return show_checkout(
+        cart_id, lambda view: checkout_page(view, outcome=outcome, reopened=reopened)
+    )
 
 
 @bp.get("/checkout/offer")
@@ -129,9 +132,9 @@ def change_line(line_id: str):
     shopper.remember_checkout(view.checkout)
     if is_htmx_request():
         removed = all(item.id != line_id for item in view.summary.items)
-        fragment = render_template(
-            "components/order_summary.html", line_removed=removed, **template_context(view)
-        )
+        context = template_context(view)
+        fragment = render_template("components/order_summary.html", line_removed=removed, **context)
+        fragment += render_template("components/order_totals.html", oob=True, **context)
         return trigger_event(vary_on_htmx(Response(fragment)), CART_CHANGED)
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))
 

@@ -39,6 +39,18 @@ def hook(selector: str, why: str, *states: str, absent: bool = False) -> Hook:
 
 
 INVALID_FIELD = "a refused field says so to screen readers and points at its message"
+# Every step section, in each state it can be in (see macros/checkout_fields.html, step).
+STEP_STATE_HOOKS = (
+    hook("[data-step-state=open] form[method=post]", "the open step is a real form", "open"),
+    hook("[data-step-state=done] [data-step-summary]", "a done step says what was given", "done"),
+    hook(
+        "[data-step-state=done] details > summary",
+        "a done step's Edit control: a native disclosure that needs no JavaScript",
+        "done",
+    ),
+    hook("[data-step-state=locked]", "a step not reached yet waits", "locked"),
+    hook("[data-step-state=locked] form", "a step not reached yet has no form", "locked", absent=True),
+)
 # Hooks written out by hand: what the sections table cannot tell (see section_hooks).
 EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     "base.html": (
@@ -204,6 +216,7 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
         ),
     ),
     "components/checkout_contact.html": (
+        *STEP_STATE_HOOKS,
         hook(
             "#contact-email[aria-invalid=true][aria-describedby~=contact-email-error]",
             INVALID_FIELD,
@@ -212,6 +225,12 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
         hook("#contact-email-error", "the message next to the field", "errors"),
     ),
     "components/checkout_shipping.html": (
+        *STEP_STATE_HOOKS,
+        hook(
+            "[data-step-state=open] #checkout-shipping-reopened",
+            "why a delivery that was done is open again",
+            "reopened",
+        ),
         hook(
             "form#shipping-option-form[hx-post][hx-trigger=change] "
             "[data-shipping-option-id] input[type=radio][name=shipping-option-option_id]",
@@ -229,6 +248,7 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
         hook("#shipping-address-problem[role=alert]", "what stopped the whole form", "errors"),
     ),
     "components/checkout_billing.html": (
+        *STEP_STATE_HOOKS,
         hook(
             "input[type=checkbox][name=billing-same_as_shipping]",
             "billing follows shipping",
@@ -286,8 +306,8 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     ),
     "components/checkout_place.html": (
         hook(
-            "#checkout-place #place-order[type=submit]",
-            "the Place order button, which submits the card fields' form it sits in",
+            "#checkout-place #place-order[type=submit][form=payment-form]",
+            "the Place order button, which submits the card fields' form (its form attribute)",
             "ready",
         ),
         hook(
@@ -298,6 +318,14 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
             "what the order still needs, named",
             "missing",
         ),
+    ),
+    "components/order_summary_bar.html": (
+        hook("details#summary-bar > summary", "a phone's summary bar: a native disclosure"),
+        hook(
+            "#summary-bar summary #summary-bar-total[data-amount]",
+            "the total on the closed bar, in minor units (swapped with the totals)",
+        ),
+        hook("#summary-bar #summary-bar-lines", "the lines, swapped with the totals"),
     ),
     "checkout/confirmation.html": (
         hook("#order-confirmation[data-order-id]", "the order's id, for tests and analytics"),

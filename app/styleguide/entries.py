@@ -23,6 +23,7 @@ from app.checkout.place_outcome import TOTAL_CHANGED
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.receipt import receipt
 from app.checkout.responses import steps_of
+from app.checkout.step_models import METHOD_GONE
 from app.checkout.sections import SECTIONS
 from app.checkout.step_errors import OTHER_WINDOW
 from app.checkout.step_errors import StepRejected
@@ -62,6 +63,9 @@ class Entry:
     # Other templates the shown one includes, with their states, for the contract.
     includes: dict[str, frozenset[str]] = field(default_factory=dict)
     frame: str = ""  # classes around a component: "checkout htmx-request" shows it loading
+    # A template shown before the component, standing in for what it needs on the page (the
+    # payment form that Place order submits).
+    beside: str = ""
 
     @property
     def is_page(self) -> bool:
@@ -99,7 +103,13 @@ def ready() -> Checkout:
 
 
 def checkout_context(
-    checkout=None, offer: OfferState | None = None, forms=None, saved=None, pickup=(), **extra
+    checkout=None,
+    offer: OfferState | None = None,
+    forms=None,
+    saved=None,
+    pickup=(),
+    reopened=None,
+    **extra,
 ) -> dict[str, Any]:
     """Return what the checkout templates receive, for a checkout and an offer."""
     offer = offer or OfferState()
@@ -112,7 +122,9 @@ def checkout_context(
         "editable": True,
         "line_errors": {},
         # The styleguide never calls BigCommerce: the store's pickup methods are fixtures too.
-        "steps": steps_of(checkout, forms, saved, pickup_methods=lambda: tuple(pickup)),
+        "steps": steps_of(
+            checkout, forms, saved, pickup_methods=lambda: tuple(pickup), reopened=reopened
+        ),
         # No terms link unless the entry shows one, whatever CHECKOUT_PLUS_TERMS_URL says.
         "checkout_plus_terms_url": None,
         **extra,
@@ -228,7 +240,7 @@ def offer_entries() -> list[Entry]:
 
 
 def summary_entries() -> list[Entry]:
-    """The order summary and its totals, with and without the Checkout+ fee."""
+    """The order's totals, with and without the Checkout+ fee, and its lines."""
     group, template = "Order summary", "components/order_summary.html"
     totals = "components/order_totals.html"
     return [
@@ -237,31 +249,29 @@ def summary_entries() -> list[Entry]:
             group,
             "Summary without protection",
             "Before a shipping method is chosen; no protection fee.",
-            template,
-            states("editable"),
+            totals,
+            states("without_fee"),
             lambda: checkout_context(offer=fixtures.offer()),
-            includes={totals: states("without_fee")},
-        ),
+                    ),
         Entry(
             "summary-with-fee",
             group,
             "Summary with protection",
             "Opted in: the fee has its own line, named by CHECKOUT_PLUS_FEE_DISPLAY_NAME.",
-            template,
-            states("editable"),
+            totals,
+            states("with_fee"),
             lambda: checkout_context(
                 fixtures.checkout(address=True, option="standard"),
                 fixtures.offer(opted_in=True),
             ),
-            includes={totals: states("with_fee")},
-        ),
+                    ),
         Entry(
             "summary-fee-updating",
             group,
             "Summary while the fee is re-priced",
             "Right after a cart change: the fee and total say Updating… until Loop answers.",
-            template,
-            states("editable"),
+            totals,
+            states("fee_pending"),
             lambda: {
                 **checkout_context(offer=fixtures.offer(opted_in=True)),
                 "summary": summarize(
@@ -271,33 +281,40 @@ def summary_entries() -> list[Entry]:
                     pending=True,
                 ),
             },
-            includes={totals: states("fee_pending")},
-        ),
+                    ),
         Entry(
             "summary-fee-withdrawn",
             group,
             "Summary after protection was withdrawn",
             "The shopper had ticked protection and Loop withdrew it: no fee, and a line where "
             "it was says it was removed.",
-            template,
-            states("editable"),
+            totals,
+            states("without_fee", "fee_withdrawn"),
             lambda: checkout_context(offer=fixtures.withdrawn_offer()),
-            includes={totals: states("without_fee", "fee_withdrawn")},
-        ),
+                    ),
         Entry(
             "summary-discounts-and-fees",
             group,
             "Summary with a coupon and another app's fee",
             "Discounts, shipping, another app's fee (gift wrapping) and tax, in euros.",
-            template,
-            states("editable"),
+            totals,
+            states("without_fee"),
             lambda: checkout_context(
                 fixtures.checkout(
                     "EUR", address=True, option="express", coupon=True, other_fee=True
                 )
             ),
             locale="de_DE",
-            includes={totals: states("without_fee")},
+                    ),
+        Entry(
+            "summary-bar",
+            group,
+            "Phone summary bar",
+            "First under the heading on a narrow screen: 'Show order summary' and the total;"
+            " opened, the lines. Wide screens hide it (widen the window to see it go).",
+            "components/order_summary_bar.html",
+            states(),
+            lambda: checkout_context(fixtures.checkout(address=True, option="standard")),
         ),
         Entry(
             "summary-line-error",
@@ -309,7 +326,6 @@ def summary_entries() -> list[Entry]:
             lambda: checkout_context(
                 line_errors={"line-socks": ("Enter a quantity from 0 to 9,999.", "12000")}
             ),
-            includes={totals: states("without_fee")},
         ),
         Entry(
             "summary-line-removed",
@@ -319,7 +335,6 @@ def summary_entries() -> list[Entry]:
             template,
             states("editable", "line_removed"),
             lambda: checkout_context(line_removed=True),
-            includes={totals: states("without_fee")},
         ),
     ]
 
@@ -330,8 +345,10 @@ def form_entries() -> list[Entry]:
     email = "ada@example.com"
     with_email = {"email": email}
 
-    def section(slug, title, note, template, names, context) -> Entry:
-        return Entry(slug, step, title, note, template, states(*names), context)
+    def section(slug, title, note, template, names, context, beside="") -> Entry:
+        return Entry(slug, step, title, note, template, states(*names), context, beside=beside)
+
+    payment_form = "styleguide/payment_form_stand_in.html"
 
     return [
         section(
@@ -341,6 +358,14 @@ def form_entries() -> list[Entry]:
             "components/checkout_contact.html",
             ("open",),
             checkout_context,
+        ),
+        section(
+            "contact-done",
+            "Contact, done",
+            "Folded to the email, with Edit: a native disclosure holding the form.",
+            "components/checkout_contact.html",
+            ("done",),
+            lambda: checkout_context(fixtures.checkout(**with_email), saved="contact"),
         ),
         section(
             "contact-errors",
@@ -359,13 +384,44 @@ def form_entries() -> list[Entry]:
             checkout_context,
         ),
         section(
+            "shipping-open",
+            "Delivery, open",
+            "Right after the email: the current step, its first field focused.",
+            "components/checkout_shipping.html",
+            ("open",),
+            lambda: checkout_context(fixtures.checkout(**with_email), saved="contact"),
+        ),
+        section(
             "shipping-options",
             "Delivery: address and shipping methods",
-            "An address on file and the methods BigCommerce offers for it.",
+            "An address on file and the methods BigCommerce offers for it; the first has focus.",
             "components/checkout_shipping.html",
             ("open", "options"),
             lambda: checkout_context(
+                fixtures.checkout(**with_email, address=True), saved="shipping"
+            ),
+        ),
+        section(
+            "shipping-done",
+            "Delivery, done",
+            "Folded to the address and the method, with Edit.",
+            "components/checkout_shipping.html",
+            ("done", "options"),
+            lambda: checkout_context(
                 fixtures.checkout(**with_email, address=True, option="standard"), saved="shipping"
+            ),
+        ),
+        section(
+            "shipping-reopened",
+            "Delivery, open again",
+            "The address changed and no longer has the method chosen: the step reopens and"
+            " says why.",
+            "components/checkout_shipping.html",
+            ("open", "options", "reopened"),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email, address=True),
+                saved="shipping",
+                reopened={"shipping": METHOD_GONE},
             ),
         ),
         section(
@@ -394,7 +450,7 @@ def form_entries() -> list[Entry]:
             "Delivery: store pickup",
             "The store offers pickup and the shopper chose it.",
             "components/checkout_shipping.html",
-            ("pickup", "pickup_chosen"),
+            ("done", "pickup", "pickup_chosen"),
             lambda: checkout_context(
                 fixtures.checkout(**with_email, pickup=True), pickup=(fixtures.PICKUP,)
             ),
@@ -416,19 +472,38 @@ def form_entries() -> list[Entry]:
             ),
         ),
         section(
+            "billing-locked",
+            "Billing before delivery",
+            "A shipped order's billing address follows delivery unless changed.",
+            "components/checkout_billing.html",
+            ("locked",),
+            lambda: checkout_context(fixtures.checkout(**with_email)),
+        ),
+        section(
             "billing",
             "Billing: same as shipping",
-            "The box is ticked; the stylesheet hides the address fields.",
+            "Written from the delivery step: folded to 'Same as shipping address'. Edit shows"
+            " the ticked box; the stylesheet hides the address fields.",
             "components/checkout_billing.html",
-            ("open", "follows_shipping"),
+            ("done", "follows_shipping"),
             lambda: checkout_context(fixtures.checkout(**with_email, address=True)),
+        ),
+        section(
+            "billing-open",
+            "Billing for a pickup",
+            "Nothing ships, so the billing address is a step of its own, open after delivery.",
+            "components/checkout_billing.html",
+            ("open",),
+            lambda: checkout_context(
+                fixtures.checkout(**with_email, pickup=True), saved="shipping"
+            ),
         ),
         section(
             "billing-errors",
             "Billing with errors",
             "A billing address of its own with fields missing.",
             "components/checkout_billing.html",
-            ("open", "errors", "follows_shipping"),
+            ("done", "errors", "follows_shipping"),
             lambda: checkout_context(
                 fixtures.checkout(**with_email, address=True),
                 forms={"billing": posted(BillingAddressForm, last_name="Shopper")},
@@ -544,11 +619,13 @@ def form_entries() -> list[Entry]:
             "components/checkout_place.html",
             ("ready",),
             lambda: checkout_context(checkout=ready()),
+            beside=payment_form,
         ),
         section(
             "place-missing",
             "Place order, not yet",
-            "No button until the order has an email and a delivery; it says what is missing.",
+            "No button until the order has an email, a delivery and a billing address; it says"
+            " what is missing.",
             "components/checkout_place.html",
             ("missing",),
             checkout_context,

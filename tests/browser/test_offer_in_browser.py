@@ -124,7 +124,7 @@ def test_the_opt_in_survives_a_quantity_change_at_the_new_price(watched, sandbox
     page, _ = watched
     open_checkout(page, store, [(SNEAKERS, 1)])
     checkbox(page).check()
-    fee = page.locator("#order-summary [data-checkout-plus-fee]")
+    fee = page.locator("#order-totals [data-checkout-plus-fee]")
     expect(fee).to_have_attribute("data-amount", "298")
     page.get_by_role("button", name=f"One more {SNEAKERS_NAME}").click()
     expect(price(page)).to_have_attribute("data-amount", "598")
@@ -142,7 +142,7 @@ def test_an_excluded_product_withdraws_the_offer_and_drops_the_opt_in(watched, s
     )
     cart_id = open_checkout(page, store, [(SNEAKERS, 1), (JACKET, 1)])
     checkbox(page).check()
-    expect(page.locator("#order-summary [data-checkout-plus-fee]")).to_be_visible()
+    expect(page.locator("#order-totals [data-checkout-plus-fee]")).to_be_visible()
     # The storefront adds the excluded sunglasses; the shopper comes back to the checkout.
     store.data(
         "POST",
@@ -154,7 +154,7 @@ def test_an_excluded_product_withdraws_the_offer_and_drops_the_opt_in(watched, s
     expect(offer).to_have_attribute("data-state", "withdrawn")
     expect(offer.locator("[data-checkout-plus-withdrawn]")).to_be_visible()
     expect(offer.locator("input, [data-checkout-plus-price]")).to_have_count(0)
-    expect(page.locator("#order-summary [data-checkout-plus-fee]")).to_have_count(0)
+    expect(page.locator("#order-totals [data-checkout-plus-fee]")).to_have_count(0)
     # Removing them in the page brings the offer back, unticked: the opt-in is gone.
     page.get_by_role("button", name="Remove Final Sale Sunglasses").click()
     expect(offer).to_have_attribute("data-state", "offered")
@@ -174,7 +174,7 @@ def test_a_cart_grown_too_valuable_loses_the_offer_in_place(watched, sandbox, st
     expect(offer).to_have_attribute("data-state", "withdrawn")
     expect(offer.locator("[data-checkout-plus-withdrawn]")).to_be_visible()
     expect(page.locator("#order-totals [data-checkout-plus-withdrawn]")).to_be_visible()
-    expect(page.locator("#order-summary [data-checkout-plus-fee]")).to_have_count(0)
+    expect(page.locator("#order-totals [data-checkout-plus-fee]")).to_have_count(0)
     expect(page.locator("#order-summary [data-line-id]")).to_have_attribute("data-quantity", "11")
 
 
@@ -189,7 +189,7 @@ def test_without_javascript_the_shopper_opts_in_and_changes_quantity(
         page.get_by_role("button", name="Save my choice").click()
         expect(page).to_have_url(re.compile(r"/checkout$"))
         expect(checkbox(page)).to_be_checked()
-        fee = page.locator("#order-summary [data-checkout-plus-fee]")
+        fee = page.locator("#order-totals [data-checkout-plus-fee]")
         expect(fee).to_have_attribute("data-amount", "298")
         page.get_by_role("button", name=f"One more {SNEAKERS_NAME}").click()
         expect(page).to_have_url(re.compile(r"/checkout$"))

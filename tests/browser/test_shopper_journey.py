@@ -32,7 +32,7 @@ def test_shopper_adds_two_products_and_reaches_checkout(page: Page, sandbox, sto
 
     reads = sandbox.bigcommerce.log.entries("GET", "/stores/sandbox/v3/checkouts/*")
     checkout = store.checkout(reads[-1].path.rsplit("/", 1)[1])
-    total = page.locator('#order-summary [data-total="total"]')
+    total = page.locator('#order-totals [data-total="total"]')
     assert int(total.get_attribute("data-amount")) == to_minor(checkout["grand_total"], "USD")
     expect(total).to_contain_text("$138.00")
     assert problems == []  # no CSP violation, no script error

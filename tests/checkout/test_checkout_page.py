@@ -16,7 +16,7 @@ def totals(page) -> dict[str, int]:
     """Return the summary's totals in minor units, by name."""
     return {
         row["data-total"]: int(row["data-amount"])
-        for row in page.select("#order-summary [data-total][data-amount]")
+        for row in page.select("#order-totals [data-total][data-amount]")
     }
 
 

@@ -8,6 +8,8 @@ from app.money import to_minor
 from tests.support.addresses import OHIO_FORM
 from tests.support.catalog import SNEAKERS
 from tests.support.catalog import SOCKS
+from tests.support.contract_client import BigCommerceClient
+from tests.support.contract_client import ready_checkout
 from tests.support.offer import analyses
 from tests.support.offer import choose
 from tests.support.offer import offer_of
@@ -76,13 +78,15 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
         for form in page.select("form")
         if any(parent.get("id") in mine for parent in form.find_parents("section"))
     ]
+    # Billing waits for delivery: a shipped order's billing address is written from it.
     assert [form["id"] for form in step_forms] == [
         "contact-form",
         "delivery-form",
         "shipping-address-form",
-        "billing-form",
         "coupon-form",
     ]
+    states = [page.select_one(f"#{i}")["data-step-state"] for i in STEP_SECTIONS[:3]]
+    assert states == ["done", "open", "locked"]
     assert page.select_one("form#payment-form #checkout-comment textarea[name=comment-message]")
     for form in step_forms:
         section = form.find_parent("section")
@@ -114,12 +118,27 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
     assert page.select_one("#shipping-country_code option[selected]")["value"] == "US"
 
 
-def test_payment_ends_the_main_column_and_place_order_ends_its_form(client, store, sandbox):
-    cart_id = store.create_cart([(SNEAKERS, 1)])
-    main = parse(open_checkout(client, cart_id)).select_one(".checkout__main")
+def test_payment_ends_the_main_column_and_place_order_ends_the_order_column(
+    client, store, sandbox
+):
+    cart_id = ready_checkout(BigCommerceClient(sandbox.bigcommerce.url), [(SNEAKERS, 1)])
+    page = parse(open_checkout(client, cart_id))
+    main = page.select_one(".checkout__main")
     assert [section["id"] for section in main.select(":scope > section")][-1] == "checkout-payment"
     form = main.select_one("#checkout-payment form#payment-form")
-    assert form.select(":scope > [id]")[-1]["id"] == "checkout-place"
+    assert form.select(":scope > [id]")[-1]["id"] == "checkout-comment"
+    # The order column: lines, coupon, the offer, the totals it changes, then Place order,
+    # whose button submits the card fields' form from there.
+    aside = page.select_one(".checkout__aside")
+    assert [part["id"] for part in aside.select(":scope > [id]")] == [
+        "order-summary",
+        "checkout-coupon",
+        "checkout-plus-offer",
+        "checkout-plus-status",  # the offer's live region (announcements only)
+        "order-totals",
+        "checkout-place",
+    ]
+    assert aside.select_one("#checkout-place #place-order")["form"] == "payment-form"
 
 
 def test_delivery_and_billing_wait_for_the_email_and_cost_no_extra_call(client, store, sandbox):
@@ -127,7 +146,10 @@ def test_delivery_and_billing_wait_for_the_email_and_cost_no_extra_call(client, 
     page = parse(open_checkout(client, cart_id))
     for section in ("#checkout-shipping", "#checkout-billing"):
         assert not page.select(f"{section} form"), f"{section} is open without an email"
-        assert "email" in page.select_one(f"{section} .step__locked").get_text()
+        assert page.select_one(section)["data-step-state"] == "locked"
+    assert "email" in page.select_one("#checkout-shipping .step__locked").get_text()
+    billing = page.select_one("#checkout-billing .step__locked").get_text()
+    assert "shipping address unless you change it" in billing
     assert sandbox.bigcommerce.log.count("GET", "/stores/*/v3/pickup/methods") == 0
 
 
@@ -262,6 +284,8 @@ def test_a_shipping_address_with_htmx_answers_the_section_and_the_totals(client,
         ("checkout-shipping", None),
         ("checkout-billing", "outerHTML"),
         ("order-totals", "outerHTML"),
+        ("summary-bar-total", "outerHTML"),
+        ("summary-bar-lines", "outerHTML"),
     ]
     fragment = parse(response)
     assert len(fragment.select("#shipping-option-form input[type=radio]")) == 2
@@ -359,9 +383,10 @@ def test_a_shipping_address_needs_the_email_first(client, store, sandbox):
     page = open_checkout(client, cart_id)
     response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM))
     assert response.status_code == 422
-    # Every BigCommerce address carries the email, so the section waits for it.
-    locked = parse(response).select_one("#checkout-shipping .step__locked")
-    assert "Enter your email above first" in locked.get_text()
+    # Every BigCommerce address carries the email, so the section waits for it; the form
+    # posted anyway (from an older tab) comes back open, saying so.
+    problem = parse(response).select_one("#checkout-shipping #shipping-address-problem")
+    assert "Enter your email address first" in problem.get_text()
     assert parse(response).select_one("#contact-email")["required"] is not None
     assert store.checkout(cart_id)["consignments"] == []
 
@@ -399,6 +424,8 @@ def test_a_shipping_option_with_htmx_updates_the_totals_and_the_offer(client, st
         ("checkout-shipping", None),
         ("checkout-place", "outerHTML"),
         ("order-totals", "outerHTML"),
+        ("summary-bar-total", "outerHTML"),
+        ("summary-bar-lines", "outerHTML"),
     ]
     assert summary_totals(response)["shipping"] == 599
     # The protection fee follows the new quote, which the offer fetches on cart-changed.
@@ -594,7 +621,12 @@ def test_a_coupon_with_htmx_then_removed(client, store, sandbox):
     response = post(client, page, "/checkout/coupons", {"coupon-code": "FIVEOFF"}, htmx=True)
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "cart-changed"
-    assert top_level(response) == [("checkout-coupon", None), ("order-totals", "outerHTML")]
+    assert top_level(response) == [
+        ("checkout-coupon", None),
+        ("order-totals", "outerHTML"),
+        ("summary-bar-total", "outerHTML"),
+        ("summary-bar-lines", "outerHTML"),
+    ]
     assert summary_totals(response)["discount"] == 500
     assert parse(response).select_one("[data-coupon-code='FIVEOFF']")
     removal = {"coupon-remove-code": "FIVEOFF"}

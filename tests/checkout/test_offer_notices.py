@@ -74,6 +74,8 @@ def test_saving_a_later_step_answers_the_notice_and_the_offer_says_so_at_once(
         ("checkout-contact", None),
         ("checkout-plus-offer", "outerHTML"),
         ("order-totals", "outerHTML"),
+        ("summary-bar-total", "outerHTML"),
+        ("summary-bar-lines", "outerHTML"),
     ]
     offer = offer_of(response)
     assert offer["data-state"] == "offered"

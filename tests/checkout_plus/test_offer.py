@@ -239,7 +239,7 @@ def test_opting_in_adds_the_fee_line_and_total_without_javascript(app, client, s
     assert totals["checkout_plus"] == 298
     assert totals["total"] == to_minor(checkout["grand_total"], "USD")
     assert totals["total"] == totals["subtotal"] + 298 + totals["tax"]
-    fee_row = parse(page).select_one("#order-summary [data-checkout-plus-fee]")
+    fee_row = parse(page).select_one("#order-totals [data-checkout-plus-fee]")
     assert "$2.98" in fee_row.get_text()
     accepted = session_data(app, client)["checkout"]["offer"]["accepted"]
     session_id = analyses(sandbox)[0].response_json["sessionId"]

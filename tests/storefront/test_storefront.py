@@ -82,9 +82,9 @@ def test_choosing_a_currency_prices_the_next_cart_in_it(client, store):
     assert response.status_code == 303
     assert parse(client.get("/cart")).select_one("#order-summary") is None  # a new cart starts
     add_to_cart(client, 102, 3)
-    summary = parse(client.get("/cart")).select_one("#order-summary")
-    assert summary["data-currency"] == "JPY"
-    assert summary.select_one('[data-total="subtotal"]')["data-amount"] == "10800"
+    cart = parse(client.get("/cart"))
+    assert cart.select_one("#order-summary")["data-currency"] == "JPY"
+    assert cart.select_one('#order-totals [data-total="subtotal"]')["data-amount"] == "10800"
 
 
 def test_an_unsold_currency_is_refused(client):

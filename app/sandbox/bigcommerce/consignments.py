@@ -203,7 +203,8 @@ def _check_shipping_choice(body: dict[str, Any], consignment: Consignment) -> No
         raise invalid({field: "a pickup consignment cannot have a shipping option"})
     if consignment.address is None:
         raise invalid({field: "the consignment has no address to ship to"})
-    if "shipping_option_id" in body and body["shipping_option_id"] not in seed.SHIPPING_OPTIONS:
+    offered = {option.id for option in seed.offered_options(consignment.address)}
+    if "shipping_option_id" in body and body["shipping_option_id"] not in offered:
         raise invalid({field: "is not one of the consignment's available shipping options"})
 
 

@@ -160,8 +160,8 @@ def redirect_urls(cart: Cart) -> Json:
     }
 
 
-def _available_options(cart: Cart) -> list[Json]:
-    """The shipping options every address consignment is offered."""
+def _available_options(cart: Cart, address: Json) -> list[Json]:
+    """The shipping options the consignment's address is offered."""
     return [
         {
             "id": option.id,
@@ -172,7 +172,7 @@ def _available_options(cart: Cart) -> list[Json]:
             "transit_time": option.transit_time,
             "additional_description": "",
         }
-        for option in seed.SHIPPING_OPTIONS.values()
+        for option in seed.offered_options(address)
     ]
 
 
@@ -185,7 +185,7 @@ def _consignment(
     if consignment.address is not None:
         data["address"] = {**consignment.address, "id": consignment.address_id}
         if with_options:
-            data["available_shipping_options"] = _available_options(cart)
+            data["available_shipping_options"] = _available_options(cart, consignment.address)
     option = selected_option(cart, consignment)
     if option is not None:
         data["selected_shipping_option"] = option

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -122,6 +123,18 @@ class ShippingOption:
     description: str
     transit_time: str
     costs: dict[str, Decimal]
+    to_po_boxes: bool = True  # couriers (Express) do not deliver to a PO box
+
+
+# "PO Box 12", "P.O. Box 12", "Post Office Box 12", at the start of an address line.
+PO_BOX = re.compile(r"^\s*(?:p\.?\s*o\.?|post\s+office)\s*box\b", re.IGNORECASE)
+
+
+def offered_options(address: dict | None) -> tuple[ShippingOption, ...]:
+    """The shipping options offered to a consignment's address (Express: not to a PO box)."""
+    lines = [str((address or {}).get(name, "")) for name in ("address1", "address2")]
+    po_box = any(PO_BOX.match(line) for line in lines)
+    return tuple(o for o in SHIPPING_OPTIONS.values() if o.to_po_boxes or not po_box)
 
 
 SHIPPING_OPTIONS: dict[str, ShippingOption] = {
@@ -138,6 +151,7 @@ SHIPPING_OPTIONS: dict[str, ShippingOption] = {
             "Express",
             "1-2 business days",
             _prices("14.99", "12.99", "2000", "4.500"),
+            to_po_boxes=False,
         ),
     )
 }
