@@ -56,6 +56,7 @@ def steps_of(
     saved: str | None = None,
     pickup_methods: Callable[[], tuple[PickupMethod, ...]] | None = None,
     reopened: Mapping[str, str] | None = None,
+    saved_form: str | None = None,
 ) -> Steps:
     """Every step section's read model for a checkout; ``forms`` are posted ones to show.
 
@@ -70,7 +71,7 @@ def steps_of(
         pickup_methods or service.pickup_methods,
         reopened or {},
     )
-    return read_steps(inputs, saved)
+    return read_steps(inputs, saved, saved_form)
 
 
 def shopper_language() -> str:

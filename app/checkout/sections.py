@@ -342,6 +342,7 @@ class Steps:
     saved: str | None = None  # the section just saved, which says so
     # Each step section's state (step_models.OPEN, DONE or LOCKED), by name: steps.states.contact
     states: Mapping[str, str] = field(default_factory=dict)
+    saved_form: str | None = None  # the endpoint of the form just saved ("delivery_method")
 
     def __getattr__(self, name: str) -> Any:
         models = self.__dict__.get("models", {})
@@ -358,7 +359,9 @@ class Steps:
         return section.read is None or self.models.get(section.name) is not None
 
 
-def read_steps(inputs: StepInputs, saved: str | None = None) -> Steps:
+def read_steps(
+    inputs: StepInputs, saved: str | None = None, saved_form: str | None = None
+) -> Steps:
     """Work out every step section's read model from the checkout and any posted forms."""
     models = {section.name: section.read(inputs) for section in SECTIONS if section.read}
     states = step_models.step_states(inputs.checkout)
@@ -366,4 +369,4 @@ def read_steps(inputs: StepInputs, saved: str | None = None) -> Steps:
         # A form posted to a step not reached yet (from an older tab) shows its problem.
         if state == step_models.LOCKED and getattr(models.get(name), "has_errors", False):
             states[name] = step_models.OPEN
-    return Steps(models, saved, states)
+    return Steps(models, saved, states, saved_form)

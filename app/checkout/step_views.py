@@ -88,7 +88,7 @@ def _step(section: Section, step: SectionForm) -> Response:
     if not is_htmx_request():
         shopper.keep_reopened(reopened(result.before, result.checkout))
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
-    return _updated(section, result, notice_answered)
+    return _updated(section, step, result, notice_answered)
 
 
 def _rejected(
@@ -119,7 +119,9 @@ def _section_gone() -> Response:
     return reload_checkout()
 
 
-def _updated(section: Section, result: StepResult, notice_answered: bool) -> Response:
+def _updated(
+    section: Section, step: SectionForm, result: StepResult, notice_answered: bool
+) -> Response:
     """The section as saved, and out of band what else the change altered.
 
     A change Loop prices differently fires ``cart-changed``: the offer asks for itself again,
@@ -130,7 +132,12 @@ def _updated(section: Section, result: StepResult, notice_answered: bool) -> Res
     offer = shopper.offer_state()
     # Until the offer comes back re-analyzed, an opted-in fee is shown as being updated.
     summary = summarize(checkout, pending=result.offer_changed)
-    steps = steps_of(checkout, saved=section.name, reopened=reopened(result.before, checkout))
+    steps = steps_of(
+        checkout,
+        saved=section.name,
+        reopened=reopened(result.before, checkout),
+        saved_form=step.endpoint,
+    )
     context = template_context(CheckoutView(checkout, summary, offer), steps=steps)
     body = render_template(section.template, **context)
     for other in SECTIONS:

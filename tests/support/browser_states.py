@@ -90,7 +90,7 @@ def opt_in(page: Page) -> None:
 
 
 def save_email(page: Page, email: str = "ada@example.com") -> None:
-    """Fill the contact step and wait for it to be saved (delivery and billing open)."""
+    """Fill the contact step and wait for it to be saved (it folds; delivery opens)."""
     page.locator("#contact-email").fill(email)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#contact-saved")).to_be_visible()
@@ -102,9 +102,17 @@ def save_address(page: Page, address: dict[str, str] = OHIO) -> None:
     for field, value in address.items():
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
-    page.get_by_role("button", name="Save address").click()
+    page.locator("#shipping-address-save").click()
     expect(page.get_by_role("radio", name="Express")).to_be_visible()
     settle(page)
+
+
+def edit_step(page: Page, section: str) -> None:
+    """Open a done step's Edit disclosure (e.g. ``"#checkout-billing"``) to show its form."""
+    fold = page.locator(f"{section} details")
+    if fold.get_attribute("open") is None:
+        fold.locator("summary").click()
+    expect(fold.locator("form").first).to_be_visible()
 
 
 def choose_shipping(page: Page, method: str = "Standard") -> None:
@@ -347,6 +355,8 @@ def reach_shipping_methods(page: Page, store, sandbox: Sandbox) -> None:
     with page.expect_response(re.compile(r"/checkout/offer$")):
         page.get_by_role("radio", name="Express").check()
     settle(page)
+    edit_step(page, "#checkout-shipping")
+    edit_step(page, "#checkout-billing")
     page.locator("#billing-same_as_shipping").uncheck()
     expect(page.locator("#billing-fields")).to_be_visible()
 
@@ -356,6 +366,7 @@ def reach_address_errors(page: Page, store, sandbox: Sandbox) -> None:
     open_checkout(page, store)
     save_email(page)
     save_address(page)
+    edit_step(page, "#checkout-billing")
     page.locator("#billing-same_as_shipping").uncheck()
     for field in ("first_name", "last_name", "address1", "city", "postal_code"):
         page.locator(f"#billing-{field}").fill("")
@@ -382,6 +393,7 @@ def reach_shipping_after_pickup(page: Page, store, sandbox: Sandbox) -> None:
     page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
     expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
     settle(page)
+    edit_step(page, "#checkout-shipping")
     page.get_by_role("radio", name="Ship to an address").check()
     expect(page.locator("#shipping-address1")).to_have_value(OHIO["address1"])
     expect(page.get_by_role("radio", name="Express")).to_be_visible()
