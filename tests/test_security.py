@@ -71,10 +71,16 @@ def exercise_every_route(client, store, sandbox) -> list:
 
 
 def exercise_the_styleguide(client, keep) -> None:
-    """Open the styleguide's index, every entry it lists, and an unknown entry."""
+    """Open the styleguide's index, every entry it lists, their sample pictures, and an unknown
+    entry."""
     index = parse(keep(client.get("/styleguide/")))
+    pictures = set()
     for link in index.select("[data-styleguide-entry] a"):
-        keep(client.get(link["href"]))
+        entry = parse(keep(client.get(link["href"])))
+        pictures |= {image["src"] for image in entry.select("img[src^='/styleguide/']")}
+    assert pictures, "no styleguide entry shows a sample product picture"
+    for picture in sorted(pictures):
+        keep(client.get(picture))
     keep(client.get("/styleguide/no-such-entry"))
 
 

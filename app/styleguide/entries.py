@@ -236,9 +236,10 @@ def summary_entries() -> list[Entry]:
             "summary-without-fee",
             group,
             "Summary without protection",
-            "Before a shipping method is chosen; no protection fee.",
+            "Before a shipping method is chosen; no protection fee. The sneakers have their "
+            "catalog picture; the socks have none, so a placeholder keeps their square.",
             template,
-            states("editable"),
+            states("editable", "line_image", "no_line_image"),
             lambda: checkout_context(offer=fixtures.offer()),
             includes={totals: states("without_fee")},
         ),
