@@ -230,11 +230,14 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
     from app.filters import register_filters
     from app.security import SessionCookie
     from app.security import register_security_headers
+    from app.security import sandbox_image_origins
 
     register_error_handlers(app)
     register_assets(app)
     register_filters(app)
-    register_security_headers(app, https_only=not settings.sandbox)
+    register_security_headers(
+        app, https_only=not settings.sandbox, image_origins=sandbox_image_origins(settings)
+    )
     app.session_interface = SessionCookie()
 
     @app.context_processor

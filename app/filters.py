@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from babel import Locale
+from babel.numbers import format_decimal
 from flask import Flask
 
 from app.clients.bigcommerce import Address
@@ -52,6 +53,16 @@ def one_line_address(address: Address | None) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def quantity(count: int) -> str:
+    """Write a count in the shopper's locale, e.g. ``{{ 1200|quantity }}`` -> ``1,200``."""
+    return format_decimal(count, locale=shopper_locale())
+
+
+def price_each(unit: Decimal | int, count: int, currency: str) -> str:
+    """Write a unit price times a quantity: ``{{ 89|price_each(2, "USD") }}`` -> ``$89.00 × 2``."""
+    return f"{money(unit, currency)} × {quantity(count)}"
+
+
 def fits_number_field(text: str) -> bool:
     """Tell whether an ``<input type=number>`` may hold this text (empty, or a decimal number)."""
     return text == "" or NUMBER_FIELD_VALUE.fullmatch(text) is not None
@@ -62,5 +73,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(minor_money)
     app.add_template_filter(minor_units)
+    app.add_template_filter(quantity)
+    app.add_template_filter(price_each)
     app.add_template_filter(fits_number_field)
     app.add_template_filter(one_line_address)

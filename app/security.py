@@ -9,32 +9,58 @@ from flask import Response
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 
+from app.config import Settings
 from app.config import is_loopback
 
-# No inline script or style anywhere: templates must stay CSP-clean (see templates/README.md).
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' https:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
+
+def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
+    """Return the Content-Security-Policy, letting images also come from ``image_origins``.
+
+    No inline script or style anywhere: templates must stay CSP-clean (see templates/README.md).
+    Product images come from the store's CDN over https; the built-in sandbox serves its own
+    over plain http on loopback, so in the sandbox its origin is named here (see
+    ``sandbox_image_origins``).
+    """
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            " ".join(("img-src 'self' https:", *image_origins)),
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        )
     )
-)
 
 
-def register_security_headers(app: Flask, https_only: bool) -> None:
-    """Add security headers to every response of the app."""
+def sandbox_image_origins(settings: Settings) -> tuple[str, ...]:
+    """Return the origin the sandbox's BigCommerce serves product images from, if any.
+
+    Only on the built-in sandbox, and only when its BigCommerce is on this machine's loopback:
+    a live store's images come from its CDN over https, which the policy already allows.
+    """
+    if not settings.sandbox:
+        return ()
+    parts = urlsplit(settings.bigcommerce_api_url)
+    if parts.scheme not in ("http", "https") or not is_loopback(parts.hostname):
+        return ()
+    return (f"{parts.scheme}://{parts.netloc}",)
+
+
+def register_security_headers(
+    app: Flask, https_only: bool, image_origins: tuple[str, ...] = ()
+) -> None:
+    """Add security headers to every response of the app (``image_origins``: see the CSP)."""
+    policy = content_security_policy(image_origins)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.support.admin import exercise_the_admin
 from tests.support.contract_client import BigCommerceClient as RawClient
 from tests.support.ordering import shown_total
 from tests.support.pages import csrf_token
+from tests.support.pages import open_checkout
 from tests.support.pages import parse
 from tests.support.routes import our_writes
 from tests.support.routes import post_routes
@@ -69,10 +71,16 @@ def exercise_every_route(client, store, sandbox) -> list:
 
 
 def exercise_the_styleguide(client, keep) -> None:
-    """Open the styleguide's index, every entry it lists, and an unknown entry."""
+    """Open the styleguide's index, every entry it lists, their sample pictures, and an unknown
+    entry."""
     index = parse(keep(client.get("/styleguide/")))
+    pictures = set()
     for link in index.select("[data-styleguide-entry] a"):
-        keep(client.get(link["href"]))
+        entry = parse(keep(client.get(link["href"])))
+        pictures |= {image["src"] for image in entry.select("img[src^='/styleguide/']")}
+    assert pictures, "no styleguide entry shows a sample product picture"
+    for picture in sorted(pictures):
+        keep(client.get(picture))
     keep(client.get("/styleguide/no-such-entry"))
 
 
@@ -225,6 +233,41 @@ def test_live_mode_marks_the_session_cookie_secure(tmp_path):
     assert live.get_cookie("checkout_session").secure
     response = live.get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def image_sources(response) -> list[str]:
+    """Return the sources the response's Content-Security-Policy allows images from."""
+    directives = dict(
+        directive.strip().split(" ", 1)
+        for directive in response.headers["Content-Security-Policy"].split(";")
+    )
+    return directives["img-src"].split()
+
+
+def origin(url: str) -> str:
+    """Return a URL's origin (scheme, host and port)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def test_the_sandbox_may_show_the_product_images_its_bigcommerce_serves(client, store, sandbox):
+    cart_id = store.create_cart([(101, 1)])
+    [item] = store.checkout(cart_id)["cart"]["line_items"]["physical_items"]
+    # The sandbox's BigCommerce serves its pictures itself, over plain http on loopback.
+    assert item["image_url"].startswith("http://127.0.0.1:")
+    response = open_checkout(client, cart_id)
+    assert image_sources(response) == ["'self'", "https:", origin(item["image_url"])]
+
+
+def test_live_mode_allows_images_from_itself_and_https_only(tmp_path):
+    from app import create_app
+    from tests.support.app_config import LIVE
+
+    # Even with BigCommerce reached over loopback http (a developer's proxy): a live store's
+    # images come from its CDN over https.
+    config = {**LIVE, "BIGCOMMERCE_API_URL": "http://127.0.0.1:9", "INSTANCE_PATH": str(tmp_path)}
+    live = create_app(config).test_client()
+    assert image_sources(live.get("/healthz")) == ["'self'", "https:"]
 
 
 INLINE_PATTERNS = {

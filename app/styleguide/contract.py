@@ -159,6 +159,18 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
         hook("#order-summary-title", "focus lands here when a line goes"),
         hook("[data-line-id][data-product-id][data-quantity]", "each line, for tests"),
         hook(
+            "[data-line-id] img[data-line-image][src][alt=''][width][height]",
+            "the line's catalog picture (BigCommerce's image_url), decorative beside the name, "
+            "sized so nothing moves while it loads",
+            "line_image",
+        ),
+        hook(
+            "[data-line-id] [data-line-image-placeholder]",
+            "a line without a picture keeps the same square",
+            "no_line_image",
+        ),
+        hook("[data-line-id] [data-line-each]", "the unit price × quantity under the name"),
+        hook(
             "form[id^=line-][id$=-set][method=post][hx-post][hx-target='#order-summary']",
             "the typed quantity's form (Enter submits it)",
             "editable",

@@ -252,7 +252,17 @@ def summary_entries() -> list[Entry]:
             totals,
             states("without_fee"),
             lambda: checkout_context(offer=fixtures.offer()),
-                    ),
+        ),
+        Entry(
+            "summary-lines",
+            group,
+            "Summary lines",
+            "Each line with its picture, unit price × quantity and controls. The sneakers have"
+            " their catalog picture; the socks have none, so a placeholder keeps their square.",
+            template,
+            states("editable", "line_image", "no_line_image"),
+            lambda: checkout_context(offer=fixtures.offer()),
+        ),
         Entry(
             "summary-with-fee",
             group,

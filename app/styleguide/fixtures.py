@@ -14,6 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 
+from flask import url_for
+
 from app.checkout.cards import PaidWith
 from app.checkout.shown_total import ShownTotal
 from app.checkout_plus.fee import FEE_SOURCE
@@ -46,11 +48,12 @@ SHIPPING = ("shippingProtection",)
 BOTH = ("returnCoverage", "shippingProtection")
 # A merchant's protection terms page, as CHECKOUT_PLUS_TERMS_URL would name it.
 TERMS_URL = "https://shop.example/pages/order-protection-terms"
-# The cart's two lines (line id suffix, product, name, quantity), and their unit prices in
-# each currency (a cart is in one currency).
+# The cart's two lines (line id suffix, product, name, quantity, picture), and their unit
+# prices in each currency (a cart is in one currency). The sneakers have a catalog picture
+# (in app/styleguide/samples/); the socks have none, so the summary shows its placeholder.
 PRODUCTS = (
-    ("shoes", 101, "Trail Runner Sneakers", 1),
-    ("socks", 102, "Merino Hiking Socks", 2),
+    ("shoes", 101, "Trail Runner Sneakers", 1, "trail-runner-sneakers.svg"),
+    ("socks", 102, "Merino Hiking Socks", 2, ""),
 )
 PRICES = {
     "USD": (Decimal("48.00"), Decimal("12.50")),
@@ -87,9 +90,15 @@ PICKUP = PickupMethod(
 
 
 def line(
-    line_id: str, product_id: int, name: str, quantity: int, price: Decimal, digital=False
+    line_id: str,
+    product_id: int,
+    name: str,
+    quantity: int,
+    price: Decimal,
+    digital=False,
+    image_url: str = "",
 ) -> LineItem:
-    """Return a cart line at a unit price."""
+    """Return a cart line at a unit price, with its picture's URL (empty: none)."""
     total = price * quantity
     return LineItem(
         id=line_id,
@@ -105,8 +114,13 @@ def line(
         discount_amount=Decimal(0),
         coupon_amount=Decimal(0),
         is_digital=digital,
-        image_url="",
+        image_url=image_url,
     )
+
+
+def sample_image(filename: str) -> str:
+    """Return the URL of a sample product picture the styleguide serves ("" for none)."""
+    return url_for("styleguide.static", filename=filename) if filename else ""
 
 
 def checkout(
@@ -122,8 +136,8 @@ def checkout(
 ) -> Checkout:
     """Return a two-line checkout in a currency, as far along as asked."""
     lines = tuple(
-        line(f"line-{slug}", product_id, name, quantity, price)
-        for (slug, product_id, name, quantity), price in zip(
+        line(f"line-{slug}", product_id, name, quantity, price, image_url=sample_image(picture))
+        for (slug, product_id, name, quantity, picture), price in zip(
             PRODUCTS, PRICES[currency], strict=True
         )
     )
@@ -264,7 +278,9 @@ def order(
     """
     items = [
         (product_id, name, quantity, price)
-        for (_, product_id, name, quantity), price in zip(PRODUCTS, PRICES[currency], strict=True)
+        for (_, product_id, name, quantity, _), price in zip(
+            PRODUCTS, PRICES[currency], strict=True
+        )
     ]
     rate = VAT_RATE if tax_included else TAX_RATE
 

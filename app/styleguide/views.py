@@ -12,7 +12,14 @@ from app.styleguide.entries import BY_SLUG
 from app.styleguide.entries import ENTRIES
 from app.styleguide.entries import Entry
 
-bp = Blueprint("styleguide", __name__, url_prefix="/styleguide")
+# samples/: made-up product pictures for the fixtures' lines, as a store's CDN would serve them.
+bp = Blueprint(
+    "styleguide",
+    __name__,
+    url_prefix="/styleguide",
+    static_folder="samples",
+    static_url_path="/samples",
+)
 
 
 @bp.after_request

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.money import to_minor
+from app.sandbox.bigcommerce import render as sandbox_render
 from tests.support.addresses import OH_ADDRESS
 from tests.support.pages import open_checkout
 from tests.support.pages import parse
@@ -37,6 +38,50 @@ def test_handoff_binds_the_cart_and_the_page_shows_lines_and_bigcommerce_totals(
     assert shown["tax"] == to_minor(checkout["tax_total"], "USD")
     assert shown["total"] == to_minor(checkout["grand_total"], "USD")
     assert page.select_one('[data-total="total"] dd').get_text(" ", strip=True) == "$138.00 USD"
+
+
+def test_each_line_shows_bigcommerces_picture_and_its_unit_price_times_quantity(client, store):
+    cart_id = store.create_cart([(SNEAKERS, 2), (SOCKS, 1)])
+    page = parse(open_checkout(client, cart_id))
+    items = store.checkout(cart_id)["cart"]["line_items"]["physical_items"]
+    lines = page.select("#order-summary [data-line-id]")
+    for line, item in zip(lines, items, strict=True):
+        [image] = line.select("img[data-line-image]")
+        assert image["src"] == item["image_url"]
+        # Decorative (the name is beside it), and sized before it loads so nothing moves.
+        assert image["alt"] == ""
+        assert (image["width"], image["height"]) == ("64", "64")
+        assert (image["loading"], image["decoding"]) == ("lazy", "async")
+        assert not line.select("[data-line-image-placeholder]")
+        # The quantity badge on the picture repeats what the controls say: not read out twice.
+        assert line.select_one(".summary-line__badge")["aria-hidden"] == "true"
+    assert [line.select_one("[data-line-each]").get_text() for line in lines] == [
+        "$89.00 × 2",
+        "$24.50 × 1",
+    ]
+    assert [line.select_one("[data-amount]").get_text() for line in lines] == [
+        "$178.00",
+        "$24.50",
+    ]
+
+
+def test_a_line_without_a_picture_keeps_its_square_with_a_placeholder(client, store, monkeypatch):
+    # A product with no image: BigCommerce sends an empty image_url.
+    monkeypatch.setattr(sandbox_render, "product_image_url", lambda product_id: "")
+    cart_id = store.create_cart([(SOCKS, 3)])
+    assert store.checkout(cart_id)["cart"]["line_items"]["physical_items"][0]["image_url"] == ""
+    [line] = parse(open_checkout(client, cart_id)).select("#order-summary [data-line-id]")
+    assert not line.select("img")
+    assert line.select_one("[data-line-image-placeholder]").get_text(strip=True) == ""
+    assert line.select_one("[data-line-each]").get_text() == "$24.50 × 3"
+
+
+def test_the_unit_price_and_quantity_follow_the_currency_and_the_shoppers_language(client, store):
+    cart_id = store.create_cart([(JACKET, 1200)], currency="EUR")
+    page = parse(open_checkout(client, cart_id, headers={"Accept-Language": "de-DE"}))
+    line = page.select_one("#order-summary [data-line-id]")
+    assert line.select_one("[data-line-each]").get_text() == "179,00\xa0€ × 1.200"
+    assert line.select_one(".summary-line__badge").get_text() == "1.200"
 
 
 def test_the_page_says_secure_checkout_with_the_stores_name(client, store):
