@@ -121,6 +121,14 @@ class OfferService:
         if force or self._inflight is None:
             analysis, session_id = self._analyze(request, fingerprint, checkout.currency, now)
         else:
+            # The shelf's scope, chosen on purpose: an outcome is shared by every request about
+            # the same cart state (the fingerprint covers the cart id and everything Loop
+            # prices) in the same Loop session, for as long as the analysis itself may be
+            # re-used (``Analysis.fresh_for``: Loop's own 45 s max-age, 10 s for a failure).
+            # Asking Loop again about an identical cart state within that time could only
+            # return the same price, so the issue asks for no second analyze: a cart that goes
+            # back to a state it had a moment ago (quantity 2, 1, then 2 again) is priced from
+            # the shelf. Any change to what Loop prices is a new key, and so a new analyze.
             key = f"{fingerprint}:{request.get('sessionId') or ''}"
             outcome = self._inflight.outcome(
                 key,
