@@ -3,8 +3,8 @@
 Loop answers in 1.2 s, past the page's 250 ms wait: the page shows the offer loading (a
 skeleton, no box, no price), which asks for itself and is filled in without a reload. The
 skeleton's box must have a height, close to the offer's own, and the layout shift of the
-whole load (CLS, as in test_layout_stability.py) is printed and kept under 0.05. Screenshots
-of both states at 1280 and 375 px go to test-results/.
+whole load (CLS, as in test_layout_stability.py) is printed and kept under issue 18's 0.02.
+Screenshots of both states at 1280 and 375 px go to test-results/.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import expect
 
-from tests.browser.test_layout_stability import GOOD_CLS
 from tests.browser.test_layout_stability import OBSERVE_SHIFTS
 from tests.browser.test_layout_stability import OFFER_HEIGHT
 from tests.browser.test_layout_stability import VIEWPORTS
@@ -27,6 +26,8 @@ from tests.support.waiting import wait_until
 
 # The skeleton may differ from the offer it stands for by this much (the label wraps at 375 px).
 HEIGHT_TOLERANCE = 24.0
+# Issue 18, item 5: the offer filling its skeleton in moves nothing (stricter than GOOD_CLS).
+FIRST_LOAD_CLS = 0.02
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -71,4 +72,4 @@ def test_the_offer_fills_its_skeleton_in_without_a_jump(
     print(report)
     record_property("cls", round(cls, 4))
     assert abs(offered_height - loading_height) <= HEIGHT_TOLERANCE, report
-    assert cls < GOOD_CLS, f"{report}; shifts: {shifts}"
+    assert cls < FIRST_LOAD_CLS, f"{report}; shifts: {shifts}"
