@@ -19,6 +19,9 @@ from app.rate_limits import register_rate_limits
 
 # Designers edit templates/ and static/ at the top of the project, outside this package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Beyond Loop's timeout, how long a request waits for an analysis to come back (connecting,
+# reading the answer, logging it).
+ANALYZE_MARGIN_SECONDS = 0.5
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -96,6 +99,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.checkout.snapshots import CheckoutSnapshots
     from app.checkout.steps import StepService
     from app.checkout_plus.fee import FeeSettings
+    from app.checkout_plus.inflight import InFlight
     from app.checkout_plus.service import OfferService
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
@@ -117,6 +121,10 @@ def _register_services(app: Flask, settings: Settings) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     # Redis when several machines share the work, else SQLite files in the instance folder.
     stores = build_stores(settings.redis_url, instance)
+    # Analyses run in a small pool, one per cart state across processes (the shelf), so the
+    # page waits on Loop only briefly and the offer's follow-up picks the same analysis up.
+    budget = settings.loop_analyze_timeout + ANALYZE_MARGIN_SECONDS
+    inflight = InFlight(stores.shelf, claim_seconds=budget + ANALYZE_MARGIN_SECONDS)
     offers = OfferService(
         loop,
         OfferSettings(
@@ -125,6 +133,8 @@ def _register_services(app: Flask, settings: Settings) -> None:
             cart_experience=settings.cart_experience,
         ),
         analyses=stores.analyses,
+        inflight=inflight,
+        budget=budget,
     )
     app.extensions["bigcommerce"] = bigcommerce
     app.extensions["loop"] = loop

@@ -26,6 +26,9 @@ DEFAULT_LOOP_ORDERS_API_URL = "https://api.loopreturns.com/api/v1"
 DEFAULT_ANALYZE_TIMEOUT = 1.5
 # Checkout must never wait on Loop for long; a larger budget is a mistake, not a choice.
 MAX_ANALYZE_TIMEOUT = 10.0
+# The checkout page waits this long on Loop, then shows the offer loading (it asks for itself).
+DEFAULT_PAGE_WAIT_MS = 250
+MAX_PAGE_WAIT_MS = 10000
 MIN_SECRET_KEY_LENGTH = 32
 # A person types it into the browser's sign-in prompt, so shorter than a key; still out of
 # reach of guessing over HTTP.
@@ -68,6 +71,7 @@ SETTING_NAMES = (
     "LOOP_ORDERS_API_KEY",
     "CHECKOUT_PLUS_SYNC",
     "LOOP_ANALYZE_TIMEOUT",
+    "CHECKOUT_PLUS_PAGE_WAIT_MS",
     "REDIS_URL",
     "CHECKOUT_SANDBOX",
     "CHECKOUT_DEFAULT_REGION",
@@ -117,6 +121,8 @@ class Settings:
     checkout_plus_sync: str
     loop_analyze_timeout: float
     redis_url: str | None
+    # How long the page waits on Loop before it shows the offer loading (milliseconds).
+    checkout_plus_page_wait_ms: int = DEFAULT_PAGE_WAIT_MS
     default_region: str = "US"
     default_locale: str = "en_US"
     mount_target: str = "order_summary"
@@ -158,6 +164,7 @@ class Settings:
             )
         common = {
             "loop_analyze_timeout": _timeout(env.get("LOOP_ANALYZE_TIMEOUT")),
+            "checkout_plus_page_wait_ms": _page_wait(env.get("CHECKOUT_PLUS_PAGE_WAIT_MS")),
             "redis_url": _redis_url(env.get("REDIS_URL")),
             "checkout_plus_sync": sync,
             "webhook_secret": _webhook_secret(env.get("BIGCOMMERCE_WEBHOOK_SECRET")),
@@ -428,6 +435,17 @@ def _timeout(raw: str | None) -> float:
             f"must be a number of seconds above 0 and at most {MAX_ANALYZE_TIMEOUT:g}, not {raw!r}",
         )
     return seconds
+
+
+def _page_wait(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_PAGE_WAIT_MS
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_PAGE_WAIT_MS:
+        raise ConfigError(
+            "CHECKOUT_PLUS_PAGE_WAIT_MS",
+            f"must be a whole number of milliseconds from 0 to {MAX_PAGE_WAIT_MS}, not {raw!r}",
+        )
+    return int(raw)
 
 
 def _redis_url(raw: str | None) -> str | None:

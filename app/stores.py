@@ -17,6 +17,7 @@ from huey import SqliteHuey
 from app.checkout.ledger import OrderLedger
 from app.checkout_plus.analyses import AnalysisLog
 from app.checkout_plus.decisions import DecisionLog
+from app.checkout_plus.shelf import AnalysisShelf
 from app.sync.jobs import SyncJobs
 from app.webhooks.deliveries import WebhookDeliveries
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from app.checkout.ledger_redis import RedisOrderLedger
     from app.checkout_plus.analyses_redis import RedisAnalysisLog
     from app.checkout_plus.decisions_redis import RedisDecisionLog
+    from app.checkout_plus.shelf_redis import RedisAnalysisShelf
     from app.sync.jobs_redis import RedisSyncJobs
     from app.webhooks.deliveries_redis import RedisWebhookDeliveries
 
@@ -41,6 +43,8 @@ class Stores:
     decisions: DecisionLog | RedisDecisionLog
     analyses: AnalysisLog | RedisAnalysisLog
     huey: Huey
+    # Analyses in flight and just finished, shared by the web processes.
+    shelf: AnalysisShelf | RedisAnalysisShelf
 
 
 def build_stores(redis_url: str | None, instance: Path, prefix: str = DEFAULT_PREFIX) -> Stores:
@@ -54,6 +58,7 @@ def build_stores(redis_url: str | None, instance: Path, prefix: str = DEFAULT_PR
         DecisionLog(instance / "decisions.sqlite3"),
         AnalysisLog(instance / "analyses.sqlite3"),
         SqliteHuey(prefix, filename=str(instance / "queue.sqlite3")),
+        AnalysisShelf(instance / "shelf.sqlite3"),
     )
 
 
@@ -62,6 +67,7 @@ def _redis_stores(redis_url: str, prefix: str) -> Stores:
     from app.checkout.ledger_redis import RedisOrderLedger
     from app.checkout_plus.analyses_redis import RedisAnalysisLog
     from app.checkout_plus.decisions_redis import RedisDecisionLog
+    from app.checkout_plus.shelf_redis import RedisAnalysisShelf
     from app.storage.redisdb import connect
     from app.sync.jobs_redis import RedisSyncJobs
     from app.webhooks.deliveries_redis import RedisWebhookDeliveries
@@ -74,4 +80,5 @@ def _redis_stores(redis_url: str, prefix: str) -> Stores:
         RedisDecisionLog(client, prefix),
         RedisAnalysisLog(client, prefix),
         RedisHuey(prefix, url=redis_url),
+        RedisAnalysisShelf(client, prefix),
     )

@@ -1,5 +1,5 @@
 """The durable stores keep one contract on SQLite and on Redis: sync jobs, deliveries,
-decisions and the analysis log.
+decisions and the analysis log (the analysis shelf's contract: tests/checkout_plus/test_shelf.py).
 
 Every contract test runs on both backends. The Redis case needs a server: set REDIS_URL
 (``.ci/run`` starts a private one); without it those cases are skipped, never faked.
@@ -21,6 +21,7 @@ from app.checkout_plus.analyses import AnalysisLog
 from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.decisions import Decision
 from app.checkout_plus.decisions import DecisionLog
+from app.checkout_plus.shelf import AnalysisShelf
 from app.stores import build_stores
 from app.sync.jobs import DONE
 from app.sync.jobs import FAILED
@@ -390,12 +391,14 @@ def test_without_redis_the_stores_are_sqlite_files_in_the_instance_folder(tmp_pa
     assert isinstance(stores.deliveries, WebhookDeliveries)
     assert isinstance(stores.decisions, DecisionLog)
     assert isinstance(stores.analyses, AnalysisLog)
+    assert isinstance(stores.shelf, AnalysisShelf)
     names = {
         "sync.sqlite3",
         "orders.sqlite3",
         "webhooks.sqlite3",
         "decisions.sqlite3",
         "analyses.sqlite3",
+        "shelf.sqlite3",
     }
     assert names <= {path.name for path in tmp_path.iterdir()}
     with pytest.raises(AttributeError):
@@ -422,12 +425,14 @@ def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_pat
         assert stores.deliveries.first_time("hash") is True
         stores.decisions.record(decision(1, 1.5))
         stores.analyses.record(analysis(1.5))
+        assert stores.shelf.claim("cart-state", 5.0) is True
         # Another machine's client reads back what they wrote.
         assert backend.jobs().get(job.id) == job
         assert backend.ledger().get("checkout").order_id == 1
         assert backend.deliveries().first_time("hash") is False
         assert backend.decisions().recent() == [decision(1, 1.5)]
         assert backend.analyses().recent() == [analysis(1.5)]
+        assert backend.shelf().claim("cart-state", 5.0) is False
         keys = {key.decode() for key in backend.client().scan_iter(match=f"{backend.prefix}:*")}
         assert keys == {
             f"{backend.prefix}:{name}"
@@ -442,6 +447,7 @@ def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_pat
                 "decisions:accepted",
                 "analyses",
                 "analyses:reasons",
+                "shelf:cart-state",
             )
         }
 

@@ -80,11 +80,19 @@ def shopper_language() -> str:
 
 
 def show_checkout(
-    cart_id: str, render: Callable[[CheckoutView], Response], seen: Checkout | None = None
+    cart_id: str,
+    render: Callable[[CheckoutView], Response],
+    seen: Checkout | None = None,
+    wait: float | None = None,
 ) -> Response:
-    """Read the checkout (or start from ``seen``) with a current offer, remember both, render."""
+    """Read the checkout (or start from ``seen``) with a current offer, remember both, render.
+
+    ``wait``: how long to wait on Loop before the offer is shown loading (None: the budget).
+    """
     try:
-        view = checkout_service().view(cart_id, shopper.offer_state(), shopper_language(), seen)
+        view = checkout_service().view(
+            cart_id, shopper.offer_state(), shopper_language(), seen, wait=wait
+        )
     except CartNotFound:
         return cart_gone()
     remember_view(view)
@@ -143,11 +151,21 @@ def checkout_page(
     return vary_on_htmx(Response(body, status=status))
 
 
-def offer_fragment(view: CheckoutView) -> Response:
-    """The offer component, and the totals out of band since the fee follows the quote."""
+def offer_fragment(view: CheckoutView, collapse: bool = False, announce: bool = True) -> Response:
+    """The offer component, and the totals out of band since the fee follows the quote.
+
+    ``collapse``: the offer was on show (or loading), so a hidden answer folds it away.
+    ``announce``: fill the live region (not for the first page's loading offer filled in).
+    """
     context = template_context(view)
     # The live region beside the offer reads the new price and cover out to screen readers.
-    body = render_template("components/checkout_plus_offer.html", announce=True, **context)
+    body = render_template(
+        "components/checkout_plus_offer.html",
+        announce=True,
+        silent=not announce,
+        collapse=collapse,
+        **context,
+    )
     body += render_template("components/order_totals.html", oob=True, **context)
     return vary_on_htmx(Response(body))
 

@@ -57,15 +57,26 @@ class CheckoutService:
         return summarize(self._checkout(cart_id))
 
     def view(
-        self, cart_id: str, offer: OfferState, locale: str | None, seen: Checkout | None = None
+        self,
+        cart_id: str,
+        offer: OfferState,
+        locale: str | None,
+        seen: Checkout | None = None,
+        wait: float | None = None,
     ) -> CheckoutView:
         """Read the checkout and bring the offer up to date for it (at most one Loop call).
 
         ``seen`` is the checkout as the shopper's last request left it; when given, it is
         used instead of reading BigCommerce again (the offer refresh right after a change).
+        ``wait``: how long the page waits on Loop before it shows the offer loading (None:
+        the whole analyze budget).
         """
         checkout = self._checkout(cart_id, seen)
-        offer = self._offers.refresh(checkout, offer, locale)
+        offer = self._offers.refresh(checkout, offer, locale, wait=wait)
+        if offer.loading:
+            # The fee is settled by the request that delivers the analysis; until then a fee
+            # on the checkout is shown as being re-priced (a first page has none).
+            return CheckoutView(checkout, summarize(checkout, pending=True), offer)
         return self._priced(checkout, offer, seen)
 
     def choose_protection(

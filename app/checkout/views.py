@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -43,6 +44,8 @@ bp.add_app_template_global(layout(), "checkout_layout")
 
 # Fired on the page after every change to the cart; the offer re-requests itself on it.
 CART_CHANGED = "cart-changed"
+# The offer states that take room on the page (``?shown=`` on the offer's own request).
+OFFER_SHOWN = frozenset({"offered", "loading", "withdrawn"})
 
 
 @bp.get("/checkout")
@@ -55,8 +58,12 @@ def page():
         return render_template("checkout/no_cart.html")
     outcome = shopper.take_place_outcome()  # set when Place order came back here
     reopened = shopper.take_reopened()  # set when the step just saved undid a section
+    # The page waits on Loop only briefly; the offer then loads itself (GET /checkout/offer).
+    wait = current_app.config["SETTINGS"].checkout_plus_page_wait_ms / 1000
     return show_checkout(
-        cart_id, lambda view: checkout_page(view, outcome=outcome, reopened=reopened)
+        cart_id,
+        lambda view: checkout_page(view, outcome=outcome, reopened=reopened),
+        wait=wait,
     )
 
 
@@ -66,10 +73,23 @@ def offer():
     if not is_htmx_request():
         return vary_on_htmx(redirect(url_for("checkout.page"), 303))
     cart_id = shopper.bound_cart_id()
+    if cart_id is None and request.headers.get("X-Offer-Shown") == "loading":
+        # A page that just showed a cart cannot have lost it: a preview (the styleguide's
+        # loading offer). Nothing to load, and nothing to reload.
+        return vary_on_htmx(Response(status=204))
     if cart_id is None:
         return vary_on_htmx(refresh_page(Response(status=204)))
+    # What the page showed before asking (the template sends it in a header): an offer on
+    # show, or loading, folds away when the answer is "hidden".
+    shown = request.headers.get("X-Offer-Shown")
+    # A loading offer filled in is the page's own content arriving: nothing to read out.
+    first = shown == "loading"
+
+    def render(view: CheckoutView) -> Response:
+        return offer_fragment(view, collapse=shown in OFFER_SHOWN, announce=not first)
+
     # Asked for right after a change: start from the checkout that change left.
-    return show_checkout(cart_id, offer_fragment, seen=shopper.seen_checkout())
+    return show_checkout(cart_id, render, seen=shopper.seen_checkout())
 
 
 @bp.post(form_named("protection").path)

@@ -148,6 +148,9 @@ class OfferState:
     reconfirm: bool = False  # the coverage changed under an opt-in; ask again
     held: Quote | None = None  # an opt-in set aside while its cover is not on offer
     withdrawn: bool = False  # the offer the shopper had ticked is gone, and its fee with it
+    # Loop has not answered yet: the page shows the offer loading and asks for it again.
+    # Never kept in the session: the request that delivers the analysis saves the state.
+    loading: bool = False
 
     @property
     def quote(self) -> Quote | None:

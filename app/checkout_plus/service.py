@@ -17,6 +17,7 @@ from typing import Protocol
 from app.checkout_plus.analyses import LoggedAnalysis
 from app.checkout_plus.analyze_request import build_analyze_request
 from app.checkout_plus.analyze_request import cart_fingerprint
+from app.checkout_plus.inflight import InFlight
 from app.checkout_plus.offer import ACCEPTED_QUOTE_MAX_AGE_SECONDS
 from app.checkout_plus.offer import ELIGIBLE
 from app.checkout_plus.offer import INVALID_RESPONSE
@@ -74,14 +75,24 @@ class OfferService:
         settings: OfferSettings,
         clock: Callable[[], float] = time.time,
         analyses: AnalysisRecorder | None = None,
+        inflight: InFlight | None = None,
+        budget: float = 2.0,
     ) -> None:
         self._loop = loop
         self._settings = settings
         self._clock = clock
         self._analyses = analyses
+        self._inflight = inflight
+        # The longest a request waits on an analysis (Loop's timeout, and a margin).
+        self._budget = budget
 
     def refresh(
-        self, checkout: Checkout, state: OfferState, locale: str | None, force: bool = False
+        self,
+        checkout: Checkout,
+        state: OfferState,
+        locale: str | None,
+        force: bool = False,
+        wait: float | None = None,
     ) -> OfferState:
         """Return the state with an analysis of this checkout, re-using one for the same cart.
 
@@ -89,6 +100,11 @@ class OfferService:
         leaves a Loop failure for the caller to judge. Otherwise a Loop failure on the very
         cart the shopper's accepted quote priced leaves that quote standing, as placing the
         order would (``OfferState.still_accepted``): a timeout takes nothing away.
+
+        ``wait``: the seconds this request may wait on Loop (the page's short wait); when Loop
+        has not answered by then the state comes back ``loading`` and the analysis goes on in
+        the background, for the offer's follow-up request to pick up. None waits the whole
+        budget, after which a missing answer counts as a timeout.
         """
         request = build_analyze_request(
             checkout,
@@ -102,7 +118,28 @@ class OfferService:
         now = self._clock()
         if not force and state.analysis and state.analysis.reusable_for(fingerprint, now):
             return state
-        analysis, session_id = self._analyze(request, fingerprint, checkout.currency, now)
+        if force or self._inflight is None:
+            analysis, session_id = self._analyze(request, fingerprint, checkout.currency, now)
+        else:
+            # The shelf's scope, chosen on purpose: an outcome is shared by every request about
+            # the same cart state (the fingerprint covers the cart id and everything Loop
+            # prices) in the same Loop session, for as long as the analysis itself may be
+            # re-used (``Analysis.fresh_for``: Loop's own 45 s max-age, 10 s for a failure).
+            # Asking Loop again about an identical cart state within that time could only
+            # return the same price, so the issue asks for no second analyze: a cart that goes
+            # back to a state it had a moment ago (quantity 2, 1, then 2 again) is priced from
+            # the shelf. Any change to what Loop prices is a new key, and so a new analyze.
+            key = f"{fingerprint}:{request.get('sessionId') or ''}"
+            outcome = self._inflight.outcome(
+                key,
+                lambda: self._analyze(request, fingerprint, checkout.currency, now),
+                self._budget if wait is None else min(wait, self._budget),
+            )
+            if outcome is None and wait is not None:
+                return replace(state, loading=True)
+            if outcome is None:
+                outcome = Analysis(fingerprint, now, TIMEOUT, None, FAILURE_FRESH_SECONDS), None
+            analysis, session_id = outcome
         if not force and state.still_accepted(analysis, ACCEPTED_QUOTE_MAX_AGE_SECONDS):
             return state.through_failure(analysis)
         return state.after_analysis(analysis).with_loop_session(session_id or state.loop_session_id)

@@ -120,6 +120,24 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
             "reconfirm",
         ),
         hook(
+            "#checkout-plus-offer[data-state=loading][hx-trigger^='load'][hx-get] "
+            "[data-checkout-plus-skeleton]",
+            "Loop had not answered in time: a skeleton asks for the offer as soon as it loads",
+            "loading",
+        ),
+        hook(
+            "#checkout-plus-offer noscript a[href]",
+            "without JavaScript a link shows the offer once Loop has answered",
+            "loading",
+        ),
+        hook(
+            "#checkout-plus-offer input, #checkout-plus-offer [data-checkout-plus-price], "
+            "#checkout-plus-offer [data-checkout-plus-description]",
+            "a loading offer shows no box, no price and no cover that may be stale",
+            "loading",
+            absent=True,
+        ),
+        hook(
             "#checkout-plus-offer[data-state=hidden]:empty",
             "a hidden offer shows nothing at all: no greyed-out box",
             "hidden",

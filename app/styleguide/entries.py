@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 from flask import current_app
@@ -208,12 +209,24 @@ def offer_entries() -> list[Entry]:
             "offer-loading",
             group,
             "Offer: loading",
-            "While the offer is re-priced it keeps its space and shows nothing that may be "
-            "stale (the stylesheet hides it while htmx marks the checkout htmx-request).",
+            "While the offer is re-priced it keeps its box and shows a skeleton over it, "
+            "nothing that may be stale (the stylesheet draws it while htmx marks the checkout "
+            "htmx-request).",
             template,
             states("offered", "not_opted_in"),
             lambda: checkout_context(offer=fixtures.offer()),
             frame="checkout htmx-request",
+        ),
+        Entry(
+            "offer-first-load",
+            group,
+            "Offer: loading on the first page",
+            "Loop had not answered within the page's short wait (CHECKOUT_PLUS_PAGE_WAIT_MS): "
+            "a skeleton of the offer's size, with no box, price or copy, asks for the offer at "
+            "once. Without JavaScript a link to the checkout stands in for it.",
+            template,
+            states("loading"),
+            lambda: checkout_context(offer=replace(fixtures.offer(), loading=True)),
         ),
         Entry(
             "offer-hidden",

@@ -22,7 +22,8 @@ from tests.bench.browser import time_to_offer
 from tests.bench.journey import journey
 from tests.bench.latency import offer_overhead
 from tests.bench.latency import page_overhead
-from tests.bench.latency import page_past_loop_budget
+from tests.bench.latency import page_past_wait
+from tests.bench.latency import page_ttfb_slow_loop
 from tests.bench.memory import worker_memory
 from tests.bench.page_bytes import page_bytes
 from tests.bench.report import Row
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += time_to_offer(sandbox, origin, clicks, not args.no_browser, details)
             servers = {"app": (origin, app_server.pid), "hello": (hello, hello_server.pid)}
             rows += throughput(sandbox, servers, duration, details)
-            rows += page_past_loop_budget(sandbox, origin, requests_n, details)
+            rows += page_past_wait(sandbox, origin, requests_n, details)
+            rows += page_ttfb_slow_loop(sandbox, origin, requests_n, details)
         with gunicorn("app:create_app()", env, workers=1) as (origin, master):
             rows += worker_memory(sandbox, origin, master.pid, memory_n, details)
     print_table(rows)

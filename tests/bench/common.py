@@ -16,6 +16,9 @@ HTMX = {"HX-Request": "true"}
 CART_CHANGED = "cart-changed"
 COOKIE = "checkout_session"
 SNEAKERS = 101
+# The most pairs of sneakers ($89.00) the sandbox Loop still offers protection for: 22 are
+# $1,958.00, 23 would pass its $2,000.00 maximum (app/sandbox/loop/rules.toml).
+MOST_OFFERED_SNEAKERS = 22
 
 
 def create_cart(sandbox: Sandboxes, items=((SNEAKERS, 1),)) -> str:
@@ -102,3 +105,33 @@ def change_quantity(
     assert response.status_code == 200, (response.status_code, response.text[:500])
     assert CART_CHANGED in response.headers.get("HX-Trigger", ""), response.headers
     return response
+
+
+class NewCartStates:
+    """Quantity changes that each leave a cart state Loop has not priced yet.
+
+    The app re-uses an analysis for an identical cart state (the analysis shelf), so a cart
+    that went back to a quantity it had a moment ago would be priced without asking Loop.
+    Here the quantity only grows, 2, 3, ... up to the most the sandbox still offers; then a
+    new cart (and session) starts again from 1, untimed.
+    """
+
+    def __init__(self, sandbox: Sandboxes, origin: str) -> None:
+        self._sandbox = sandbox
+        self._origin = origin
+        self.carts = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.session, _ = bound_session(self._sandbox, self._origin)
+        self._token, self._line_id = open_checkout(self.session, self._origin)
+        self._quantity = 1
+        self.carts += 1
+
+    def change(self) -> requests.Session:
+        """Change the quantity to one this cart never had; return the session to go on with."""
+        if self._quantity >= MOST_OFFERED_SNEAKERS:
+            self._start()
+        self._quantity += 1
+        change_quantity(self.session, self._origin, self._token, self._line_id, self._quantity)
+        return self.session

@@ -126,7 +126,8 @@ def test_the_offer_re_pricing_moves_nothing(
             with page.expect_request("**/checkout/offer"):
                 more.click()
             step = f"quantity {quantity}, offer loading"
-            expect(offer(page).locator(".offer__body"), f"{where} ({step})").to_be_hidden()
+            price_now = offer(page).locator("[data-checkout-plus-price]")
+            expect(price_now, f"{where} ({step})").to_be_hidden()
             payment.check(step)
             # Hidden, not gone: the offer keeps its box, so what follows it stays put.
             loading = page.evaluate(OFFER_HEIGHT)

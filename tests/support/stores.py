@@ -18,6 +18,7 @@ from app.checkout.ledger import OrderLedger
 from app.checkout_plus.analyses import KEEP
 from app.checkout_plus.analyses import AnalysisLog
 from app.checkout_plus.decisions import DecisionLog
+from app.checkout_plus.shelf import AnalysisShelf
 from app.sync.jobs import SyncJobs
 from app.webhooks.deliveries import WebhookDeliveries
 
@@ -102,6 +103,18 @@ class Backend:
         from app.checkout_plus.analyses_redis import RedisAnalysisLog
 
         return RedisAnalysisLog(self.client(), self.prefix, keep)
+
+    def shelf(self) -> Any:
+        """Open the analysis shelf; on SQLite its clock is the one ``pass_time`` moves."""
+        if self.kind == "sqlite":
+            return AnalysisShelf(self._folder / "shelf.sqlite3", clock=self.now)
+        from app.checkout_plus.shelf_redis import RedisAnalysisShelf
+
+        return RedisAnalysisShelf(self.client(), self.prefix)
+
+    def now(self) -> float:
+        """The wall time as the SQLite stores see it (moved on by ``pass_time``)."""
+        return time.time() + (self._clock.offset if self._clock else 0.0)
 
     def pass_time(self, seconds: float) -> None:
         """Let time pass, as far as the stores' expiries can tell."""
