@@ -47,7 +47,7 @@ def test_a_shopper_buys_from_the_store_with_or_without_protection(
     for field, value in OHIO.items():
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
-    page.get_by_role("button", name="Save address").click()
+    page.locator("#shipping-address-save").click()
     page.get_by_role("radio", name="Standard").check()
     expect(page.locator('#order-totals [data-total="shipping"]')).to_have_attribute(
         "data-amount", re.compile(r"^\d+$")

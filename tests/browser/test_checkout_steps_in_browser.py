@@ -33,16 +33,22 @@ def test_a_shopper_fills_every_step_without_a_page_load(watched_page: Page, stor
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#contact-saved")).to_be_visible()
 
-    # Delivery and billing opened out of band.
+    # Contact folded to the email; delivery opened out of band.
+    expect(page.locator("#checkout-contact")).to_have_attribute("data-step-state", "done")
     for field, value in OHIO.items():
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
-    page.get_by_role("button", name="Save address").click()
+    page.locator("#shipping-address-save").click()
     express = page.get_by_role("radio", name="Express")
     expect(express).to_be_visible()
     assert store.checkout(cart_id)["consignments"][0]["address"]["state_or_province_code"] == "OH"
 
-    # Billing is the shipping address unless the box is unticked (CSS, no script).
+    # Billing was written from the address: done, "Same as shipping address". Under Edit, the
+    # box is ticked and the fields hidden until it is unticked (CSS, no script).
+    expect(page.locator("#checkout-billing [data-step-summary]")).to_have_text(
+        "Same as shipping address"
+    )
+    page.locator("#checkout-billing details > summary").click()
     same = page.locator("#billing-same_as_shipping")
     expect(same).to_be_checked()
     expect(page.locator("#billing-fields")).to_be_hidden()
@@ -59,9 +65,13 @@ def test_a_shopper_fills_every_step_without_a_page_load(watched_page: Page, stor
     )
     assert analyses(sandbox) == before + 1
     expect(page.locator("#checkout-plus-offer")).to_have_attribute("data-state", "offered")
-    expect(page.get_by_role("radio", name="Express")).to_be_checked()
+    expect(page.locator("#checkout-shipping")).to_have_attribute("data-step-state", "done")
+    expect(page.get_by_role("radio", name="Express", include_hidden=True)).to_be_checked()
 
-    # Store pickup: the address form goes, the offer follows (returns only, for pickup).
+    # Delivery folded to the address and the method; Edit reopens it. Store pickup: the
+    # address form goes, the offer follows (returns only, for pickup).
+    expect(page.locator("#checkout-shipping [data-step-summary]")).to_contain_text("Express")
+    page.locator("#checkout-shipping details > summary").click()
     page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
     expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
     expect(page.locator("#shipping-address-form")).to_have_count(0)
@@ -97,6 +107,10 @@ def test_the_steps_work_without_javascript(no_script_page: Page, store, sandbox)
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
     page.get_by_role("button", name="Use this delivery method").click()
+    # Delivery is done: folded to the pickup, whose details are under Edit (no script).
+    summary = page.locator("#checkout-shipping [data-step-summary]")
+    expect(summary).to_contain_text("Downtown store pickup")
+    page.locator("#checkout-shipping details > summary").click()
     expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
     assert store.checkout(cart_id)["consignments"][0]["selected_pickup_option"] == {
         "pickup_method_id": 1

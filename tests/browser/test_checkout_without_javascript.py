@@ -53,7 +53,7 @@ def test_a_shopper_without_javascript_pays_for_an_order_with_protection(
 
         for name, value in OHIO.items():
             page.locator(f"#shipping-{name}").fill(value)
-        submit(page, "Save address", f"{where} (shipping address)")
+        submit(page, "Continue", f"{where} (shipping address)")
         page.get_by_role("radio", name=re.compile("^Standard")).check()
         submit(page, "Use this shipping method", f"{where} (shipping method)")
         shipping = page.locator('#order-totals [data-total="shipping"]')
