@@ -58,6 +58,9 @@ FRAGMENT_HEAD = (
     "<title>fragment</title></head><body>"
 )
 FRAGMENT_TAIL = "</body></html>\n"
+# Place order's button submits the payment form from the order column (form="payment-form"):
+# a fragment holding it lands in the page that holds that form, which stands in for it here.
+PAYMENT_FORM = '<form id="payment-form" method="post" action="/checkout/place"></form>'
 SNEAKERS, MAP_PDF, SUNGLASSES, TENT = 101, 104, 105, 106
 RETURNS, SHIPPING = "returnCoverage", "shippingProtection"
 OHIO = {**OHIO_FIELDS, "country_code": "US"}
@@ -73,6 +76,8 @@ NEVER_ALONE = {
     "macros/checkout_fields.html",
     "components/checkout_payment.html",
     "components/checkout_comment.html",  # inside the payment form; never swapped on its own
+    "components/order_summary_bar.html",  # in the page, and out of band with the totals
+    "styleguide/payment_form_stand_in.html",  # beside Place order in its styleguide entries
     # The admin page's panels, only ever inside admin/page.html (no htmx there).
     *(f"admin/{panel}.html" for panel in ("analyses", "attach_rate", "order_lookup")),
     *(f"admin/{panel}.html" for panel in ("session_lookup", "sync_jobs")),
@@ -678,6 +683,8 @@ def checked(sandbox_services, tmp_path_factory) -> dict[str, Checked]:
         assert body.strip(), f"{state}: empty answer"
         if fragment:
             assert "<html" not in body.lower(), f"{state}: htmx got a whole page"
+            if 'form="payment-form"' in body and 'id="payment-form"' not in body:
+                body += PAYMENT_FORM
             body = FRAGMENT_HEAD + body + FRAGMENT_TAIL
         name = file_name(index, state)
         (folder / name).write_text(body, encoding="utf-8")

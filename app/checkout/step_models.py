@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 
-from app.checkout.delivery import Delivery
 from app.checkout.delivery import DELIVERY
+from app.checkout.delivery import Delivery
 from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import delivery_chosen
 from app.checkout.delivery import delivery_of
@@ -32,7 +32,6 @@ from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import PickupMethod
 from app.clients.bigcommerce import ShippingOption
-
 
 # A step section's state on the page. The steps go in order (contact, delivery, billing):
 # the first one not yet done is OPEN, the only one shown as a form; those done before it
@@ -246,4 +245,4 @@ def missing_steps(checkout: Checkout) -> tuple[str, ...]:
     # A shipped order's billing address follows delivery: only ask for it once that is done.
     if _billing_done(checkout) or DELIVERY in missing:
         return missing
-    return missing + ("billing",)
+    return (*missing, "billing")

@@ -48,8 +48,13 @@ STEP_STATE_HOOKS = (
         "a done step's Edit control: a native disclosure that needs no JavaScript",
         "done",
     ),
+)
+# Contact is the first step: it is never locked; the steps after it are, until reached.
+LOCKED_HOOKS = (
     hook("[data-step-state=locked]", "a step not reached yet waits", "locked"),
-    hook("[data-step-state=locked] form", "a step not reached yet has no form", "locked", absent=True),
+    hook(
+        "[data-step-state=locked] form", "a step not reached yet has no form", "locked", absent=True
+    ),
 )
 # Hooks written out by hand: what the sections table cannot tell (see section_hooks).
 EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
@@ -256,6 +261,7 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     ),
     "components/checkout_shipping.html": (
         *STEP_STATE_HOOKS,
+        *LOCKED_HOOKS,
         hook(
             "[data-step-state=open] #checkout-shipping-reopened",
             "why a delivery that was done is open again",
@@ -279,6 +285,7 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
     ),
     "components/checkout_billing.html": (
         *STEP_STATE_HOOKS,
+        *LOCKED_HOOKS,
         hook(
             "input[type=checkbox][name=billing-same_as_shipping]",
             "billing follows shipping",

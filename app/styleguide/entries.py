@@ -24,7 +24,6 @@ from app.checkout.place_outcome import TOTAL_CHANGED
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.receipt import receipt
 from app.checkout.responses import steps_of
-from app.checkout.step_models import METHOD_GONE
 from app.checkout.sections import SECTIONS
 from app.checkout.step_errors import OTHER_WINDOW
 from app.checkout.step_errors import StepRejected
@@ -35,6 +34,7 @@ from app.checkout.step_forms import CouponForm
 from app.checkout.step_forms import ShippingAddressForm
 from app.checkout.step_forms import ShippingOptionForm
 from app.checkout.step_forms import StepForm
+from app.checkout.step_models import METHOD_GONE
 from app.checkout.summary import summarize
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
@@ -287,7 +287,7 @@ def summary_entries() -> list[Entry]:
                 fixtures.checkout(address=True, option="standard"),
                 fixtures.offer(opted_in=True),
             ),
-                    ),
+        ),
         Entry(
             "summary-fee-updating",
             group,
@@ -304,7 +304,7 @@ def summary_entries() -> list[Entry]:
                     pending=True,
                 ),
             },
-                    ),
+        ),
         Entry(
             "summary-fee-withdrawn",
             group,
@@ -314,7 +314,7 @@ def summary_entries() -> list[Entry]:
             totals,
             states("without_fee", "fee_withdrawn"),
             lambda: checkout_context(offer=fixtures.withdrawn_offer()),
-                    ),
+        ),
         Entry(
             "summary-discounts-and-fees",
             group,
@@ -328,7 +328,7 @@ def summary_entries() -> list[Entry]:
                 )
             ),
             locale="de_DE",
-                    ),
+        ),
         Entry(
             "summary-bar",
             group,

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -257,7 +258,8 @@ def test_the_order_read_and_tabbed_follows_what_the_shopper_sees(
             expect(bar).to_be_hidden()
         stops = tab_stops(page)
         ids = [stop["id"] for stop in stops]
-        assert "place-order" in ids and "payment-card_number" in ids, ids
+        assert "place-order" in ids, ids
+        assert "payment-card_number" in ids, ids
         # DOM order is tab order (nothing has a positive tabindex) ...
         assert page.locator("[tabindex]:not([tabindex='-1']):not([tabindex='0'])").count() == 0
         # ... and tab order is visual order: the steps top to bottom, then the order column
@@ -266,11 +268,16 @@ def test_the_order_read_and_tabbed_follows_what_the_shopper_sees(
         assert columns == sorted(columns, key=["steps", "order"].index), columns
         # Never up the page: each stop ends below where the one before it starts (controls on
         # one row, such as − quantity +, differ by a pixel or two in their tops).
-        runs = [stops] if viewport == "phone" else [
-            [stop for stop in stops if stop["column"] == column] for column in ("steps", "order")
-        ]
+        runs = (
+            [stops]
+            if viewport == "phone"
+            else [
+                [stop for stop in stops if stop["column"] == column]
+                for column in ("steps", "order")
+            ]
+        )
         for run in runs:
-            for before, after in zip(run, run[1:]):
+            for before, after in itertools.pairwise(run):
                 assert after["bottom"] > before["top"], f"focus goes up: {before} then {after}"
         if viewport == "phone":
             after_header = [stop["column"] for stop in stops if stop["column"] != "page"]

@@ -133,6 +133,16 @@ class KeyboardShopper:
         assert before["id"], moved
         assert after["id"] == before["id"], moved
 
+    def moves_on(self, key: str, url: str, to: str, *, then_offer: bool = False) -> None:
+        """Like ``press_for_swap``, and focus must move on to ``to`` (the control used folded
+        away with its step: the next step's first field, or the folded step's Edit)."""
+        before = self.focused()
+        after = self.press_for_swap(key, url, then_offer=then_offer)
+        assert self.page.evaluate(f"document.activeElement.matches({to!r})"), (
+            f"{self.where}: {key} on {shown(before)}: after the htmx swap focus is on "
+            f"{shown(after)}, not on {to}"
+        )
+
 
 def line_control(page: Page, product_id: int, kind: str) -> str:
     """The id selector of a line's quantity control (increase, decrease, remove, quantity)."""
@@ -156,9 +166,9 @@ def test_a_keyboard_shopper_completes_the_checkout_with_protection(page: Page, s
     page.keyboard.press("Enter")
     shopper.tab_to("#contact-email", limit=1)
 
-    # Contact: type, Enter submits; focus stays in the field.
+    # Contact: type, Enter submits; the step folds and focus moves on to delivery's first field.
     shopper.type("ada@example.com")
-    shopper.keeps_focus("Enter", "/checkout/contact")
+    shopper.moves_on("Enter", "/checkout/contact", "#delivery-method-ship")
     expect(page.locator("#contact-saved"), shopper.where).to_be_visible()
 
     # Delivery address: Tab from field to field, typing; Enter on the button saves it.
@@ -169,14 +179,20 @@ def test_a_keyboard_shopper_completes_the_checkout_with_protection(page: Page, s
     country = page.evaluate("document.querySelector('#shipping-country_code').value")
     assert country == "US", f"{shopper.where}: country {country!r}"
     shopper.tab_to("#shipping-address-save")
-    shopper.keeps_focus("Enter", "/checkout/shipping-address")
+    shopper.moves_on("Enter", "/checkout/shipping-address", "#shipping-option-1")
     expect(page.get_by_role("radio", name=re.compile("^Standard")), shopper.where).to_be_visible()
 
-    # Shipping method: Tab into the radio group, Space chooses (saved on change).
+    # Shipping method: focus is on the first method; Space chooses (saved on change), the
+    # step folds and focus lands on its Edit control.
     shopper.state = "address saved, shipping methods shown"
-    standard = shopper.tab_to("#checkout-shipping input[type=radio][value='sandbox-standard']")
+    standard = shopper.focused()
+    assert page.evaluate(
+        "document.activeElement.matches(\"input[type=radio][value='sandbox-standard']\")"
+    ), shopper.where
     assert not page.locator(f"#{standard['id']}").is_checked(), shopper.where
-    shopper.keeps_focus("Space", "/checkout/shipping-option", then_offer=True)
+    shopper.moves_on(
+        "Space", "/checkout/shipping-option", "#checkout-shipping summary", then_offer=True
+    )
     expect(page.locator(f"#{standard['id']}"), shopper.where).to_be_checked()
     expect(page.locator('#order-totals [data-total="shipping"]'), shopper.where).to_have_attribute(
         "data-amount", re.compile(r"^\d+$")
@@ -216,9 +232,9 @@ def test_a_keyboard_shopper_completes_the_checkout_with_protection(page: Page, s
     expect(fee, shopper.where).to_have_attribute("data-amount", "598")
     screenshot(page, "checkout-opted-in")
 
-    # Back up to Place order and pay with Shift+Tab; Enter places the order.
+    # On to Place order and pay, right after the offer and the totals; Enter places the order.
     shopper.state = "opted in, ready to pay"
-    shopper.tab_to("#place-order", backwards=True)
+    shopper.tab_to("#place-order")
     with page.expect_navigation(url=re.compile(r"/checkout/confirmation$")):
         page.keyboard.press("Enter")
 

@@ -106,13 +106,17 @@ def reach_offered(page: Page) -> None:
 
 
 def reach_opted_in(page: Page) -> None:
-    """The same, opted in to protection, with the billing address fields open too."""
+    """The same, opted in to protection, every done step's form open under Edit, and the
+    billing address fields open too."""
     page.locator("#checkout-plus").check()
     where = "checkout at 375 px (reaching: opted in, billing fields open)"
     expect(page.locator("#order-totals [data-checkout-plus-fee]"), where).to_have_attribute(
         "data-amount", re.compile(r"^\d+$")
     )
     settle(page)
+    for step in ("#checkout-contact", "#checkout-shipping", "#checkout-billing"):
+        if page.locator(step).get_attribute("data-step-state") == "done":
+            page.locator(f"{step} details > summary").click()  # every done step's Edit open
     page.get_by_label("Same as my shipping address").uncheck()
     expect(page.locator("#billing-fields"), where).to_be_visible()
 

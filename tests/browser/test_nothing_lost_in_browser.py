@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.support.addresses import OHIO
+from tests.support.browser_states import edit_step
 from tests.support.browser_states import photograph
 from tests.support.shopper_checks import SNEAKERS
 from tests.support.shopper_checks import TENT
@@ -51,6 +52,8 @@ def test_pickup_and_back_keeps_the_address_its_methods_and_the_protection(
     expect(fee(page)).to_have_attribute("data-amount", "298")
     settle(page)
 
+    # Delivery is done (folded): Edit opens it, and it stays open while the shopper chooses.
+    edit_step(page, "#checkout-shipping")
     page.get_by_role("radio", name="Pick up in store: Downtown store pickup").check()
     expect(page.locator("[data-pickup-method-id='1']")).to_be_visible()
     # Pickup is covered for returns only: the box is cleared and a notice asks again.

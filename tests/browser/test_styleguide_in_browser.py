@@ -40,7 +40,7 @@ def test_the_loading_offer_keeps_its_space_and_shows_no_price(page: Page):
 
 
 def test_the_theme_colours_the_styleguide_like_the_checkout(page: Page):
-    page.goto("/styleguide/payment")
+    page.goto("/styleguide/place-ready")
     brand = page.evaluate(
         "getComputedStyle(document.documentElement).getPropertyValue('--color-brand').trim()"
     )

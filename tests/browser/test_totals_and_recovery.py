@@ -37,6 +37,7 @@ from tests.support.browser_states import photograph
 from tests.support.browser_states import place_order
 from tests.support.browser_states import reach_cart
 from tests.support.browser_states import save_address
+from tests.support.browser_states import save_billing
 from tests.support.browser_states import save_email
 from tests.support.browser_states import settle
 from tests.support.browser_states import shown_amount
@@ -167,6 +168,7 @@ def test_the_total_shown_is_the_total_paid_and_charged(
     save_email(page)
     if journey == "store-pickup":
         choose_pickup(page)
+        save_billing(page)  # nothing ships, so the billing address is a step of its own
     else:
         save_address(page)
         choose_shipping(page, "Standard")
@@ -316,9 +318,11 @@ def test_place_order_appears_once_ready_and_keeps_the_card_typed_before(
     expect(missing.get_by_role("link", name="give your email address")).to_have_attribute(
         "href", "#checkout-contact"
     )
+    # The card waits for the steps before it: its fields are folded away, saying why.
+    expect(page.get_by_label("Card number")).to_be_hidden()
+    expect(page.locator(".payment-waiting")).to_be_visible()
     photograph_state(page, "place-order-not-ready")
 
-    fill_card(page, GOOD_CARD, name="Ada King", expiry="11/30", code="321")
     page.evaluate("() => { window.__notReloaded = true; }")
     save_email(page)
     expect(missing).to_have_attribute("data-missing", "delivery")
@@ -327,13 +331,20 @@ def test_place_order_appears_once_ready_and_keeps_the_card_typed_before(
     choose_shipping(page, "Standard")
     expect(place.locator("#place-order")).to_be_visible()
     expect(missing).to_have_count(0)
+    fill_card(page, GOOD_CARD, name="Ada King", expiry="11/30", code="321")
+
+    # An earlier step edited after the card was typed (Express instead): the card stays.
+    page.locator("#checkout-shipping details > summary").click()
+    choose_shipping(page, "Express")
+    expect(page.locator("#checkout-shipping")).to_have_attribute("data-step-state", "done")
+    expect(place.locator("#place-order")).to_be_visible()
     assert page.evaluate("() => window.__notReloaded === true"), "the page was reloaded"
     expect(page.get_by_label("Name on card")).to_have_value("Ada King")
     expect(page.get_by_label("Card number")).to_have_value(GOOD_CARD)
     expect(page.get_by_label("Expiry date")).to_have_value("11/30")
     expect(page.get_by_label("Security code")).to_have_value("321")
 
-    # The button that arrived with the swap pays with what was typed before it came.
+    # The button that arrived with the swap pays with what was typed, the new total.
     place_order(page)
     expect(page).to_have_url(CONFIRMATION)
     [order] = orders(raw)

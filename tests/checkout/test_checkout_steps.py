@@ -118,9 +118,7 @@ def test_the_steps_are_laid_out_in_checkout_order_as_real_forms(client, store, s
     assert page.select_one("#shipping-country_code option[selected]")["value"] == "US"
 
 
-def test_payment_ends_the_main_column_and_place_order_ends_the_order_column(
-    client, store, sandbox
-):
+def test_payment_ends_the_main_column_and_place_order_ends_the_order_column(client, store, sandbox):
     cart_id = ready_checkout(BigCommerceClient(sandbox.bigcommerce.url), [(SNEAKERS, 1)])
     page = parse(open_checkout(client, cart_id))
     main = page.select_one(".checkout__main")
