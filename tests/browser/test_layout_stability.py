@@ -1,10 +1,11 @@
 """Layout stability of the checkout while the offer re-prices (WCAG 2.2's spirit, Web Vitals' CLS).
 
 A scripted session in Chromium: load the checkout, change the quantity three times with Loop
-slowed (so the offer is hidden while it loads), then opt in. A ``PerformanceObserver`` records
+slowed (so the offer shows its loading skeleton), let Loop time out (the offer is hidden), opt
+in once it is back, then take the cart past Loop's maximum (the protection is withdrawn). A ``PerformanceObserver`` records
 every ``layout-shift`` entry (buffered, from the first paint); shifts right after the shopper's
 own input (``hadRecentInput``) do not count, as in Cumulative Layout Shift. The figure is
-printed, recorded as a test property and asserted below 0.05 (Google's "good" is 0.1). And the
+printed, recorded as a test property and asserted below 0.02 (Google's "good" is 0.1). And the
 payment section, where the shopper is typing a card, must not move at all.
 """
 
@@ -21,7 +22,7 @@ from tests.support.shopper_checks import offer
 from tests.support.shopper_checks import open_checkout
 from tests.support.shopper_checks import settle
 
-GOOD_CLS = 0.05
+GOOD_CLS = 0.02  # the checkout's own target (Google's "good" is 0.1)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 375, "height": 812}}
 # $89 a pair: Loop's price per quantity (first tier up to $100, second up to $500).
 PRICES = {2: "598", 3: "598", 4: "598"}
@@ -140,6 +141,22 @@ def test_the_offer_re_pricing_moves_nothing(
             expect(price, f"{where} ({step})").to_be_visible()
             settle(page)
             payment.check(f"quantity {quantity}, offer back at {amount}")
+        # Loop times out (past the analyze budget): the offer's answer is "hidden".
+        field = page.get_by_label(f"Quantity of {SNEAKERS_NAME}")
+        sandbox.set_faults("loop POST /v1/analyze delay=5")
+        field.fill("5")  # a cart state not analyzed before (an analysis is reused for 45 s)
+        with page.expect_request("**/checkout/offer"):
+            field.press("Enter")
+        expect(offer(page), f"{where} (Loop timed out)").to_have_attribute("data-state", "hidden")
+        settle(page)
+        payment.check("Loop timed out, offer hidden")
+
+        # Loop is back: the offer comes back at 4 pairs, and the shopper opts in.
+        sandbox.set_faults("loop POST /v1/analyze delay=0.8")
+        with page.expect_request("**/checkout/offer"):
+            page.get_by_role("button", name=f"One fewer {SNEAKERS_NAME}").click()
+        expect(price, f"{where} (Loop back)").to_have_attribute("data-amount", "598")
+        settle(page)
         page.locator("#checkout-plus").check()
         expect(
             page.locator("#order-totals [data-checkout-plus-fee]"),
@@ -147,6 +164,14 @@ def test_the_offer_re_pricing_moves_nothing(
         ).to_have_attribute("data-amount", "598")
         settle(page)
         payment.check("opted in")
+
+        # Withdrawn: 30 pairs take the cart past Loop's maximum; one message where it was.
+        field.fill("30")
+        with page.expect_request("**/checkout/offer"):
+            field.press("Enter")
+        expect(offer(page), f"{where} (withdrawn)").to_have_attribute("data-state", "withdrawn")
+        settle(page)
+        payment.check("protection withdrawn")
         shifts = page.evaluate("window.settledShifts()")  # late shifts included
     finally:
         context.close()
@@ -154,7 +179,8 @@ def test_the_offer_re_pricing_moves_nothing(
     total, cls = cumulative_layout_shift(shifts)
     excused = sum(shift["value"] for shift in shifts if shift["recentInput"])
     report = (
-        f"checkout page at {viewport} (load, 3 quantity changes with Loop at 0.8 s, opt-in): "
+        f"checkout page at {viewport} (load, 3 quantity changes with Loop at 0.8 s, a Loop "
+        "timeout, opt-in, a withdrawal): "
         f"CLS {cls:.4f} (largest session window), all counted shifts {total:.4f}, "
         f"after input (not counted) {excused:.4f}; payment section top "
         f"{payment.top:.1f}px at every step"
