@@ -2,9 +2,10 @@
 
 A scripted session in Chromium: load the checkout, change the quantity three times with Loop
 slowed (so the offer shows its loading skeleton), let Loop time out (the offer is hidden), opt
-in once it is back, then take the cart past Loop's maximum (the protection is withdrawn). A ``PerformanceObserver`` records
-every ``layout-shift`` entry (buffered, from the first paint); shifts right after the shopper's
-own input (``hadRecentInput``) do not count, as in Cumulative Layout Shift. The figure is
+in once it is back, then take the cart past Loop's maximum (the protection is withdrawn). A
+``PerformanceObserver`` records every ``layout-shift`` entry (buffered, from the first
+paint); shifts right after the shopper's own input (``hadRecentInput``) do not count, as in
+Cumulative Layout Shift. The figure is
 printed, recorded as a test property and asserted below 0.02 (Google's "good" is 0.1). And the
 payment section, where the shopper is typing a card, must not move at all.
 """

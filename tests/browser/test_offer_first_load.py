@@ -13,10 +13,12 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import expect
 
+from app import create_app
 from tests.browser.test_layout_stability import OBSERVE_SHIFTS
 from tests.browser.test_layout_stability import OFFER_HEIGHT
 from tests.browser.test_layout_stability import VIEWPORTS
 from tests.browser.test_layout_stability import cumulative_layout_shift
+from tests.support.app_config import sandbox_config
 from tests.support.offer import analyses
 from tests.support.shopper_checks import SNEAKERS
 from tests.support.shopper_checks import offer
@@ -73,3 +75,38 @@ def test_the_offer_fills_its_skeleton_in_without_a_jump(
     record_property("cls", round(cls, 4))
     assert abs(offered_height - loading_height) <= HEIGHT_TOLERANCE, report
     assert cls < FIRST_LOAD_CLS, f"{report}; shifts: {shifts}"
+
+
+def test_with_loop_at_3_s_the_page_answers_at_once_and_the_offer_fills_in_later(
+    page, live_app, sandbox_services, store, sandbox, tmp_path
+):
+    # Loop's analyze budget raised past its 3 s, so the offer fills in with a price (at the
+    # default 1.5 s budget it would fill in hidden); the page still waits only its 250 ms.
+    live_app.app = create_app(
+        sandbox_config(
+            sandbox_services, INSTANCE_PATH=str(tmp_path / "slow"), LOOP_ANALYZE_TIMEOUT="5"
+        )
+    )
+    sandbox.set_faults("loop POST /v1/analyze delay=3")
+    cart_id = store.create_cart([(SNEAKERS, 1)])
+    page.goto(f"/checkout?cart_id={cart_id}")
+    where = "checkout page, Loop at 3 s"
+    expect(offer(page), f"{where} (first paint)").to_have_attribute("data-state", "loading")
+    timing = page.evaluate(
+        "(() => { const [n] = performance.getEntriesByType('navigation');"
+        " return {ttfb: n.responseStart - n.requestStart, start: n.startTime}; })()"
+    )
+    expect(offer(page), f"{where} (filled in)").to_have_attribute(
+        "data-state", "offered", timeout=10_000
+    )
+    filled = page.evaluate("performance.now()")
+    expect(offer(page).locator("[data-checkout-plus-price]")).to_be_visible()
+    calls = analyses(sandbox)  # the sandbox was reset for this test: this cart's calls only
+    print(
+        f"\n{where}: time to first byte {timing['ttfb']:.0f} ms; offer filled in "
+        f"{filled - timing['start']:.0f} ms after the navigation started; "
+        f"{len(calls)} analyze call(s) for the cart"
+    )
+    # Later, and from the analysis the page started: one call for this cart state.
+    assert filled - timing["start"] > timing["ttfb"]
+    assert len(calls) == 1, f"{where}: the follow-up asked Loop again"
