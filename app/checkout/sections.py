@@ -366,7 +366,10 @@ def read_steps(
     models = {section.name: section.read(inputs) for section in SECTIONS if section.read}
     states = step_models.step_states(inputs.checkout)
     for name, state in states.items():
-        # A form posted to a step not reached yet (from an older tab) shows its problem.
-        if state == step_models.LOCKED and getattr(models.get(name), "has_errors", False):
-            states[name] = step_models.OPEN
+        # A form posted to a step not reached yet (from an older tab) shows its problem, once
+        # the step can take it: delivery and billing never open before the email.
+        model = models.get(name)
+        if state == step_models.LOCKED and getattr(model, "has_errors", False):
+            if getattr(model, "open", True):
+                states[name] = step_models.OPEN
     return Steps(models, saved, states, saved_form)

@@ -48,7 +48,8 @@ def test_a_shopper_buys_from_the_store_with_or_without_protection(
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
     page.locator("#shipping-address-save").click()
-    page.get_by_role("radio", name="Standard").check()
+    # The step folds as it saves: once checked, the radio is found though hidden.
+    page.get_by_role("radio", name="Standard", include_hidden=True).check()
     expect(page.locator('#order-totals [data-total="shipping"]')).to_have_attribute(
         "data-amount", re.compile(r"^\d+$")
     )

@@ -127,7 +127,7 @@ def test_steps_fold_as_they_are_done_and_the_journey_takes_few_presses(
         assert page.evaluate("document.activeElement.id") == "shipping-option-1"
 
         with page.expect_response(re.compile(r"/checkout/offer$")):
-            page.get_by_role("radio", name=re.compile("^Standard")).check()
+            page.get_by_role("radio", name=re.compile("^Standard"), include_hidden=True).check()
         expect(page.locator("#checkout-shipping")).to_have_attribute("data-step-state", "done")
         settle(page)
         expect_only_open(page, None)

@@ -44,7 +44,8 @@ def test_pickup_and_back_keeps_the_address_its_methods_and_the_protection(
         page.locator(f"#shipping-{field}").fill(value)
     page.locator("#shipping-country_code").select_option("US")
     page.locator("#shipping-address-save").click()
-    page.get_by_role("radio", name="Standard").check()
+    # The step folds as it saves: once checked, the radio is found though hidden.
+    page.get_by_role("radio", name="Standard", include_hidden=True).check()
     tax = page.locator('#order-totals [data-total="tax"]')
     expect(tax).to_have_attribute("data-amount", NOT_ZERO)
     settle(page)

@@ -381,10 +381,9 @@ def test_a_shipping_address_needs_the_email_first(client, store, sandbox):
     page = open_checkout(client, cart_id)
     response = post(client, page, "/checkout/shipping-address", prefixed("shipping", OHIO_FORM))
     assert response.status_code == 422
-    # Every BigCommerce address carries the email, so the section waits for it; the form
-    # posted anyway (from an older tab) comes back open, saying so.
-    problem = parse(response).select_one("#checkout-shipping #shipping-address-problem")
-    assert "Enter your email address first" in problem.get_text()
+    # Every BigCommerce address carries the email, so the section waits for it.
+    locked = parse(response).select_one("#checkout-shipping .step__locked")
+    assert "Enter your email first" in locked.get_text()
     assert parse(response).select_one("#contact-email")["required"] is not None
     assert store.checkout(cart_id)["consignments"] == []
 

@@ -118,7 +118,8 @@ def edit_step(page: Page, section: str) -> None:
 def choose_shipping(page: Page, method: str = "Standard") -> None:
     """Choose a shipping method and wait for its cost in the totals and the offer's answer."""
     with page.expect_response(re.compile(r"/checkout/offer$")):
-        page.get_by_role("radio", name=method).check()
+        # The step folds as it saves: once checked, the radio is found though hidden.
+        page.get_by_role("radio", name=method, include_hidden=True).check()
     expect(page.locator('#order-totals [data-total="shipping"]')).to_have_attribute(
         "data-amount", re.compile(r"^\d+$")
     )
@@ -356,7 +357,7 @@ def reach_contact_error(page: Page, store, sandbox: Sandbox) -> None:
 
 
 def reach_steps_open(page: Page, store, sandbox: Sandbox) -> None:
-    """The email is saved: delivery (with store pickup) and billing opened."""
+    """The email is saved: it folds, delivery opens (with store pickup), billing waits."""
     open_checkout(page, store)
     save_email(page)
     expect(page.locator("#shipping-address-form")).to_be_visible()
@@ -368,7 +369,7 @@ def reach_shipping_methods(page: Page, store, sandbox: Sandbox) -> None:
     save_email(page)
     save_address(page)
     with page.expect_response(re.compile(r"/checkout/offer$")):
-        page.get_by_role("radio", name="Express").check()
+        page.get_by_role("radio", name="Express", include_hidden=True).check()
     settle(page)
     edit_step(page, "#checkout-shipping")
     edit_step(page, "#checkout-billing")
@@ -497,6 +498,38 @@ def reach_confirmation(page: Page, store, sandbox: Sandbox) -> None:
     expect(page.locator("[data-checkout-plus-coverage]")).to_be_visible()
 
 
+def reach_steps_done(page: Page, store, sandbox: Sandbox) -> None:
+    """Every step done: each folded to its summary with Edit, the card fields open."""
+    open_ready_checkout(page, sandbox)
+    for step in ("#checkout-contact", "#checkout-shipping", "#checkout-billing"):
+        expect(page.locator(step)).to_have_attribute("data-step-state", "done")
+    expect(page.locator("#payment-card_number")).to_be_visible()
+    settle(page)
+
+
+def reach_delivery_reopened(page: Page, store, sandbox: Sandbox) -> None:
+    """Express chosen, then a PO box address (no courier goes there): delivery reopens, saying
+    why."""
+    open_checkout(page, store)
+    save_email(page)
+    save_address(page)
+    choose_shipping(page, "Express")
+    edit_step(page, "#checkout-shipping")
+    page.locator("#shipping-address1").fill("PO Box 12")
+    page.locator("#shipping-address-save").click()
+    expect(page.locator("#checkout-shipping-reopened")).to_be_visible()
+    settle(page)
+
+
+def reach_phone_summary_open(page: Page, store, sandbox: Sandbox) -> None:
+    """At 375 px: the summary bar under the heading, opened."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    open_ready_checkout(page, sandbox)
+    page.locator("#summary-bar summary").click()
+    expect(page.locator("#summary-bar-lines")).to_be_visible()
+    settle(page)
+
+
 # --- error pages -----------------------------------------------------------------------------
 
 
@@ -536,6 +569,9 @@ STATES: dict[str, State] = {
     "fee-updating": reach_fee_updating,
     "contact-error": reach_contact_error,
     "steps-open": reach_steps_open,
+    "steps-done": reach_steps_done,
+    "delivery-reopened": reach_delivery_reopened,
+    "phone-summary-open": reach_phone_summary_open,
     "shipping-methods": reach_shipping_methods,
     "address-errors": reach_address_errors,
     "store-pickup": reach_pickup,
