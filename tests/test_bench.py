@@ -147,6 +147,14 @@ def test_the_journey_floor_is_the_sum_of_its_steps(quick_run):
     assert rows["journey_floor"]["value"] == sum(floor_by_step.values()) == 18
 
 
+def test_the_journey_places_a_protected_order_and_syncs_it(quick_run):
+    _, rows, details = quick_run
+    # The order is placed (paid with the total shown) and its block is written in one batch.
+    assert rows["journey_metafields"]["value"] == 1, rows["journey_metafields"]
+    steps = {step["step"]: step for step in details["journey"]["steps"]}
+    assert "POST /stores/{hash}/v3/checkouts/{id}/orders" in steps["place and pay"]["calls"]
+
+
 def test_the_browser_measure_times_each_click(quick_run):
     _, rows, details = quick_run
     if rows["browser_time_to_offer_p50"]["status"] != "ok":

@@ -132,10 +132,13 @@ def journey(sandbox: Sandboxes, origin: str, env: dict, details: dict) -> list[R
     step("shipping option")
     offer = BeautifulSoup(last_offer[0].text, "html.parser")
     quote = offer.select_one("input[name=quote]")["value"]
-    post("/checkout/protection", {"quote": quote, "checkout_plus": "y"})
+    opted_in = post("/checkout/protection", {"quote": quote, "checkout_plus": "y"})
     step("opt in")
-    placed = post("/checkout/place", CARD, htmx=False)
+    # Place order sends the signed total the page showed (the totals came with the opt-in).
+    shown = BeautifulSoup(opted_in.text, "html.parser").select_one("input[name=shown_total]")
+    placed = post("/checkout/place", {**CARD, "shown_total": shown["value"]}, htmx=False)
     assert placed.status_code == 303, placed.status_code
+    assert placed.headers["Location"].endswith("/checkout/confirmation"), placed.headers
     step("place and pay")
     # The sync worker, in this process, on the app's queue.
     app = create_app({**env, "INSTANCE_PATH": env["CHECKOUT_INSTANCE_PATH"]})
