@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import fields
+from dataclasses import replace
 from typing import Any
 
 from app.clients.bigcommerce import Address
 from app.clients.bigcommerce import Checkout
+from app.clients.bigcommerce import Consignment
 from app.clients.bigcommerce import ShippingOption
 
 # The address fields a shopper types (the state's code is worked out from its name).
@@ -138,3 +140,44 @@ def delivery_chosen(checkout: Checkout) -> bool:
             return False
         placed.update(consignment.line_item_ids)
     return physical <= placed
+
+
+def lacks_options(checkout: Checkout) -> bool:
+    """Tell whether a consignment with an address came back without its shipping options."""
+    return any(_missing_options(consignment) for consignment in checkout.consignments)
+
+
+def _missing_options(consignment: Consignment) -> bool:
+    """A consignment shipping to an address whose answer did not list its options."""
+    return consignment.address is not None and consignment.options is None
+
+
+def with_options_of(checkout: Checkout, source: Checkout) -> Checkout | None:
+    """Copy each consignment's options from ``source`` where it has the same address and lines.
+
+    None when one is missing there or differs: then only a fresh read says what is offered.
+    """
+    sources = {consignment.id: consignment for consignment in source.consignments}
+    consignments = []
+    for consignment in checkout.consignments:
+        if _missing_options(consignment):
+            known = sources.get(consignment.id)
+            if (
+                known is None
+                or known.options is None
+                or _offer_key(known) != _offer_key(consignment)
+            ):
+                return None
+            consignment = replace(consignment, options=known.options)
+        consignments.append(consignment)
+    return replace(checkout, consignments=tuple(consignments))
+
+
+def _offer_key(consignment: Consignment) -> tuple:
+    """What decides a consignment's shipping options: where it goes, what, and how."""
+    return (
+        consignment.address,
+        consignment.line_item_ids,
+        consignment.pickup,
+        consignment.pickup_method_id,
+    )

@@ -246,7 +246,7 @@ class PlacementService:
         Returns the checkout as BigCommerce then totals it.
         """
         try:
-            changed = settle_fee(self._bigcommerce, checkout, protection, self._fee)
+            changed = settle_fee(self._bigcommerce, checkout, protection, self._fee) is not None
         except NoRoomForFee:
             # Never place the order silently without the coverage the shopper chose.
             raise ProtectionUnavailable(offer.opt_out()) from None

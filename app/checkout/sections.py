@@ -369,7 +369,7 @@ def read_steps(
         # A form posted to a step not reached yet (from an older tab) shows its problem, once
         # the step can take it: delivery and billing never open before the email.
         model = models.get(name)
-        if state == step_models.LOCKED and getattr(model, "has_errors", False):
-            if getattr(model, "open", True):
-                states[name] = step_models.OPEN
+        shows_problem = getattr(model, "has_errors", False) and getattr(model, "open", True)
+        if state == step_models.LOCKED and shows_problem:
+            states[name] = step_models.OPEN
     return Steps(models, saved, states, saved_form)

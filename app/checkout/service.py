@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.checkout.cart import CartNotFound
 from app.checkout.cart import read_checkout
+from app.checkout.delivery import with_options_of
 from app.checkout.summary import OrderSummary
 from app.checkout.summary import summarize
 from app.checkout_plus.fee import FeeSettings
@@ -143,13 +144,17 @@ class CheckoutService:
             return CheckoutView(checkout, summarize(checkout), offer)
         if checkout is seen:  # what the last request saw may be out of date: read it afresh
             checkout = read_checkout(self._bigcommerce, checkout.id)
-        refused = False
+        refused, answer = False, None
         try:
-            changed = settle_fee(self._bigcommerce, checkout, wanted, self._fee)
+            answer = settle_fee(self._bigcommerce, checkout, wanted, self._fee)
         except NoRoomForFee:
-            offer, refused, changed = offer.opt_out(), True, False
-        if changed:
-            checkout = read_checkout(self._bigcommerce, checkout.id)
+            offer, refused = offer.opt_out(), True
+        if answer is not None:
+            # The fee call's answer carries BigCommerce's new totals; a fee changes no shipping
+            # quote, so the options of the checkout just read complete it (else read again).
+            checkout = with_options_of(answer, checkout) or read_checkout(
+                self._bigcommerce, checkout.id
+            )
         return CheckoutView(checkout, summarize(checkout), offer, protection_refused=refused)
 
     def _checkout(self, cart_id: str, seen: Checkout | None = None) -> Checkout:

@@ -23,8 +23,10 @@ from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.delivery import SetAsideShipping
 from app.checkout.delivery import billing_follows_shipping
 from app.checkout.delivery import delivery_of
+from app.checkout.delivery import lacks_options
 from app.checkout.delivery import physical_lines
 from app.checkout.delivery import shipping_address
+from app.checkout.delivery import with_options_of
 from app.checkout.step_errors import OTHER_WINDOW
 from app.checkout.step_errors import StepRejected
 from app.checkout.step_errors import coupon_problem
@@ -37,7 +39,6 @@ from app.clients.bigcommerce import BigCommerceError
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import Checkout
-from app.clients.bigcommerce import Consignment
 from app.clients.bigcommerce import PickupMethod
 
 log = logging.getLogger(__name__)
@@ -446,10 +447,10 @@ class StepService:
         cannot change them (billing address, note) passes the checkout it started from in
         ``options_from``: its options serve for each unchanged consignment.
         """
-        if not _lacks_options(checkout):
+        if not lacks_options(checkout):
             return checkout
         if options_from is not None:
-            carried = _with_options_of(checkout, options_from)
+            carried = with_options_of(checkout, options_from)
             if carried is not None:
                 return carried
         return self.checkout(checkout.id)
@@ -474,44 +475,3 @@ class StepService:
 def _lines(checkout: Checkout) -> list[tuple[str, int]]:
     """The cart's lines as the steps see them: which items, how many."""
     return [(item.id, item.quantity) for item in checkout.line_items]
-
-
-def _lacks_options(checkout: Checkout) -> bool:
-    """Tell whether a consignment with an address came back without its shipping options."""
-    return any(_missing_options(consignment) for consignment in checkout.consignments)
-
-
-def _missing_options(consignment: Consignment) -> bool:
-    """A consignment shipping to an address whose answer did not list its options."""
-    return consignment.address is not None and consignment.options is None
-
-
-def _with_options_of(checkout: Checkout, source: Checkout) -> Checkout | None:
-    """Copy each consignment's options from ``source`` where it has the same address and lines.
-
-    None when one is missing there or differs: then only a fresh read says what is offered.
-    """
-    sources = {consignment.id: consignment for consignment in source.consignments}
-    consignments = []
-    for consignment in checkout.consignments:
-        if _missing_options(consignment):
-            known = sources.get(consignment.id)
-            if (
-                known is None
-                or known.options is None
-                or _offer_key(known) != _offer_key(consignment)
-            ):
-                return None
-            consignment = replace(consignment, options=known.options)
-        consignments.append(consignment)
-    return replace(checkout, consignments=tuple(consignments))
-
-
-def _offer_key(consignment: Consignment) -> tuple:
-    """What decides a consignment's shipping options: where it goes, what, and how."""
-    return (
-        consignment.address,
-        consignment.line_item_ids,
-        consignment.pickup,
-        consignment.pickup_method_id,
-    )

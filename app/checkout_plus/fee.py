@@ -58,19 +58,19 @@ def settle_fee(
     checkout: Checkout,
     protection: Quote | None,
     settings: FeeSettings,
-) -> bool:
+) -> Checkout | None:
     """Make our fee on the checkout match the decision: exactly one at the quote, or none.
 
-    Returns whether anything changed: BigCommerce's totals then need reading again (a fee
-    call answers without the shipping options the page shows, so its answer is not used).
-    Raises NoRoomForFee when the fee is wanted and the checkout is full of other apps' fees.
+    Returns the checkout as the last fee call answered it (BigCommerce's totals with the fee
+    and its tax), or None when nothing needed changing. That answer lists no shipping options
+    (a fee call takes no include). Raises NoRoomForFee when the fee is wanted and the checkout
+    is full of other apps' fees.
     """
     ours = own_fees(checkout)
     stale = [fee.id for fee in (ours if protection is None else ours[1:])]
-    if stale:
-        bigcommerce.delete_fees(checkout.id, stale)
+    answer = bigcommerce.delete_fees(checkout.id, stale) if stale else None
     if protection is None:
-        return bool(stale)
+        return answer
     wanted = FeeRequest(
         name=FEE_INTERNAL_NAME,
         display_name=settings.display_name,
@@ -81,10 +81,8 @@ def settle_fee(
     if ours:
         current = ours[0]
         if (current.display_name, current.cost_ex_tax) != (wanted.display_name, wanted.cost):
-            bigcommerce.update_fees(checkout.id, [replace(wanted, id=current.id)])
-            return True
-        return bool(stale)
+            return bigcommerce.update_fees(checkout.id, [replace(wanted, id=current.id)])
+        return answer
     if len(checkout.fees) >= MAX_CHECKOUT_FEES:
         raise NoRoomForFee(checkout.id)
-    bigcommerce.add_fees(checkout.id, [wanted])
-    return True
+    return bigcommerce.add_fees(checkout.id, [wanted])

@@ -60,10 +60,12 @@ FLOOR_BY_STEP = {
     "address": (2, 0),
     # PUT consignment answers with the checkout.
     "shipping option": (1, 0),
-    # The fee is only put on the checkout at place; the offer state is the cookie's.
-    "opt in": (0, 0),
-    # GET checkout for the fresh quote, POST the fee, POST the order, GET the order's payment
-    # methods, POST a payment access token, POST the payment.
+    # The fee goes on the checkout as the shopper ticks (so every total shown is
+    # BigCommerce's, the fee's tax included): POST fees answers with the checkout.
+    "opt in": (1, 0),
+    # GET checkout for the fresh quote, POST the order, GET the order (its total, checked
+    # against the total shown before paying), GET the order's payment methods, POST a
+    # payment access token, POST the payment.
     "place and pay": (6, 1),
     # One batch POST /v3/orders/metafields creates every key of a new order's block.
     "sync": (1, 0),

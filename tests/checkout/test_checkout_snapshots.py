@@ -19,6 +19,7 @@ from tests.support.pages import parse
 from tests.support.steps import given_email
 from tests.support.steps import post
 from tests.support.steps import prefixed
+from tests.support.steps import ready_to_ship
 
 HTMX = {"HX-Request": "true"}
 GET_CHECKOUT = "/stores/*/v3/checkouts/*"
@@ -155,16 +156,17 @@ def test_opting_in_puts_the_fee_on_the_checkout_and_reads_its_totals(client, sto
     response = choose(client, page, opt_in=True, htmx=True)
     assert response.status_code == 200
     assert offer_of(response).select_one("input[name=checkout_plus]").has_attr("checked")
-    # A fresh read (the page's copy may be another tab's past), the fee, BigCommerce's totals.
+    # A fresh read (the page's copy may be another tab's past), then the fee, whose answer
+    # carries BigCommerce's totals (no second read: a fee changes no shipping option).
     calls = [
         call.split(" ")[0] + " " + call.rsplit("/", 1)[-1] for call in bigcommerce_calls(sandbox)
     ]
-    assert calls == [f"GET {cart_id}", "POST fees", f"GET {cart_id}"]
+    assert calls == [f"GET {cart_id}", "POST fees"]
     total = parse(response).select_one("#order-totals [data-total=total]")
     assert int(total["data-amount"]) == round(store.checkout(cart_id)["grand_total"] * 100)
     sandbox.bigcommerce.log.clear()
     choose(client, page, opt_in=False, htmx=True)
-    assert [call.split(" ")[0] for call in bigcommerce_calls(sandbox)] == ["GET", "DELETE", "GET"]
+    assert [call.split(" ")[0] for call in bigcommerce_calls(sandbox)] == ["GET", "DELETE"]
     assert store.checkout(cart_id)["fees"] == []
 
 
@@ -304,3 +306,27 @@ def test_the_cookie_carries_a_token_never_the_checkout(client, app, store, sandb
     assert cart_id not in seen
     assert set(data["checkout"]) <= {"cart_id", "offer", "seen"}
     assert len(cookie.value) < 1500  # a checkout would not fit in this
+
+
+def test_an_opt_in_keeps_the_shipping_options_the_fee_answer_lacks(client, store, sandbox):
+    cart_id = store.create_cart([(SNEAKERS, 1)])
+    page = ready_to_ship(client, store, cart_id)
+    response = choose(client, page, opt_in=True, htmx=True)
+    assert response.status_code == 200
+    # The next step starts from the checkout the opt-in left: its options are still there,
+    # so choosing one needs no read before the write.
+    sandbox.bigcommerce.log.clear()
+    chosen = post(
+        client,
+        page,
+        "/checkout/shipping-option",
+        {"shipping-option-option_id": "sandbox-express"},
+        True,
+    )
+    assert chosen.status_code == 200
+    assert next(call.split(" ")[0] for call in bigcommerce_calls(sandbox)) == "PUT"
+    options = parse(chosen).select("#checkout-shipping [data-shipping-option-id]")
+    assert [o["data-shipping-option-id"] for o in options] == [
+        "sandbox-standard",
+        "sandbox-express",
+    ]
