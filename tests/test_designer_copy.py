@@ -77,8 +77,11 @@ def test_the_html_and_browser_tests_pass_on_a_designers_copy(sandbox, tmp_path):
     assert {tag.get_text(strip=True) for tag in described} == set(NEW_DESCRIPTIONS.values())
     assert NEW_BRAND in client.get("/static/css/theme.css").get_data(as_text=True)
 
+    # Its own --output: pytest-playwright empties that folder first, and the project's
+    # test-results/ holds the screenshots the outer run has taken for a person to look at.
+    output = ["--output", str(tmp_path / "test-results")]
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITES],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *output, *SUITES],
         cwd=PROJECT,
         env={**os.environ, **folders},
         capture_output=True,
