@@ -9,6 +9,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 from flask import Flask
 
+from app.checkout.step_models import ShippingStep
 from app.clients.bigcommerce import Address
 from app.locales import shopper_locale
 from app.money import format_amount
@@ -53,6 +54,22 @@ def one_line_address(address: Address | None) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def delivery_summary(shipping: ShippingStep, currency: str) -> list[str]:
+    """Sum a delivery up in a folded step's lines: the pickup and when, or the address and
+    the method with its price (``Standard · $5.99``)."""
+    if shipping.pickup_chosen:
+        method = shipping.pickup_method
+        if method is None:
+            return ["Pick up in store"]
+        lines = [f"Pick up in store: {method.display_name}", method.collection_time_description]
+        return [line for line in lines if line]
+    lines = [one_line_address(shipping.delivery.address)]
+    option = shipping.selected_option
+    if option is not None:
+        lines.append(f"{option.description} · {money(option.cost, currency)}")
+    return [line for line in lines if line]
+
+
 def quantity(count: int) -> str:
     """Write a count in the shopper's locale, e.g. ``{{ 1200|quantity }}`` -> ``1,200``."""
     return format_decimal(count, locale=shopper_locale())
@@ -77,3 +94,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(price_each)
     app.add_template_filter(fits_number_field)
     app.add_template_filter(one_line_address)
+    app.add_template_filter(delivery_summary)
