@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.sync.queue import start_in_process
+from tests.support.app_config import SHORT_PAGE_WAIT
 from tests.support.app_config import sandbox_config
 from tests.support.axe import AXE
 from tests.support.axe import AXE_PATH
@@ -83,7 +84,10 @@ def fresh_live_app(live_app: LiveApp, sandbox_services, tmp_path):
     numbers orders from 100 again; an app kept for the whole run would still hold the last
     test's order ledger and sync jobs (keyed by order id), and skip or misreport the new ones.
     """
-    app = create_app(sandbox_config(sandbox_services, INSTANCE_PATH=str(tmp_path / "live")))
+    config = sandbox_config(
+        sandbox_services, INSTANCE_PATH=str(tmp_path / "live"), **SHORT_PAGE_WAIT
+    )
+    app = create_app(config)
     # The sync worker runs beside the server on the same queue, as `python -m app` runs it.
     worker = start_in_process(app.extensions["sync_queue"])
     live_app.app = app

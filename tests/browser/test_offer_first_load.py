@@ -18,6 +18,7 @@ from tests.browser.test_layout_stability import OBSERVE_SHIFTS
 from tests.browser.test_layout_stability import OFFER_HEIGHT
 from tests.browser.test_layout_stability import VIEWPORTS
 from tests.browser.test_layout_stability import cumulative_layout_shift
+from tests.support.app_config import SHORT_PAGE_WAIT
 from tests.support.app_config import sandbox_config
 from tests.support.offer import analyses
 from tests.support.shopper_checks import SNEAKERS
@@ -84,7 +85,10 @@ def test_with_loop_at_3_s_the_page_answers_at_once_and_the_offer_fills_in_later(
     # default 1.5 s budget it would fill in hidden); the page still waits only its 250 ms.
     live_app.app = create_app(
         sandbox_config(
-            sandbox_services, INSTANCE_PATH=str(tmp_path / "slow"), LOOP_ANALYZE_TIMEOUT="5"
+            sandbox_services,
+            INSTANCE_PATH=str(tmp_path / "slow"),
+            LOOP_ANALYZE_TIMEOUT="5",
+            **SHORT_PAGE_WAIT,
         )
     )
     sandbox.set_faults("loop POST /v1/analyze delay=3")

@@ -13,6 +13,7 @@ from app.checkout_plus.service import ANALYSIS_FRESH_SECONDS
 from app.money import format_minor
 from app.money import to_minor
 from app.sandbox.loop.evaluate import REASONS
+from tests.support.app_config import SHORT_PAGE_WAIT
 from tests.support.app_config import sandbox_config
 from tests.support.canned import CannedServer
 from tests.support.catalog import JACKET
@@ -169,10 +170,10 @@ def test_loop_failures_hide_the_offer_and_the_checkout_goes_on(client, store, sa
 
 
 def test_a_slow_loop_is_given_up_on_within_the_budget(sandbox, store, tmp_path):
-    app = create_app(
-        sandbox_config(sandbox, LOOP_ANALYZE_TIMEOUT="0.3", INSTANCE_PATH=str(tmp_path))
+    config = sandbox_config(
+        sandbox, LOOP_ANALYZE_TIMEOUT="0.3", INSTANCE_PATH=str(tmp_path), **SHORT_PAGE_WAIT
     )
-    client = app.test_client()
+    client = create_app(config).test_client()
     sandbox.set_faults("loop POST /v1/analyze delay=2")
     cart_id = store.create_cart([(SNEAKERS, 1)])
     client.get(f"/checkout?cart_id={cart_id}")
