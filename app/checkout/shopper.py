@@ -124,36 +124,42 @@ def save_offer_state(state: OfferState) -> None:
         session[CHECKOUT_KEY] = {**current, "offer": data}
 
 
-def keep_place_outcome(outcome: PlaceOutcome) -> None:
-    """Keep why Place order stopped, for the checkout page the browser is sent back to."""
+def _keep_once(key: str, value: object) -> None:
+    """Keep a value for the next page of this checkout only (see _take_once)."""
     current = _state()
     if "cart_id" in current:
-        session[CHECKOUT_KEY] = {**current, "place_outcome": outcome.as_dict()}
+        session[CHECKOUT_KEY] = {**current, key: value}
+
+
+def _take_once(key: str) -> object:
+    """Return a value kept for this page and forget it: a reload shows the checkout as it is."""
+    current = _state()
+    if key not in current:
+        return None
+    session[CHECKOUT_KEY] = {k: v for k, v in current.items() if k != key}
+    return current[key]
+
+
+def keep_place_outcome(outcome: PlaceOutcome) -> None:
+    """Keep why Place order stopped, for the checkout page the browser is sent back to."""
+    _keep_once("place_outcome", outcome.as_dict())
 
 
 def take_place_outcome() -> PlaceOutcome | None:
-    """Return why Place order stopped, once: a reload afterwards shows the checkout as it is."""
-    current = _state()
-    if "place_outcome" not in current:
-        return None
-    session[CHECKOUT_KEY] = {k: v for k, v in current.items() if k != "place_outcome"}
-    return PlaceOutcome.from_dict(current["place_outcome"])
+    """Return why Place order stopped, once."""
+    kept = _take_once("place_outcome")
+    return None if kept is None else PlaceOutcome.from_dict(kept)
 
 
 def keep_reopened(reopened: dict[str, str]) -> None:
     """Keep which sections a change undid and why, for the page the browser is sent to."""
-    current = _state()
-    if reopened and "cart_id" in current:
-        session[CHECKOUT_KEY] = {**current, "reopened": dict(reopened)}
+    if reopened:
+        _keep_once("reopened", dict(reopened))
 
 
 def take_reopened() -> dict[str, str]:
-    """Return which sections a change undid, once (a reload shows the checkout as it is)."""
-    current = _state()
-    kept = current.get("reopened")
-    if kept is None:
-        return {}
-    session[CHECKOUT_KEY] = {k: v for k, v in current.items() if k != "reopened"}
+    """Return which sections a change undid, once."""
+    kept = _take_once("reopened")
     if not isinstance(kept, dict):
         return {}
     return {str(name): str(why) for name, why in kept.items()}

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from tests.support.addresses import OHIO
 from tests.support.browser_states import GOOD_CARD
+from tests.support.browser_states import fill_address
 from tests.support.browser_states import fill_card
 from tests.support.browser_states import open_checkout
 from tests.support.browser_states import open_ready_checkout
@@ -47,6 +48,12 @@ class Presses:
         assert button.evaluate("el => el.tagName") == "BUTTON", f"{selector} is no button"
         self.names.append(button.inner_text().strip())
         button.click()
+
+    def report(self, journey: str, target: int) -> None:
+        """Print the presses the journey took, and check they are within the target."""
+        print(f"\n{journey}: {len(self.names)} presses")
+        print("  " + ", ".join(self.names))
+        assert len(self.names) <= target, self.names
 
 
 def shoot(page: Page, name: str, width: int) -> None:
@@ -80,12 +87,6 @@ def expect_only_open(page: Page, current: str | None) -> None:
         expect(card).to_be_visible()
     else:
         expect(card, "payment waits while a step before it is open").to_be_hidden()
-
-
-def fill_address(page: Page) -> None:
-    """Type the Ohio shipping address (the country is the store's, the United States)."""
-    for field, value in OHIO.items():
-        page.locator(f"#shipping-{field}").fill(value)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=str)
@@ -152,9 +153,7 @@ def test_steps_fold_as_they_are_done_and_the_journey_takes_few_presses(
         presses.press("#place-order")
         expect(page).to_have_url(re.compile(r"/checkout/confirmation$"))
         assert len(orders(raw)) == 1
-        print(f"\njourney with JavaScript at {size['width']} px: {len(presses.names)} presses")
-        print("  " + ", ".join(presses.names))
-        assert len(presses.names) <= JS_TARGET, presses.names
+        presses.report(f"journey with JavaScript at {size['width']} px", JS_TARGET)
     finally:
         context.close()
 
@@ -188,9 +187,7 @@ def test_the_journey_without_javascript_takes_few_presses(
         with page.expect_navigation(url=re.compile(r"/checkout/confirmation$")):
             presses.press("#place-order")
         assert len(orders(raw)) == 1
-        print(f"\njourney without JavaScript: {len(presses.names)} presses")
-        print("  " + ", ".join(presses.names))
-        assert len(presses.names) <= NO_JS_TARGET, presses.names
+        presses.report("journey without JavaScript", NO_JS_TARGET)
     finally:
         context.close()
 

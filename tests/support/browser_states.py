@@ -97,11 +97,16 @@ def save_email(page: Page, email: str = "ada@example.com") -> None:
     settle(page)
 
 
+def fill_address(page: Page, prefix: str = "shipping", address: dict[str, str] = OHIO) -> None:
+    """Type a US address into the shipping (or ``"billing"``) fields."""
+    for field, value in address.items():
+        page.locator(f"#{prefix}-{field}").fill(value)
+    page.locator(f"#{prefix}-country_code").select_option("US")
+
+
 def save_address(page: Page, address: dict[str, str] = OHIO) -> None:
     """Fill the shipping address and wait for the shipping methods."""
-    for field, value in address.items():
-        page.locator(f"#shipping-{field}").fill(value)
-    page.locator("#shipping-country_code").select_option("US")
+    fill_address(page, "shipping", address)
     page.locator("#shipping-address-save").click()
     expect(page.get_by_role("radio", name="Express")).to_be_visible()
     settle(page)
@@ -140,9 +145,7 @@ def choose_pickup(page: Page) -> None:
 
 def save_billing(page: Page, address: dict[str, str] = OHIO) -> None:
     """Give a billing address of its own (a pickup has no shipping address to follow)."""
-    for field, value in address.items():
-        page.locator(f"#billing-{field}").fill(value)
-    page.locator("#billing-country_code").select_option("US")
+    fill_address(page, "billing", address)
     page.locator("#billing-save").click()
     expect(page.locator("#checkout-billing")).to_have_attribute("data-step-state", "done")
     settle(page)
