@@ -85,9 +85,20 @@ def app_from_environment() -> Flask | None:
 
 
 def _register_extensions(app: Flask) -> None:
+    from app.extensions import babel
     from app.extensions import csrf
+    from app.locales import shopper_locale
+    from app.translations import CATALOGS_DIR
+    from app.translations import compile_catalogs
 
     csrf.init_app(app)
+    # A fresh clone has the catalogs (.po) only: each start compiles any that changed.
+    compile_catalogs()
+    babel.init_app(
+        app, locale_selector=shopper_locale, default_translation_directories=str(CATALOGS_DIR)
+    )
+    # {% trans %} blocks collapse their whitespace, as python -m app.translations extracts them.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
 def _register_services(app: Flask, settings: Settings) -> None:
@@ -205,10 +216,12 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from app.checkout import bp as checkout_bp
     from app.extensions import csrf
     from app.health import bp as health_bp
+    from app.locales import bp as locales_bp
     from app.webhooks import bp as webhooks_bp
 
     app.register_blueprint(checkout_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(locales_bp)
     # BigCommerce authenticates with the shared secret header; it has no CSRF token.
     csrf.exempt(webhooks_bp)
     app.register_blueprint(webhooks_bp)
@@ -238,6 +251,7 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
     from app.assets import register_assets
     from app.errors import register_error_handlers
     from app.filters import register_filters
+    from app.locales import template_globals
     from app.security import SessionCookie
     from app.security import register_security_headers
     from app.security import sandbox_image_origins
@@ -249,6 +263,7 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
         app, https_only=not settings.sandbox, image_origins=sandbox_image_origins(settings)
     )
     app.session_interface = SessionCookie()
+    app.context_processor(template_globals)
 
     @app.context_processor
     def inject_store() -> dict[str, Any]:

@@ -3,10 +3,12 @@
 from collections.abc import Callable
 
 from flask import Flask
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
+babel = Babel()
 
 
 def build_limiter(app: Flask, redis_url: str | None, key: Callable[[], str]) -> Limiter:

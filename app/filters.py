@@ -12,6 +12,7 @@ from flask import Flask
 from app.checkout.step_models import ShippingStep
 from app.clients.bigcommerce import Address
 from app.locales import shopper_locale
+from app.locales import translate
 from app.money import format_amount
 from app.money import format_minor
 from app.money import to_minor
@@ -87,6 +88,7 @@ def fits_number_field(text: str) -> bool:
 
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
+    app.add_template_filter(translate, "t")
     app.add_template_filter(money)
     app.add_template_filter(minor_money)
     app.add_template_filter(minor_units)

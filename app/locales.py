@@ -1,20 +1,40 @@
-"""The shopper's locale: which of Babel's locales best matches the browser's Accept-Language.
+"""The shopper's language and locale: chosen on the page, else from the browser, else the store's.
 
-Prices are formatted for the shopper (1,98 € for a German browser, $1.98 for an American one)
-in the cart's currency; the merchant's CHECKOUT_LOCALE is the fallback.
+One locale serves words and money: a German browser reads German and pays "1,98 €", an
+American one English and "$1.98". The checkout speaks the languages that have a catalog
+(``app.translations.LANGUAGES``); a shopper's choice on the page is kept in the session,
+else the first Accept-Language entry in one of them wins (with its region, ``de-CH``), else
+the merchant's CHECKOUT_LOCALE.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
+from babel import Locale
 from babel.localedata import locale_identifiers
+from flask import Blueprint
+from flask import Response
 from flask import current_app
 from flask import g
+from flask import redirect
 from flask import request
+from flask import session
+from flask_babel import gettext
+from flask_babel import ngettext
+
+from app.text import Message
+from app.translations import LANGUAGES
+from app.translations import SOURCE_LANGUAGE
 
 # Accept-Language is client input: look at a handful of its entries, never all of them.
 MAX_LANGUAGES_CONSIDERED = 8
+SESSION_KEY = "language"
+
+bp = Blueprint("locales", __name__)
 
 
 @cache
@@ -24,26 +44,99 @@ def _available() -> dict[str, str]:
 
 
 def negotiate(preferred: list[str], default: str) -> str:
-    """Return the first preferred language Babel knows (``de-DE`` -> ``de_DE``), else default."""
+    """Return the first preferred locale in a checkout language (``de-DE`` -> ``de_DE``)."""
     available = _available()
     for tag in preferred[:MAX_LANGUAGES_CONSIDERED]:
         wanted = tag.strip().replace("-", "_").lower()
-        if wanted in available:
-            return available[wanted]
         language = wanted.partition("_")[0]
-        if language in available:
-            return available[language]
+        if language not in LANGUAGES:
+            continue
+        return available.get(wanted) or available[language]
     return default
+
+
+def chosen_language() -> str | None:
+    """Return the language the shopper chose on the page, if any."""
+    chosen = session.get(SESSION_KEY)
+    return chosen if chosen in LANGUAGES else None
 
 
 def shopper_locale() -> str:
     """Return the current request's locale in Babel's form, worked out once per request."""
     if "shopper_locale" not in g:
         preferred = [tag for tag, _ in request.accept_languages if tag != "*"]
+        chosen = chosen_language()
+        if chosen:
+            # The browser's region stays when it speaks the chosen language (fr-CA, fr).
+            preferred = [tag for tag in preferred if tag.lower().startswith(chosen)] or [chosen]
         g.shopper_locale = negotiate(preferred, current_app.config["SETTINGS"].default_locale)
     return g.shopper_locale
+
+
+def page_language() -> str:
+    """Return the language the page's words are in (a store locale without a catalog: English)."""
+    language = Locale.parse(shopper_locale()).language
+    return language if language in LANGUAGES else SOURCE_LANGUAGE
 
 
 def language_tag(locale: str) -> str:
     """Return a Babel locale as a BCP 47 tag (``de_DE`` -> ``de-DE``)."""
     return locale.replace("_", "-")
+
+
+@cache
+def direction(language: str) -> str:
+    """Return ``rtl`` for a right-to-left language (Arabic), else ``ltr``."""
+    return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
+
+
+def translate(message: Any) -> Any:
+    """Say a message in the shopper's language: a marked service message, or any other str."""
+    if isinstance(message, Message):
+        if message.plural is not None:
+            params = {key: value for key, value in message.params.items() if key != "num"}
+            return ngettext(message.msgid, message.plural, message.count, **params)
+        return gettext(message.msgid, **message.params)
+    if isinstance(message, str) and message:
+        return gettext(message)
+    return message
+
+
+def template_globals() -> dict[str, Any]:
+    """Return what base.html needs: the page's lang and dir, and the language switcher."""
+    language = page_language()
+    return {
+        "page_language": language,
+        "page_direction": direction(language),
+        "languages": LANGUAGES,
+        "language_return_path": return_path(),
+    }
+
+
+def return_path() -> str:
+    """Return the page to show again once a language is chosen: this one, if it can be got."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    # A page that answered a form (a refusal, say): the page the form was on.
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return urlunsplit(("", "", referrer.path, referrer.query, ""))
+    return "/"
+
+
+@bp.post("/language")
+def choose_language() -> Response:
+    """Keep the language chosen on the page, then go back to the page it was chosen on."""
+    from app.errors import error_page
+
+    language = request.form.get("language", "")
+    if language not in LANGUAGES:
+        return error_page(
+            400, gettext("That language isn't offered"), gettext("Choose one from the list.")
+        )
+    session[SESSION_KEY] = language
+    back = request.form.get("next", "")
+    # Only a path on this site: never an open redirect to another one.
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = "/"
+    return redirect(back, 303)

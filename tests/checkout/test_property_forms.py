@@ -202,6 +202,16 @@ STRATEGIES = {
             },
         ),
     ),
+    "locales.choose_language": lambda shopper: st.tuples(
+        st.just("/language"),
+        form(
+            fields(
+                language=st.sampled_from(["en", "de", "fr", "ja", "ar"]),
+                next=st.sampled_from(["/checkout", "/", "//evil.example", "https://evil.example"]),
+            ),
+            {"language": ["xx", "", "en-US", "AR"], "next": ["javascript:alert(1)", "/\\x"]},
+        ),
+    ),
     "checkout.contact": lambda shopper: st.tuples(
         st.just("/checkout/contact"),
         form(
