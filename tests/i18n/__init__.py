@@ -1,0 +1,1 @@
+"""Tests of the shopper's language: catalogs, marking, negotiation, the switcher, direction."""
