@@ -77,6 +77,7 @@ NEVER_ALONE = {
     "components/checkout_payment.html",
     "components/checkout_comment.html",  # inside the payment form; never swapped on its own
     "components/order_summary_bar.html",  # in the page, and out of band with the totals
+    "components/language_switcher.html",  # in the header of every page
     "styleguide/payment_form_stand_in.html",  # beside Place order in its styleguide entries
     # The admin page's panels, only ever inside admin/page.html (no htmx there).
     *(f"admin/{panel}.html" for panel in ("analyses", "attach_rate", "order_lookup")),
@@ -301,6 +302,19 @@ def _(s: Shopper):
 @document("page: checkout, everything saved")
 def _(s: Shopper):
     return has(s.checkout(ready=True), "#shipping-option-form input[checked]")
+
+
+@document("page: checkout in Arabic, right to left, everything saved")
+def _(s: Shopper):
+    s.checkout(ready=True)
+    s.post("/language", {"language": "ar", "next": "/checkout"}, status=303)
+    return has(s.get("/checkout"), "html[lang=ar][dir=rtl] #shipping-option-form input[checked]")
+
+
+@document("page: checkout in Japanese, from the browser's language")
+def _(s: Shopper):
+    s.checkout()
+    return has(s.get("/checkout", headers={"Accept-Language": "ja-JP"}), "html[lang=ja]")
 
 
 @document("page: contact error")
@@ -617,13 +631,24 @@ def _(s: Shopper):
     return has(s.get("/styleguide/"), ".styleguide__entry")
 
 
-def styleguide_entry(slug: str) -> Callable[[Shopper], object]:
-    """Reach one styleguide entry: a component in one state, from fixtures."""
-    return lambda s: s.get(f"/styleguide/{slug}")
+def styleguide_entry(slug: str, language: str = "") -> Callable[[Shopper], object]:
+    """Reach one styleguide entry: a component in one state, from fixtures (in a language)."""
+    return lambda s: s.get(f"/styleguide/{slug}" + (f"?lang={language}" if language else ""))
 
 
 for _entry in ENTRIES:
     document(f"styleguide: {_entry.slug}")(styleguide_entry(_entry.slug))
+# Every entry in every other language: the words change length and Arabic turns the page.
+for _language in ("de", "fr", "ja", "ar"):
+    for _entry in ENTRIES:
+        document(f"styleguide in {_language}: {_entry.slug}")(
+            styleguide_entry(_entry.slug, _language)
+        )
+
+
+@document("page: styleguide, the offer in every language")
+def _(s: Shopper):
+    return has(s.get("/styleguide/languages"), "[data-styleguide-offer]")
 
 
 # --- rendering them all, and one run of the checker ------------------------------------------

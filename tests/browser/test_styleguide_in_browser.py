@@ -11,19 +11,39 @@ from app.styleguide.entries import ENTRIES
 from tests.support.axe import describe
 from tests.support.axe import run_axe
 
+# Every entry in Arabic (right to left) and Japanese; the offer and the pages in German and
+# French, whose longer words are what could break a layout there.
+IN_LANGUAGES = [
+    (language, entry)
+    for language in ("ar", "ja", "de", "fr")
+    for entry in ENTRIES
+    if language in ("ar", "ja") or entry.group in ("Checkout+ offer", "Pages")
+]
 
-def test_every_entry_and_the_index_pass_axe(axe_page: Page):
-    # One page visits them all (a fresh app per entry would triple the time); every entry's
-    # violations are reported together, each under its own name.
+
+def assert_axe_passes(page: Page, pages: list[tuple[str, str]]) -> None:
+    """Visit each (name, url) in one page and report every page's violations together."""
+    # One page visits them all (a fresh app per entry would triple the time).
     failures = []
-    for slug, url in [("index", "/styleguide/")] + [(e.slug, entry_url(e)) for e in ENTRIES]:
-        axe_page.goto(url)
-        results = run_axe(axe_page)
+    for name, url in pages:
+        page.goto(url)
+        results = run_axe(page)
         assert results["passes"] > 0, f"axe checked nothing on {url}: is the page empty?"
         if results["violations"]:
-            failures.append(describe(axe_page.url, slug, results["violations"]))
+            failures.append(describe(page.url, name, results["violations"]))
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)
+
+
+def test_every_entry_and_the_index_pass_axe(axe_page: Page):
+    assert_axe_passes(
+        axe_page, [("index", "/styleguide/")] + [(e.slug, entry_url(e)) for e in ENTRIES]
+    )
+
+
+def test_the_entries_pass_axe_in_every_language(axe_page: Page):
+    pages = [(f"{e.slug} in {lang}", f"{entry_url(e)}?lang={lang}") for lang, e in IN_LANGUAGES]
+    assert_axe_passes(axe_page, [("the offer in every language", "/styleguide/languages"), *pages])
 
 
 def test_the_loading_offer_keeps_its_space_and_shows_no_price(page: Page):
