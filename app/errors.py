@@ -71,6 +71,7 @@ def refusal(status: int) -> Response:
     if not is_htmx_request():
         return error_page(status)
     title, message = MESSAGES[status]
+    # Translators: an error page's title and message, said in one line at the top of the page.
     flash(gettext("%(title)s. %(message)s", title=gettext(title), message=gettext(message)))
     return vary_on_htmx(refresh_page(Response(status=status)))
 
