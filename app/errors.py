@@ -8,6 +8,7 @@ from flask import Flask
 from flask import Response
 from flask import flash
 from flask import render_template
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -17,27 +18,31 @@ from app.clients.bigcommerce import BigCommerceError
 from app.htmx import is_htmx_request
 from app.htmx import refresh_page
 from app.htmx import vary_on_htmx
+from app.text import N_
 
 log = logging.getLogger(__name__)
 
 # What a shopper is told for each status; the view may pass a more specific message.
+# (Marked here, said in the shopper's language by the error page's t filter.)
 MESSAGES = {
     400: (
-        "Something in that request was not right",
-        "Go back, check what you entered and try again.",
+        N_("Something in that request was not right"),
+        N_("Go back, check what you entered and try again."),
     ),
-    404: ("We couldn't find that page", "Check the address, or go back to the store."),
-    405: ("That action isn't available here", "Go back and use the buttons on the page."),
-    413: ("That request was too large", "Shorten what you typed and try again."),
+    404: (N_("We couldn't find that page"), N_("Check the address, or go back to the store.")),
+    405: (N_("That action isn't available here"), N_("Go back and use the buttons on the page.")),
+    413: (N_("That request was too large"), N_("Shorten what you typed and try again.")),
     429: (
-        "Too many changes in a short time",
-        "To keep the store fast for everyone, please wait a minute, then try again. "
-        "What you saved before is kept.",
+        N_("Too many changes in a short time"),
+        N_(
+            "To keep the store fast for everyone, please wait a minute, then try again. "
+            "What you saved before is kept."
+        ),
     ),
-    500: ("Something went wrong on our side", "Please try again in a moment."),
+    500: (N_("Something went wrong on our side"), N_("Please try again in a moment.")),
     503: (
-        "Checkout is briefly unavailable",
-        "The store is not answering right now. Please try again in a moment.",
+        N_("Checkout is briefly unavailable"),
+        N_("The store is not answering right now. Please try again in a moment."),
     ),
 }
 
@@ -66,7 +71,8 @@ def refusal(status: int) -> Response:
     if not is_htmx_request():
         return error_page(status)
     title, message = MESSAGES[status]
-    flash(f"{title}. {message}")
+    # Translators: an error page's title and message, said in one line at the top of the page.
+    flash(gettext("%(title)s. %(message)s", title=gettext(title), message=gettext(message)))
     return vary_on_htmx(refresh_page(Response(status=status)))
 
 
@@ -77,9 +83,11 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_failed(error: CSRFError) -> Response:
         response = error_page(
             400,
-            "This page has expired",
-            "For your security the form timed out. Reload the page and try again; "
-            "nothing was changed.",
+            gettext("This page has expired"),
+            gettext(
+                "For your security the form timed out. Reload the page and try again; "
+                "nothing was changed."
+            ),
         )
         # htmx cannot swap a fresh token in; a full reload fetches one.
         return refresh_page(response) if is_htmx_request() else response

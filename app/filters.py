@@ -8,6 +8,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import format_decimal
 from flask import Flask
+from flask_babel import gettext
 
 from app.checkout.step_models import ShippingStep
 from app.clients.bigcommerce import Address
@@ -61,8 +62,11 @@ def delivery_summary(shipping: ShippingStep, currency: str) -> list[str]:
     if shipping.pickup_chosen:
         method = shipping.pickup_method
         if method is None:
-            return ["Pick up in store"]
-        lines = [f"Pick up in store: {method.display_name}", method.collection_time_description]
+            return [gettext("Pick up in store")]
+        lines = [
+            gettext("Pick up in store: %(method)s", method=method.display_name),
+            method.collection_time_description,
+        ]
         return [line for line in lines if line]
     lines = [one_line_address(shipping.delivery.address)]
     option = shipping.selected_option

@@ -16,10 +16,12 @@ from urllib.parse import urlunsplit
 
 from babel import Locale
 from babel.localedata import locale_identifiers
+from babel.numbers import format_decimal
 from flask import Blueprint
 from flask import Response
 from flask import current_app
 from flask import g
+from flask import has_request_context
 from flask import redirect
 from flask import request
 from flask import session
@@ -93,13 +95,28 @@ def direction(language: str) -> str:
 def translate(message: Any) -> Any:
     """Say a message in the shopper's language: a marked service message, or any other str."""
     if isinstance(message, Message):
+        # A value that is itself a message (a field's name in a refusal) is said too.
+        said = {key: translate(value) for key, value in message.params.items()}
         if message.plural is not None:
-            params = {key: value for key, value in message.params.items() if key != "num"}
+            params = {key: value for key, value in said.items() if key != "num"}
             return ngettext(message.msgid, message.plural, message.count, **params)
-        return gettext(message.msgid, **message.params)
+        return gettext(message.msgid, **said)
     if isinstance(message, str) and message:
         return gettext(message)
     return message
+
+
+class LocalNumber(int):
+    """A whole number that a message says in the shopper's locale when it is rendered.
+
+    A form's lazy message (``lazy_gettext("... %(num)s ...", num=LocalNumber(2000))``) is
+    written at import and said in a request: ``2,000`` in English, ``2.000`` in German.
+    """
+
+    def __str__(self) -> str:
+        if has_request_context():
+            return format_decimal(int(self), locale=shopper_locale())
+        return f"{int(self):,}"
 
 
 def template_globals() -> dict[str, Any]:

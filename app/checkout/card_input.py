@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from app.text import N_
+from app.text import Message
+
 CARD_DIGITS = (12, 19)  # the shortest and the longest card number (ISO/IEC 7812)
 YEARS_AHEAD = 20  # cards are issued for 3 to 10 years: a later expiry is a typing slip
 TYPED_MAX = 64  # nobody types more than this into a card field: refused unread
@@ -26,11 +29,11 @@ EXPIRY_SEPARATED = re.compile(
 # 1230 or 122030: digits alone, as a numeric keypad types them (it has no slash).
 EXPIRY_DIGITS = re.compile(r"(?P<month>[0-9]{2})(?P<year>[0-9]{2}|[0-9]{4})")
 
-NUMBER_FORMAT = "Enter the 12 to 19 digits on the card."
-NUMBER_INVALID = "Check the card number: it is not a valid card number."
-EXPIRY_FORMAT = "Enter the expiry date as MM/YY, such as 04/29."
-EXPIRY_MONTH = "Check the month: enter the expiry date as MM/YY, with a month from 01 to 12."
-CODE_FORMAT = "Enter the 3 or 4 digits of the security code."
+NUMBER_FORMAT = N_("Enter the 12 to 19 digits on the card.")
+NUMBER_INVALID = N_("Check the card number: it is not a valid card number.")
+EXPIRY_FORMAT = N_("Enter the expiry date as MM/YY, such as 04/29.")
+EXPIRY_MONTH = N_("Check the month: enter the expiry date as MM/YY, with a month from 01 to 12.")
+CODE_FORMAT = N_("Enter the 3 or 4 digits of the security code.")
 
 
 class CardInputError(ValueError):
@@ -74,12 +77,17 @@ def expiry(typed: str, today: dt.date) -> tuple[int, int]:
         earliest = today.year - 50
         year = earliest + (year - earliest) % 100
     if (year, month) < (today.year, today.month):
+        expired = f"{month:02d}/{year % 100:02d}"
         raise CardInputError(
-            f"This card expired in {month:02d}/{year % 100:02d}. "
-            "Check the date, or use another card."
+            Message(
+                "This card expired in %(expiry)s. Check the date, or use another card.",
+                expiry=expired,
+            )
         )
     if year > today.year + YEARS_AHEAD:
-        raise CardInputError(f"Check the year: cards do not expire as far ahead as {year}.")
+        raise CardInputError(
+            Message("Check the year: cards do not expire as far ahead as %(year)s.", year=year)
+        )
     return month, year
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.clients.bigcommerce import Card
+from app.text import N_
+from app.text import Message
 
-UNKNOWN = "Card"
+UNKNOWN = N_("Card")
 LAST_FOUR = re.compile(r"[0-9]{4}")
 
 # (brand, IIN ranges: (low, high) prefixes of equal length, inclusive), checked in this order.
@@ -55,7 +57,12 @@ class PaidWith:
 
     def __str__(self) -> str:
         """Say it as a receipt does: "Visa ending in 1111"."""
-        return f"{self.brand} ending in {self.last_four}"
+        return self.words()
+
+    def words(self) -> Message:
+        """Say it as a receipt does, for the t filter: "Visa ending in 1111"."""
+        brand = Message(UNKNOWN) if self.brand == UNKNOWN else self.brand
+        return Message("%(brand)s ending in %(last_four)s", brand=brand, last_four=self.last_four)
 
     def as_dict(self) -> dict[str, str]:
         """Return what the session keeps."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from typing import TypeVar
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import HiddenField
@@ -19,6 +20,8 @@ from wtforms.validators import ValidationError
 from app.checkout import card_input
 from app.checkout.service import MAX_LINE_QUANTITY
 from app.clients.bigcommerce import Card
+from app.locales import LocalNumber
+from app.locales import translate
 
 T = TypeVar("T")
 
@@ -34,24 +37,26 @@ class WholeNumberField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter a whole number, such as 2.") from None
+            raise ValueError(lazy_gettext("Enter a whole number, such as 2.")) from None
         # WTForms' range check turns the number into a float, which a huge one overflows.
         if self.data is not None and abs(self.data) > LARGEST_WHOLE_NUMBER:
             self.data = None
-            raise ValueError("That number is too large. Enter a smaller one.")
+            raise ValueError(lazy_gettext("That number is too large. Enter a smaller one."))
 
 
 class LineQuantityForm(FlaskForm):
     """Set one line's quantity; 0 removes the line."""
 
     quantity = WholeNumberField(
-        "Quantity",
+        lazy_gettext("Quantity"),
         validators=[
-            InputRequired(message="Enter a quantity."),
+            InputRequired(message=lazy_gettext("Enter a quantity.")),
             NumberRange(
                 min=0,
                 max=MAX_LINE_QUANTITY,
-                message=f"Enter a quantity from 0 to {MAX_LINE_QUANTITY:,}.",
+                message=lazy_gettext(
+                    "Enter a quantity from 0 to %(num)s.", num=LocalNumber(MAX_LINE_QUANTITY)
+                ),
             ),
         ],
     )
@@ -66,7 +71,7 @@ class LineQuantityForm(FlaskForm):
 class ProtectionForm(FlaskForm):
     """Opt in to or out of Checkout+ for the quote the page showed."""
 
-    checkout_plus = BooleanField("Protect my order")
+    checkout_plus = BooleanField(lazy_gettext("Protect my order"))
     # Which quote the page showed; it never sets the price, only detects a stale page.
     quote = HiddenField(validators=[Length(max=64)])
 
@@ -79,20 +84,29 @@ class PaymentForm(FlaskForm):
     """
 
     cardholder_name = StringField(
-        "Name on card",
+        lazy_gettext("Name on card"),
         validators=[
-            InputRequired(message="Enter the name on the card."),
-            Length(max=100, message="Enter the name on the card in 100 characters or fewer."),
+            InputRequired(message=lazy_gettext("Enter the name on the card.")),
+            Length(
+                max=100,
+                message=lazy_gettext(
+                    "Enter the name on the card in %(num)s characters or fewer.",
+                    num=LocalNumber(100),
+                ),
+            ),
         ],
     )
     card_number = StringField(
-        "Card number", validators=[InputRequired(message="Enter the card number.")]
+        lazy_gettext("Card number"),
+        validators=[InputRequired(message=lazy_gettext("Enter the card number."))],
     )
     expiry = StringField(
-        "Expiry date", validators=[InputRequired(message="Enter the expiry date.")]
+        lazy_gettext("Expiry date"),
+        validators=[InputRequired(message=lazy_gettext("Enter the expiry date."))],
     )
     security_code = StringField(
-        "Security code", validators=[InputRequired(message="Enter the security code.")]
+        lazy_gettext("Security code"),
+        validators=[InputRequired(message=lazy_gettext("Enter the security code."))],
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -102,7 +116,7 @@ class PaymentForm(FlaskForm):
     def validate_cardholder_name(self, field: StringField) -> None:
         """Refuse a name of spaces only."""
         if not field.data.strip():
-            raise ValidationError("Enter the name on the card.")
+            raise ValidationError(lazy_gettext("Enter the name on the card."))
 
     def validate_card_number(self, field: StringField) -> None:
         """Read the digits of the number, or refuse it (wrong length, or a typing slip)."""
@@ -141,4 +155,5 @@ def _read(reader: Callable[[str], T], typed: str) -> T:
     try:
         return reader(typed)
     except card_input.CardInputError as refusal:
-        raise ValidationError(str(refusal)) from None
+        # The refusal's own message (app.text), said in the shopper's language.
+        raise ValidationError(translate(refusal.args[0])) from None

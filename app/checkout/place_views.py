@@ -43,6 +43,7 @@ from app.checkout.views import bp
 from app.clients.bigcommerce import BigCommerceClient
 from app.htmx import redirect_after_post
 from app.htmx import vary_on_htmx
+from app.locales import translate
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,14 @@ def place():
     note = note_form.message.data if note_form.message.raw_data else None
     kept = {"values": form.kept_values(), "note": note}
     if not (form.validate() & note_form.validate()):
-        errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
+        # Kept in the session for the page after the redirect: said now, in the shopper's words.
+        errors = {
+            name: str(translate(field.errors[0]))
+            for name, field in form._fields.items()
+            if field.errors
+        }
         if note_form.message.errors:
-            errors["note"] = note_form.message.errors[0]
+            errors["note"] = str(translate(note_form.message.errors[0]))
         return _back(PlaceOutcome(errors=errors, **kept))
     shown = total_signer().read(request.form.get("shown_total"))
     try:
@@ -90,7 +96,7 @@ def place():
         outcome = PlaceOutcome(notice=TOTAL_CHANGED, shown=change.shown, now=change.now, **kept)
         return _back(outcome)
     except PaymentFailed as problem:
-        return _back(PlaceOutcome(problem=str(problem), **kept))
+        return _back(PlaceOutcome(problem=str(translate(problem.args[0])), **kept))
     except OrderRefused as refusal:
         # BigCommerce's words name its fields; the shopper is told what to do instead.
         log.warning("BigCommerce refused the order for cart %s: %s", cart_id, refusal)

@@ -42,6 +42,7 @@ from app.clients.bigcommerce import PaymentRejected
 from app.clients.bigcommerce.payments import BigCommercePayments
 from app.money import to_minor
 from app.sync.queue import SyncQueue
+from app.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -297,8 +298,10 @@ class PlacementService:
             except BigCommerceError:
                 pass  # still unknown: the shopper retries, and the retry looks again
             raise PaymentFailed(
-                "We could not confirm your payment. Please try again: "
-                "you will not be charged twice."
+                N_(
+                    "We could not confirm your payment. Please try again: "
+                    "you will not be charged twice."
+                )
             ) from None
 
     def _pay(self, order_id: int, card: Card) -> None:
@@ -307,7 +310,7 @@ class PlacementService:
             methods = self._bigcommerce.get_payment_methods(order_id)
             card_methods = [method for method in methods if method.type in ("card", "")]
             if not card_methods:
-                raise PaymentFailed("This store cannot take card payments right now.")
+                raise PaymentFailed(N_("This store cannot take card payments right now."))
             # A token pays once, and a declined attempt spends it: a new one every time.
             token = self._bigcommerce.create_payment_access_token(order_id)
             self._payments.pay(token, card_methods[0].id, card)
@@ -317,12 +320,14 @@ class PlacementService:
             if error.code == ALREADY_PAID:
                 return  # an earlier attempt went through after all
             raise PaymentFailed(
-                "The payment was not accepted. Please check the card details and try again."
+                N_("The payment was not accepted. Please check the card details and try again.")
             ) from error
         except BigCommerceUnavailable as error:
             raise PaymentUnconfirmed(str(error)) from error  # charged or not: unknown
         except BigCommerceRejected as error:
-            raise PaymentFailed("The payment could not be started. Please try again.") from error
+            raise PaymentFailed(
+                N_("The payment could not be started. Please try again.")
+            ) from error
 
     def _record_decision(
         self, order_id: int, protection: Quote | None, shown: Quote | None

@@ -24,6 +24,8 @@ from decimal import Decimal
 from app.checkout_plus.fee import FEE_SOURCE
 from app.clients.bigcommerce import Order
 from app.money import round_major
+from app.text import N_
+from app.text import plural_message
 
 log = logging.getLogger(__name__)
 
@@ -92,21 +94,23 @@ def receipt(order: Order, fee_name: str) -> Receipt:
         return rounded(inc_tax if inc else ex_tax)
 
     rows = [
-        ReceiptRow(SUBTOTAL, "Subtotal", on_basis(order.subtotal_ex_tax, order.subtotal_inc_tax))
+        ReceiptRow(
+            SUBTOTAL, N_("Subtotal"), on_basis(order.subtotal_ex_tax, order.subtotal_inc_tax)
+        )
     ]
     if order.discount_amount:
-        rows.append(ReceiptRow(DISCOUNT, "Discount", -rounded(order.discount_amount)))
+        rows.append(ReceiptRow(DISCOUNT, N_("Discount"), -rounded(order.discount_amount)))
     if order.coupon_discount:
         rows.append(ReceiptRow(COUPON, _coupon_label(order), -rounded(order.coupon_discount)))
     if order.shipments or order.shipping_cost_ex_tax or order.shipping_cost_inc_tax:
         shipping = on_basis(order.shipping_cost_ex_tax, order.shipping_cost_inc_tax)
-        rows.append(ReceiptRow(SHIPPING, "Shipping", shipping))
+        rows.append(ReceiptRow(SHIPPING, N_("Shipping"), shipping))
     handling = on_basis(order.handling_cost_ex_tax, order.handling_cost_inc_tax)
     if handling:
-        rows.append(ReceiptRow(HANDLING, "Handling", handling))
+        rows.append(ReceiptRow(HANDLING, N_("Handling"), handling))
     wrapping = on_basis(order.wrapping_cost_ex_tax, order.wrapping_cost_inc_tax)
     if wrapping:
-        rows.append(ReceiptRow(WRAPPING, "Gift wrapping", wrapping))
+        rows.append(ReceiptRow(WRAPPING, N_("Gift wrapping"), wrapping))
     for fee in order.fees:
         ours = fee.source == FEE_SOURCE
         rows.append(
@@ -117,7 +121,7 @@ def receipt(order: Order, fee_name: str) -> Receipt:
             )
         )
     if not inc:
-        rows.append(ReceiptRow(TAX, "Tax", rounded(order.total_tax)))
+        rows.append(ReceiptRow(TAX, N_("Tax"), rounded(order.total_tax)))
     total = rounded(order.total_inc_tax)
     difference = total - sum((row.amount for row in rows), ZERO)
     if difference:
@@ -127,7 +131,7 @@ def receipt(order: Order, fee_name: str) -> Receipt:
             difference,
             currency,
         )
-        rows.append(ReceiptRow(ADJUSTMENT, "Adjustment", difference))
+        rows.append(ReceiptRow(ADJUSTMENT, N_("Adjustment"), difference))
     return Receipt(
         currency=currency,
         tax_included=inc,
@@ -145,5 +149,7 @@ def _coupon_label(order: Order) -> str:
     """Name the coupon row by the codes the shopper entered, when BigCommerce lists them."""
     codes = order.coupon_codes
     if not codes:
-        return "Coupon"
-    return f"{'Coupons' if len(codes) > 1 else 'Coupon'} {', '.join(codes)}"
+        return N_("Coupon")
+    return plural_message(
+        "Coupon %(codes)s", "Coupons %(codes)s", len(codes), codes=", ".join(codes)
+    )

@@ -14,6 +14,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
@@ -179,7 +180,7 @@ def reload_checkout() -> Response:
 
 def no_cart() -> Response:
     """Answer a change posted by a browser whose checkout has expired."""
-    flash("Your checkout had expired, so nothing was changed.")
+    flash(gettext("Your checkout had expired, so nothing was changed."))
     return reload_checkout()
 
 
@@ -195,10 +196,10 @@ def cart_gone() -> Response:
         return redirect_after_post(url_for("checkout.confirmation"))
     shopper.forget_cart()
     if is_htmx_request():
-        flash("This cart is no longer available. It may have been checked out already.")
+        flash(gettext("This cart is no longer available. It may have been checked out already."))
         return reload_checkout()
     return error_page(
         404,
-        "This cart is no longer available",
-        "It may have been checked out already or emptied. Please return to the store.",
+        gettext("This cart is no longer available"),
+        gettext("It may have been checked out already or emptied. Please return to the store."),
     )

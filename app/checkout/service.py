@@ -19,6 +19,7 @@ from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import Checkout
+from app.text import N_
 
 # A checkout line takes 0 (remove) up to this many of one item.
 MAX_LINE_QUANTITY = 9999
@@ -168,4 +169,4 @@ def _quantity_problem(error: BigCommerceRejected) -> str:
     detail = str(error).strip()
     if detail and detail != "refused":
         return detail
-    return "This quantity is not available. Please choose a smaller one."
+    return N_("This quantity is not available. Please choose a smaller one.")

@@ -7,27 +7,29 @@ from collections.abc import Collection
 
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import Checkout
+from app.text import N_
+from app.text import Message
 
 # How BigCommerce names each field in its 422 errors, and what the shopper reads.
 FIELD_LABELS = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "company": "Company",
-    "address1": "Address",
-    "address2": "Apartment, suite, etc.",
-    "city": "City",
-    "state_or_province": "State or province",
-    "country_code": "Country",
-    "postal_code": "Postal code",
-    "phone": "Phone",
-    "email": "Email",
-    "code": "Coupon code",
-    "message": "Your note",
-    "option_id": "Shipping method",
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "company": N_("Company"),
+    "address1": N_("Address"),
+    "address2": N_("Apartment, suite, etc."),
+    "city": N_("City"),
+    "state_or_province": N_("State or province"),
+    "country_code": N_("Country"),
+    "postal_code": N_("Postal code"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "code": N_("Coupon code"),
+    "message": N_("Your note"),
+    "option_id": N_("Shipping method"),
 }
 # The last part of an error path such as "[0].address.state_or_province".
 FIELD_NAME = re.compile(r"([A-Za-z_]+)\W*$")
-OTHER_WINDOW = "Your checkout was changed in another window. Please check it and try again."
+OTHER_WINDOW = N_("Your checkout was changed in another window. Please check it and try again.")
 
 
 class StepRejected(Exception):
@@ -63,16 +65,18 @@ def rejection(
 
 def sentence(name: str, problem: str) -> str:
     """Word a field error for the shopper: "State or province is required for this country."""
-    text = problem.strip().rstrip(".") or "is not valid"
-    return f"{FIELD_LABELS.get(name, name)} {text}."
+    text = problem.strip().rstrip(".") or N_("is not valid")
+    label = Message(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+    # Translators: a field's name and BigCommerce's reason, in English ("City is required.").
+    return Message("%(field)s %(problem)s.", field=label, problem=text)
 
 
 def problem(error: BigCommerceRejected) -> str:
     """Word a refusal that names no field we show."""
     detail = str(error).replace("`", "").strip()
     if detail and detail != "refused":
-        return f"The store could not save this: {detail.rstrip('.')}."
-    return "The store could not save this. Please check it and try again."
+        return Message("The store could not save this: %(detail)s.", detail=detail.rstrip("."))
+    return N_("The store could not save this. Please check it and try again.")
 
 
 def coupon_problem(error: BigCommerceRejected) -> str:
@@ -82,4 +86,4 @@ def coupon_problem(error: BigCommerceRejected) -> str:
     detail = str(error).replace("`", "").strip()
     if detail and detail != "refused":
         return detail if detail.endswith(".") else f"{detail}."
-    return "This coupon code can't be used for your order."
+    return N_("This coupon code can't be used for your order.")

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import SelectField
@@ -31,6 +32,7 @@ from app.checkout.step_errors import StepRejected
 from app.checkout.subdivisions import find_subdivision
 from app.checkout.subdivisions import has_subdivisions
 from app.clients.bigcommerce import Address
+from app.locales import LocalNumber
 from app.locales import shopper_locale
 
 TEXT_MAX = 255
@@ -133,11 +135,14 @@ class ContactForm(StepForm):
     PREFIX = "contact"
 
     email = StringField(
-        "Email",
+        lazy_gettext("Email"),
         validators=[
-            InputRequired(message="Enter your email address."),
-            Length(max=EMAIL_MAX, message=f"Use at most {EMAIL_MAX} characters."),
-            Regexp(EMAIL, message="Enter an email address like name@example.com."),
+            InputRequired(message=lazy_gettext("Enter your email address.")),
+            Length(
+                max=EMAIL_MAX,
+                message=lazy_gettext("Use at most %(num)s characters.", num=EMAIL_MAX),
+            ),
+            Regexp(EMAIL, message=lazy_gettext("Enter an email address like name@example.com.")),
         ],
         filters=[_strip],
     )
@@ -234,7 +239,7 @@ class BillingAddressForm(AddressForm):
 
     PREFIX = "billing"
 
-    same_as_shipping = BooleanField("Same as my shipping address")
+    same_as_shipping = BooleanField(lazy_gettext("Same as my shipping address"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Check the address fields only when they are the billing address."""
@@ -250,10 +255,13 @@ class DeliveryForm(StepForm):
     SHIP = "ship"
 
     method = StringField(
-        "Delivery method",
+        lazy_gettext("Delivery method"),
         validators=[
-            InputRequired(message="Choose how you want to get your order."),
-            Regexp(r"^(ship|pickup-\d{1,9})$", message="Choose one of the delivery methods shown."),
+            InputRequired(message=lazy_gettext("Choose how you want to get your order.")),
+            Regexp(
+                r"^(ship|pickup-\d{1,9})$",
+                message=lazy_gettext("Choose one of the delivery methods shown."),
+            ),
         ],
     )
 
@@ -275,10 +283,12 @@ class ShippingOptionForm(StepForm):
     PREFIX = "shipping-option"
 
     option_id = StringField(
-        "Shipping method",
+        lazy_gettext("Shipping method"),
         validators=[
-            InputRequired(message="Choose a shipping method."),
-            Length(max=OPTION_ID_MAX, message="Choose one of the shipping methods shown."),
+            InputRequired(message=lazy_gettext("Choose a shipping method.")),
+            Length(
+                max=OPTION_ID_MAX, message=lazy_gettext("Choose one of the shipping methods shown.")
+            ),
         ],
     )
 
@@ -289,12 +299,14 @@ class CouponForm(StepForm):
     PREFIX = "coupon"
 
     code = StringField(
-        "Coupon code",
+        lazy_gettext("Coupon code"),
         validators=[
-            InputRequired(message="Enter a coupon code."),
+            InputRequired(message=lazy_gettext("Enter a coupon code.")),
             Length(
                 max=COUPON_CODE_MAX,
-                message=f"A coupon code has at most {COUPON_CODE_MAX} characters.",
+                message=lazy_gettext(
+                    "A coupon code has at most %(num)s characters.", num=COUPON_CODE_MAX
+                ),
             ),
         ],
         filters=[_strip],
@@ -307,7 +319,9 @@ class RemoveCouponForm(StepForm):
     PREFIX = "coupon-remove"
 
     code = StringField(
-        "Coupon code", validators=[InputRequired(), Length(max=COUPON_CODE_MAX)], filters=[_strip]
+        lazy_gettext("Coupon code"),
+        validators=[InputRequired(), Length(max=COUPON_CODE_MAX)],
+        filters=[_strip],
     )
 
 
@@ -317,11 +331,13 @@ class CommentForm(StepForm):
     PREFIX = "comment"
 
     message = TextAreaField(
-        "Note",
+        lazy_gettext("Note"),
         validators=[
             Length(
                 max=COMMENT_MAX,
-                message=f"Keep your note to {COMMENT_MAX:,} characters or fewer.",
+                message=lazy_gettext(
+                    "Keep your note to %(num)s characters or fewer.", num=LocalNumber(COMMENT_MAX)
+                ),
             )
         ],
         filters=[_one_line_breaks],

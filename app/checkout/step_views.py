@@ -16,6 +16,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from flask_babel import gettext
 
 from app import rate_limits
 from app.checkout import shopper
@@ -115,7 +116,7 @@ def _rejected(
 
 def _section_gone() -> Response:
     """Answer a form whose section the checkout no longer shows (e.g. from an older tab)."""
-    flash("Nothing in your cart needs delivering any more, so nothing was changed.")
+    flash(gettext("Nothing in your cart needs delivering any more, so nothing was changed."))
     return reload_checkout()
 
 

@@ -40,6 +40,7 @@ from app.clients.bigcommerce import BigCommerceNotFound
 from app.clients.bigcommerce import BigCommerceRejected
 from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import PickupMethod
+from app.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class StepService:
         email = self._email_first(before)
         lines = physical_lines(before)
         if not lines:
-            raise StepRejected("Nothing in your cart needs shipping.", checkout=before)
+            raise StepRejected(N_("Nothing in your cart needs shipping."), checkout=before)
         delivery = delivery_of(before)
         all_assigned = set(delivery.line_item_ids) == {item_id for item_id, _ in lines}
         if delivery.address == address and all_assigned:
@@ -215,10 +216,10 @@ class StepService:
         cart_id = before.id
         delivery = delivery_of(before)
         if delivery.consignment_id is None or delivery.address is None:
-            raise StepRejected("Enter your shipping address first.", checkout=before)
+            raise StepRejected(N_("Enter your shipping address first."), checkout=before)
         if option_id not in {option.id for option in delivery.options}:
             raise StepRejected(
-                fields={"option_id": "Choose one of the shipping methods shown."},
+                fields={"option_id": N_("Choose one of the shipping methods shown.")},
                 checkout=before,
             )
         if option_id == delivery.selected_option_id:
@@ -270,13 +271,14 @@ class StepService:
             return self._result(before, self._complete(after))
         if pickup_method_id not in {method.id for method in self.pickup_methods()}:
             raise StepRejected(
-                fields={"method": "Choose one of the delivery methods shown."}, checkout=before
+                fields={"method": N_("Choose one of the delivery methods shown.")},
+                checkout=before,
             )
         if delivery.pickup_method_id == pickup_method_id:
             return StepResult.unchanged(before)
         lines = physical_lines(before)
         if not lines:
-            raise StepRejected("Nothing in your cart needs delivering.", checkout=before)
+            raise StepRejected(N_("Nothing in your cart needs delivering."), checkout=before)
         if delivery.consignment_id is None:
             after = self._change(
                 before,
@@ -336,8 +338,10 @@ class StepService:
             if address is None:
                 raise StepRejected(
                     fields={
-                        "same_as_shipping": "Enter your shipping address first, or untick this "
-                        "box and enter your billing address."
+                        "same_as_shipping": N_(
+                            "Enter your shipping address first, or untick this "
+                            "box and enter your billing address."
+                        )
                     },
                     checkout=before,
                 )
@@ -393,7 +397,7 @@ class StepService:
     def _email_first(self, checkout: Checkout) -> str:
         """Return the cart email, which every BigCommerce address must carry."""
         if not checkout.email:
-            raise StepRejected("Enter your email address first.", checkout=checkout)
+            raise StepRejected(N_("Enter your email address first."), checkout=checkout)
         return checkout.email
 
     def _change(

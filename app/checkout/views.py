@@ -10,6 +10,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 
 from app import rate_limits
 from app.checkout import shopper
@@ -132,7 +133,7 @@ def change_line(line_id: str):
     service = checkout_service()
     try:
         if not form.validate():
-            problem = next(iter(form.quantity.errors), "Enter a quantity.")
+            problem = next(iter(form.quantity.errors), gettext("Enter a quantity."))
             return _line_error(
                 service.view(cart_id, offer, shopper_language(), seen), line_id, form, problem
             )
@@ -161,7 +162,7 @@ def change_line(line_id: str):
 
 def _line_gone() -> Response:
     """Answer a change to a line the cart no longer has."""
-    flash("That item had already been removed from your cart.")
+    flash(gettext("That item had already been removed from your cart."))
     return reload_checkout()
 
 
@@ -170,9 +171,11 @@ def _handoff(values: list[str]):
     if len(values) != 1 or not is_cart_id(values[0]):
         return error_page(
             400,
-            "This checkout link is not valid",
-            "The link that brought you here does not carry a cart we recognise. "
-            "Please go back to the store and choose Check out again.",
+            gettext("This checkout link is not valid"),
+            gettext(
+                "The link that brought you here does not carry a cart we recognise. "
+                "Please go back to the store and choose Check out again."
+            ),
         )
     shopper.bind_cart(values[0])
     return redirect(url_for("checkout.page"), 303)

@@ -13,6 +13,7 @@ from app.clients.bigcommerce import Checkout
 from app.clients.bigcommerce import Fee
 from app.clients.bigcommerce import FeeRequest
 from app.money import to_major
+from app.text import N_
 
 # The `source` our fee carries on a checkout: how ours are told from other apps' fees.
 FEE_SOURCE = "loop-checkout-plus"
@@ -25,7 +26,7 @@ MAX_CHECKOUT_FEES = 5
 class FeeSettings:
     """How the Checkout+ fee is shown and taxed on the merchant's orders."""
 
-    display_name: str = "Order protection"
+    display_name: str = N_("Order protection")
     tax_class_id: int | None = None
     metafield_fee_name: str | None = None  # written as the optional fee_name metafield
 

@@ -1,5 +1,6 @@
 """Forms of the demo storefront."""
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -11,10 +12,10 @@ from wtforms.validators import NumberRange
 
 # The currencies the sandbox store sells in: two decimals, none (JPY) and three (KWD).
 STORE_CURRENCIES = [
-    SelectChoice("USD", "US dollar (USD)"),
-    SelectChoice("EUR", "Euro (EUR)"),
-    SelectChoice("JPY", "Japanese yen (JPY)"),
-    SelectChoice("KWD", "Kuwaiti dinar (KWD)"),
+    SelectChoice("USD", lazy_gettext("US dollar (USD)")),
+    SelectChoice("EUR", lazy_gettext("Euro (EUR)")),
+    SelectChoice("JPY", lazy_gettext("Japanese yen (JPY)")),
+    SelectChoice("KWD", lazy_gettext("Kuwaiti dinar (KWD)")),
 ]
 MAX_QUANTITY = 99
 
@@ -22,13 +23,17 @@ MAX_QUANTITY = 99
 class AddToCartForm(FlaskForm):
     """Add a quantity of one product to the cart."""
 
-    product_id = HiddenField(validators=[DataRequired(message="Choose a product.")])
+    product_id = HiddenField(validators=[DataRequired(message=lazy_gettext("Choose a product."))])
     quantity = IntegerField(
-        "Quantity",
+        lazy_gettext("Quantity"),
         default=1,
         validators=[
-            InputRequired(message="Enter a quantity."),
-            NumberRange(min=1, max=MAX_QUANTITY, message=f"Choose between 1 and {MAX_QUANTITY}."),
+            InputRequired(message=lazy_gettext("Enter a quantity.")),
+            NumberRange(
+                min=1,
+                max=MAX_QUANTITY,
+                message=lazy_gettext("Choose between 1 and %(num)s.", num=MAX_QUANTITY),
+            ),
         ],
     )
 
@@ -36,4 +41,4 @@ class AddToCartForm(FlaskForm):
 class CurrencyForm(FlaskForm):
     """Choose the currency a new cart is priced in."""
 
-    currency = SelectField("Shop in", choices=STORE_CURRENCIES, default="USD")
+    currency = SelectField(lazy_gettext("Shop in"), choices=STORE_CURRENCIES, default="USD")

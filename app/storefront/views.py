@@ -9,6 +9,7 @@ from flask import redirect
 from flask import render_template
 from flask import session
 from flask import url_for
+from flask_babel import gettext
 
 from app import rate_limits
 from app.checkout.cart import CartNotFound
@@ -49,8 +50,8 @@ def add_item():
     """Add a product to the cart and show the cart."""
     form = AddToCartForm()
     if not form.validate_on_submit():
-        problems = " ".join(error for errors in form.errors.values() for error in errors)
-        return error_page(400, "That could not be added to your cart", problems)
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return error_page(400, gettext("That could not be added to your cart"), problems)
     try:
         cart = add_to_cart(
             _bigcommerce(),
@@ -60,9 +61,11 @@ def add_item():
             session.get(CURRENCY_KEY, "USD"),
         )
     except (ValueError, BigCommerceRejected):
-        return error_page(400, "That product is not available", "Please choose another product.")
+        return error_page(
+            400, gettext("That product is not available"), gettext("Please choose another product.")
+        )
     session[CART_KEY] = cart.id
-    flash("Added to your cart.")
+    flash(gettext("Added to your cart."))
     return redirect(url_for("storefront.cart"), 303)
 
 
@@ -85,9 +88,13 @@ def choose_currency():
     """Price new carts in another currency; the current cart is left behind."""
     form = CurrencyForm()
     if not form.validate_on_submit():
-        return error_page(400, "That currency is not sold here", "Please choose one from the list.")
+        return error_page(
+            400,
+            gettext("That currency is not sold here"),
+            gettext("Please choose one from the list."),
+        )
     if form.currency.data != session.get(CURRENCY_KEY, "USD"):
         session[CURRENCY_KEY] = form.currency.data
         session.pop(CART_KEY, None)
-        flash(f"Prices in your cart will be in {form.currency.data}.")
+        flash(gettext("Prices in your cart will be in %(currency)s.", currency=form.currency.data))
     return redirect(url_for("storefront.catalog"), 303)
