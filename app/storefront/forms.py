@@ -3,12 +3,13 @@
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import NumberRange
+
+from app.checkout.forms import WholeNumberField
 
 # The currencies the sandbox store sells in: two decimals, none (JPY) and three (KWD).
 STORE_CURRENCIES = [
@@ -24,7 +25,7 @@ class AddToCartForm(FlaskForm):
     """Add a quantity of one product to the cart."""
 
     product_id = HiddenField(validators=[DataRequired(message=lazy_gettext("Choose a product."))])
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         lazy_gettext("Quantity"),
         default=1,
         validators=[

@@ -264,7 +264,7 @@ STRATEGIES = {
                 product_id=st.sampled_from([str(product) for product in PRODUCTS]),
                 quantity=st.integers(min_value=1, max_value=99).map(str),
             ),
-            {"product_id": ["0", "-1", "999"], "quantity": ["0", "100", "-1"]},
+            {"product_id": ["0", "-1", "999"], "quantity": ["0", "100", "-1", "1" + "0" * 400]},
         ),
     ),
     "storefront.choose_currency": lambda shopper: st.tuples(

@@ -51,7 +51,13 @@ def test_adding_two_products_fills_one_cart_that_hands_off_to_checkout(client, s
 
 
 @pytest.mark.parametrize(
-    ("quantity", "message"), [("0", "between 1 and 99"), ("100", "between 1 and 99"), ("many", "")]
+    ("quantity", "message"),
+    [
+        ("0", "between 1 and 99"),
+        ("100", "between 1 and 99"),
+        ("many", "whole number"),
+        ("1" + "0" * 400, "too large"),
+    ],
 )
 def test_a_bad_quantity_is_a_clear_400(client, sandbox, quantity, message):
     response = add_to_cart(client, 101, quantity)
