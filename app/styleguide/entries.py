@@ -76,7 +76,9 @@ class Entry:
     @property
     def templates(self) -> dict[str, frozenset[str]]:
         """Return every template the entry renders, with its states."""
-        return {self.template: self.states, **self.includes, "base.html": frozenset()}
+        # Every page's shell, with the language switcher in its header.
+        shell = {"base.html": frozenset(), "components/language_switcher.html": frozenset()}
+        return {self.template: self.states, **self.includes, **shell}
 
 
 def states(*names: str) -> frozenset[str]:
