@@ -46,7 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key or _instance_secret(app, "sandbox-secret-key"),
         SETTINGS=settings,
-        STORE_NAME="Demo Outfitters" if settings.sandbox else "Checkout",
+        # A live store has no name setting yet: its pages say "Checkout" in the shopper's words.
+        STORE_NAME="Demo Outfitters" if settings.sandbox else "",
         SESSION_COOKIE_NAME="checkout_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -265,10 +266,13 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
     app.session_interface = SessionCookie()
     app.context_processor(template_globals)
 
+    from flask_babel import gettext
+
     @app.context_processor
     def inject_store() -> dict[str, Any]:
         return {
-            "store_name": app.config["STORE_NAME"],
+            "store_name": app.config["STORE_NAME"] or gettext("Checkout"),
+            "store_named": bool(app.config["STORE_NAME"]),
             "sandbox": settings.sandbox,
             "fee_display_name": settings.fee_display_name,
             # The merchant's protection terms, linked from the offer's "What's covered".

@@ -129,8 +129,10 @@ def update(template: Catalog, languages: Iterable[str] = LANGUAGES) -> None:
         catalog.creation_date = created  # a date that changes every run only makes diffs
         if language == SOURCE_LANGUAGE:
             for message in catalog:
-                if message.id and not _translated(message.string):
+                # A new message, or one Babel guessed from a similar old one: its own words.
+                if message.id and (message.fuzzy or not _translated(message.string)):
                     message.string = message.id
+                    message.previous_id = []
                 message.flags.discard("fuzzy")
         write_catalog(language, catalog)
 

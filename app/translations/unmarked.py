@@ -26,6 +26,8 @@ WORDS_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "aria-label", "aria
 LETTER = re.compile(r"[^\W\d_]")
 # An expression's string that a shopper reads: "First name", "Saved.", not "shipping given-name".
 READS_AS_WORDS = re.compile(r"^[A-Z][a-z]|[a-z][.!?…]$")
+# A macro that writes attributes (aria-invalid="true") reads as text to the parser: not words.
+ATTRIBUTE_TEXT = re.compile(r"""[\w-]+=(?:"[^"]*"|'[^']*')""")
 # Stands in for Jinja's own parts, so markup around them still parses.
 HOLE = "\x00"
 
@@ -63,7 +65,7 @@ class _Words(HTMLParser):
 
     def _keep(self, text: str) -> None:
         words = " ".join(text.replace(HOLE, " ").split())
-        if LETTER.search(words):
+        if LETTER.search(ATTRIBUTE_TEXT.sub("", words)):
             first = LETTER.search(text)
             lead = text[: first.start()].count("\n") if first else 0
             self.found.append((self.getpos()[0] + lead, words))
