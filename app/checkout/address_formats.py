@@ -7,7 +7,9 @@ Android's and Chrome's address forms), with region names in the shopper's langua
 (first and last), ``%O`` the company, ``%A`` the street (two lines), ``%C`` the city, ``%S``
 the region, ``%Z`` the postal code; the dependent locality (``%D``) and sorting code (``%X``)
 have no BigCommerce field and are left out. A country's ``require`` says which are needed;
-the name and the street always are, the company and the phone never.
+the name and the street always are, the company and the phone never. BigCommerce needs a
+city on every address it makes an order of, so a country whose format has none (Japan, the
+Emirates) gets one, required, just before the street.
 
 A region's value is its ISO 3166-2 subdivision part (``OH`` of ``US-OH``): what BigCommerce
 takes as ``state_or_province_code`` and Loop as the region's second half. Google gives the
@@ -209,6 +211,11 @@ def address_format(country: str) -> AddressFormat:
     letters = set(data.get("require", ""))
     required = {name for letter in letters for name in FORMAT_FIELDS.get(letter, ())}
     required = (required | ALWAYS_REQUIRED) - NEVER_REQUIRED
+    if CITY not in fields:
+        # BigCommerce creates no order from a shipping address without a city, but Google
+        # writes Japan's or the Emirates' into the street: ask for it before the street.
+        fields.insert(fields.index(ADDRESS1), CITY)
+        required.add(CITY)
     regions = _regions(country, data)
     region_kind = data.get("state_name_type", "province")
     postal_kind = data.get("zip_name_type", "postal")
