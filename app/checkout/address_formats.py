@@ -150,7 +150,8 @@ class Region:
 
     code: str  # "OH", "13", "DU": the part after the country's "US-"
     name: str  # in English or Latin script (what BigCommerce is sent): "Ohio", "Tokyo", "Dubai"
-    local: str  # in the country's own language and script: "東京", "دبي"
+    local: str  # in the country's own language and script: "東京都", "دبي"
+    written_as_code: bool = False  # the country writes it by its code ("OH"), Google's key
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ def _regions(country: str, data: dict[str, str]) -> tuple[Region, ...]:
         if not code:
             continue
         local = name or key
-        regions.append(Region(code=code, name=lname or local, local=local))
+        regions.append(Region(code, lname or local, local, written_as_code=key == code))
     return tuple(regions)
 
 
@@ -322,6 +323,18 @@ def region_choices(country: str, language: str) -> tuple[tuple[str, str], ...]:
             name = translated if translated != english else ""
         choices.append((region.code, name or region.name))
     return tuple(choices)
+
+
+def region_shown(country: str, code: str, name: str, language: str) -> str:
+    """Return a region as an address line writes it: by its code where the country does
+    ("OH"), else by its name in the shopper's language ("Tokyo", "دبي"); unknown: as given."""
+    found = address_format(country)
+    region = found.find_region(code) if code else None
+    if region is None:
+        return code or name
+    if region.written_as_code:
+        return region.code
+    return dict(region_choices(found.country, language)).get(region.code, region.name)
 
 
 # --- phone numbers ----------------------------------------------------------------------

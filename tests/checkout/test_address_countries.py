@@ -393,3 +393,18 @@ def test_an_order_is_placed_for_an_address_of_the_country(client, store, sandbox
     [order] = orders(raw)
     # The billing address followed the shipping address.
     assert order["billing_address"]["country_iso2"] == country
+
+
+@pytest.mark.parametrize(
+    ("country", "shown"),
+    [("US", "Columbus, OH 43004"), ("JP", "Tokyo 154-0023"), ("AE", "Dubai, Dubai")],
+)
+def test_the_folded_address_names_the_region_as_the_country_writes_it(
+    client, store, sandbox, country, shown
+):
+    _, page = fresh(client, store)
+    assert post(client, page, "/checkout/shipping-address", typed(country)).status_code == 303
+    option = {"shipping-option-option_id": "sandbox-standard"}
+    assert post(client, page, "/checkout/shipping-option", option).status_code == 303
+    summary = parse(client.get("/checkout")).select_one("#checkout-shipping [data-step-summary]")
+    assert shown in summary.get_text(" ", strip=True)
