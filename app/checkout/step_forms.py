@@ -72,7 +72,11 @@ def _sort_key(name: str) -> str:
 
 @cache
 def country_choices(locale: str) -> tuple[tuple[str, str], ...]:
-    """Return ``(code, name)`` for every country, named and ordered for the shopper's locale."""
+    """Return ``(code, name)`` for every country, named and ordered for the shopper's locale.
+
+    Names come from Babel's CLDR territories (not pycountry's iso3166-1 catalogs): the same
+    source as the folded address's country and the phone message, in every checkout locale.
+    """
     names = Locale.parse(locale).territories
     countries = [
         (code, name)

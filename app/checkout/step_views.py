@@ -173,6 +173,7 @@ ADDRESS_SECTIONS = {
 
 
 @bp.post("/checkout/address-fields/<section>")
+@rate_limits.cart_change  # no change, but a post that may read the checkout: counted alike
 def address_fields(section: str) -> Response:
     """Show a section's address form again for the country chosen, with what was typed.
 
