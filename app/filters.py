@@ -10,8 +10,10 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext
 
+from app.checkout.address_formats import region_shown
 from app.checkout.step_models import ShippingStep
 from app.clients.bigcommerce import Address
+from app.locales import page_language
 from app.locales import shopper_locale
 from app.locales import translate
 from app.money import format_amount
@@ -42,7 +44,12 @@ def one_line_address(address: Address | None) -> str:
     language: ``Jane Doe, 1 Main St, Columbus, OH 43004, United States``."""
     if address is None:
         return ""
-    region = address.state_or_province_code or address.state_or_province
+    region = region_shown(
+        address.country_code,
+        address.state_or_province_code,
+        address.state_or_province,
+        page_language(),
+    )
     country = Locale.parse(shopper_locale()).territories.get(address.country_code, "")
     parts = (
         " ".join(part for part in (address.first_name, address.last_name) if part),

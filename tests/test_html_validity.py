@@ -74,6 +74,7 @@ CARD = {
 NEVER_ALONE = {
     "base.html",
     "macros/checkout_fields.html",
+    "macros/address_fields.html",
     "components/checkout_payment.html",
     "components/checkout_comment.html",  # inside the payment form; never swapped on its own
     "components/order_summary_bar.html",  # in the page, and out of band with the totals

@@ -145,6 +145,10 @@ def exercise_the_checkout_steps(client, token, keep) -> None:
         "postal_code": "43004",
     }
     step("/checkout/shipping-address", htmx, **{f"shipping-{k}": v for k, v in address.items()})
+    # The country re-render: the fields under htmx, the page without JavaScript.
+    rerender = {f"shipping-{k}": v for k, v in {**address, "country_code": "JP"}.items()}
+    step("/checkout/address-fields/shipping", htmx, **rerender)
+    step("/checkout/address-fields/shipping", **rerender)
     step("/checkout/shipping-option", **{"shipping-option-option_id": "sandbox-express"})
     step("/checkout/billing-address", htmx, **{"billing-same_as_shipping": "y"})
     step("/checkout/coupons", htmx, **{"coupon-code": "EXPIRED2024"})

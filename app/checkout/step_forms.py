@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from flask_babel import gettext
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -27,13 +28,21 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
+from app.checkout.address_formats import CITY
+from app.checkout.address_formats import POSTAL_CODE
+from app.checkout.address_formats import REGION
+from app.checkout.address_formats import AddressFormat
+from app.checkout.address_formats import address_format
+from app.checkout.address_formats import phone_e164
+from app.checkout.address_formats import phone_example
+from app.checkout.address_formats import region_choices
 from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.step_errors import StepRejected
-from app.checkout.subdivisions import find_subdivision
-from app.checkout.subdivisions import has_subdivisions
 from app.clients.bigcommerce import Address
 from app.locales import LocalNumber
+from app.locales import page_language
 from app.locales import shopper_locale
+from app.locales import translate
 
 TEXT_MAX = 255
 POSTAL_CODE_MAX = 50
@@ -44,25 +53,10 @@ OPTION_ID_MAX = 100
 # Room for spaces and punctuation around the 16 characters the phone pattern allows.
 PHONE_TYPED_MAX = 32
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# What the address schema's phone pattern accepts, once spaces and punctuation are taken out.
-PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")
-PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
 # Babel's territories include regions and pseudo-locales that are no ISO 3166-1 country.
 NOT_COUNTRIES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
 )
-# Countries whose addresses have no postal code (as listed by Google's address data).
-NO_POSTAL_CODE_TABLE = """
-AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH
-GM GQ GY HK JM KI KM KN KP LY ML MO MR MW NR NU QA RW SB SC SL SO SR SS
-ST SY TD TF TG TK TL TO TT TV UG VU YE ZW
-"""
-NO_POSTAL_CODE = frozenset(NO_POSTAL_CODE_TABLE.split())
-SUBDIVISION_EXAMPLES = {
-    "US": "a US state, such as Ohio or OH",
-    "CA": "a Canadian province or territory, such as Ontario or ON",
-    "AU": "an Australian state or territory, such as Victoria or VIC",
-}
 
 
 def _strip(value: Any) -> Any:
@@ -80,7 +74,11 @@ def _sort_key(name: str) -> str:
 
 @cache
 def country_choices(locale: str) -> tuple[tuple[str, str], ...]:
-    """Return ``(code, name)`` for every country, named and ordered for the shopper's locale."""
+    """Return ``(code, name)`` for every country, named and ordered for the shopper's locale.
+
+    Names come from Babel's CLDR territories (not pycountry's iso3166-1 catalogs): the same
+    source as the folded address's country and the phone message, in every checkout locale.
+    """
     names = Locale.parse(locale).territories
     countries = [
         (code, name)
@@ -93,10 +91,18 @@ def country_choices(locale: str) -> tuple[tuple[str, str], ...]:
 COUNTRY_CODES = frozenset(code for code, _ in country_choices("en"))
 
 
+def at_most(maximum: int) -> Length:
+    """A text field's length limit, said with the limit in the shopper's locale."""
+    return Length(
+        max=maximum,
+        message=lazy_gettext("Use at most %(num)s characters.", num=LocalNumber(maximum)),
+    )
+
+
 def text(required: str | None = None, maximum: int = TEXT_MAX) -> list:
     """Validators of a text field: required (with this message) or optional, and its length."""
     first = InputRequired(message=required) if required else Optional()
-    return [first, Length(max=maximum, message=f"Use at most {maximum:,} characters.")]
+    return [first, at_most(maximum)]
 
 
 class StepForm(FlaskForm):
@@ -138,10 +144,7 @@ class ContactForm(StepForm):
         lazy_gettext("Email"),
         validators=[
             InputRequired(message=lazy_gettext("Enter your email address.")),
-            Length(
-                max=EMAIL_MAX,
-                message=lazy_gettext("Use at most %(num)s characters.", num=EMAIL_MAX),
-            ),
+            at_most(EMAIL_MAX),
             Regexp(EMAIL, message=lazy_gettext("Enter an email address like name@example.com.")),
         ],
         filters=[_strip],
@@ -149,28 +152,50 @@ class ContactForm(StepForm):
 
 
 class AddressForm(StepForm):
-    """A postal address; the shipping and billing forms share these fields."""
+    """A postal address; the shipping and billing forms share these fields.
 
-    first_name = StringField("First name", text("Enter your first name."), filters=[_strip])
-    last_name = StringField("Last name", text("Enter your last name."), filters=[_strip])
-    company = StringField("Company", text(), filters=[_strip])
-    address1 = StringField("Address", text("Enter your street address."), filters=[_strip])
-    address2 = StringField("Apartment, suite, etc.", text(), filters=[_strip])
-    city = StringField("City", text("Enter your city or town."), filters=[_strip])
+    Which fields the country has, in which order, which it needs, their labels, the postal
+    code's format and the regions all follow the country chosen (address_formats). A field
+    the country does not have is neither checked nor sent.
+    """
+
+    first_name = StringField(
+        lazy_gettext("First name"), text(lazy_gettext("Enter your first name.")), filters=[_strip]
+    )
+    last_name = StringField(
+        lazy_gettext("Last name"), text(lazy_gettext("Enter your last name.")), filters=[_strip]
+    )
+    company = StringField(lazy_gettext("Company"), text(), filters=[_strip])
+    address1 = StringField(
+        lazy_gettext("Address"), text(lazy_gettext("Enter your street address.")), filters=[_strip]
+    )
+    address2 = StringField(lazy_gettext("Apartment, suite, etc."), text(), filters=[_strip])
+    # Not Optional(): whether these are needed depends on the country (validate_*).
+    city = StringField(
+        lazy_gettext("City"),
+        [at_most(TEXT_MAX)],
+        filters=[_strip],
+    )
     country_code = SelectField(
-        "Country",
-        validators=[InputRequired(message="Choose your country.")],
+        lazy_gettext("Country"),
+        validators=[InputRequired(message=lazy_gettext("Choose your country."))],
         validate_choice=False,
         filters=[_strip],
     )
-    state_or_province = StringField("State or province", text(), filters=[_strip])
-    # Not Optional(): whether it is required depends on the country (validate_postal_code).
-    postal_code = StringField(
-        "Postal code",
-        [Length(max=POSTAL_CODE_MAX, message=f"Use at most {POSTAL_CODE_MAX} characters.")],
+    state_or_province = StringField(
+        lazy_gettext("State or province"),
+        [at_most(TEXT_MAX)],
         filters=[_strip],
     )
-    phone = StringField("Phone", text(maximum=PHONE_TYPED_MAX), filters=[_strip])
+    postal_code = StringField(
+        lazy_gettext("Postal code"),
+        [at_most(POSTAL_CODE_MAX)],
+        filters=[_strip],
+    )
+    phone = StringField(lazy_gettext("Phone"), text(maximum=PHONE_TYPED_MAX), filters=[_strip])
+
+    # Posted to the country re-render (no JavaScript, or htmx): shown open, nothing checked.
+    changing_country = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -182,49 +207,123 @@ class AddressForm(StepForm):
         address = address or Address(country_code=default_country)
         data = {name: getattr(address, name) for name in ADDRESS_FIELDS}
         data["country_code"] = address.country_code or default_country
+        # The region list's value is the code BigCommerce holds ("OH"), else the name typed.
+        data["state_or_province"] = address.state_or_province_code or address.state_or_province
         return cls(formdata=None, data=data)
+
+    @property
+    def country(self) -> str:
+        """Return the country chosen, if it is one of the list, else ""."""
+        code = self.country_code.data or ""
+        return code if code in COUNTRY_CODES else ""
+
+    @property
+    def format(self) -> AddressFormat:
+        """Return the chosen country's address form (Google's defaults before one is chosen)."""
+        return address_format(self.country or "ZZ")
+
+    def address_fields(self) -> list[str]:
+        """Return the names of the address fields the country has, in its order."""
+        return list(self.format.fields)
+
+    def region_choices(self) -> tuple[tuple[str, str], ...]:
+        """Return the country's regions as ``(code, name)`` in the shopper's language."""
+        return region_choices(self.format.country, page_language())
+
+    @property
+    def region_value(self) -> str:
+        """Return the region as the list knows it ("OH" for "ohio"), else as typed."""
+        typed = self.state_or_province.data or ""
+        found = self.format.find_region(typed) if typed else None
+        return found.code if found is not None else typed
+
+    def labels(self) -> dict[str, str]:
+        """Return the country's labels of its fields, in the shopper's language."""
+        found = self.format
+        return {
+            CITY: translate(found.city_words.label),
+            REGION: translate(found.region_words.label),
+            POSTAL_CODE: translate(found.postal_words.label),
+        }
 
     def validate_country_code(self, field: SelectField) -> None:
         """Accept only a country of the list."""
         if field.data not in COUNTRY_CODES:
-            raise ValidationError("Choose your country from the list.")
+            raise ValidationError(gettext("Choose your country from the list."))
+
+    def validate_city(self, field: StringField) -> None:
+        """Ask for the city where the country needs it."""
+        found = self.format
+        if not field.data and self.country and found.requires(CITY):
+            raise ValidationError(translate(found.city_words.missing))
 
     def validate_state_or_province(self, field: StringField) -> None:
-        """Check a state against the country's list, where the checkout has one."""
-        country = self.country_code.data or ""
-        if field.data and has_subdivisions(country) and not find_subdivision(country, field.data):
-            raise ValidationError(f"Enter {SUBDIVISION_EXAMPLES[country]}.")
+        """Ask for the region where the country needs it; one of its list where it has one."""
+        found = self.format
+        if not self.country or not found.has(REGION):
+            return
+        if not field.data:
+            if found.requires(REGION):
+                raise ValidationError(translate(found.region_words.missing))
+            return
+        if found.regions and found.find_region(field.data) is None:
+            raise ValidationError(translate(found.region_words.wrong))
 
     def validate_postal_code(self, field: StringField) -> None:
-        """Ask for a postal code wherever the country has them."""
-        if not field.data and (self.country_code.data or "") not in NO_POSTAL_CODE:
-            raise ValidationError("Enter your postal code.")
+        """Ask for a postal code where the country needs one, in the country's format."""
+        found = self.format
+        if not self.country or not found.has(POSTAL_CODE):
+            return
+        if not field.data:
+            if found.requires(POSTAL_CODE):
+                raise ValidationError(translate(found.postal_words.missing))
+            return
+        if not found.postal_code_fits(field.data):
+            raise ValidationError(translate(found.postal_code_wrong()))
 
     def validate_phone(self, field: StringField) -> None:
-        """Accept a phone number BigCommerce's pattern allows, once punctuation is removed."""
-        if field.data and not PHONE.match(PHONE_PUNCTUATION.sub("", field.data)):
-            raise ValidationError("Enter a phone number in digits, such as +1 614 555 0100.")
+        """Accept a number valid for the country (one starting with + keeps its own country)."""
+        if field.data and phone_e164(field.data, self.country or "US") is None:
+            raise ValidationError(self.phone_problem())
+
+    def phone_problem(self) -> str:
+        """Say the phone number is not valid, with one of the country's as an example."""
+        country = self.country
+        name = Locale.parse(shopper_locale()).territories.get(country, country)
+        example = phone_example(country) if country else ""
+        if not example:
+            return gettext(
+                "Enter a valid phone number, with its country code, such as +1 614 555 0100."
+            )
+        return gettext(
+            "Enter a valid phone number for %(country)s, such as %(example)s.",
+            country=name,
+            example=example,
+        )
 
     def address(self) -> Address:
-        """Return the address typed, with the state's code where the checkout knows it."""
-        country = self.country_code.data or ""
-        state = self.state_or_province.data or ""
-        code = ""
-        found = find_subdivision(country, state) if state else None
-        if found is not None:
-            code, state = found
+        """Return the address typed, for the country's fields only, with the region's code
+        and English or Latin name, and the phone in E.164."""
+        found = self.format
+        country = self.country or (self.country_code.data or "")
+        region_name, region_code = "", ""
+        if found.has(REGION):
+            typed = self.state_or_province.data or ""
+            region = found.find_region(typed) if typed else None
+            region_name, region_code = (region.name, region.code) if region else (typed, "")
+        phone = self.phone.data or ""
         return Address(
             first_name=self.first_name.data or "",
             last_name=self.last_name.data or "",
             company=self.company.data or "",
             address1=self.address1.data or "",
             address2=self.address2.data or "",
-            city=self.city.data or "",
-            state_or_province=state,
-            state_or_province_code=code,
+            city=(self.city.data or "") if found.has(CITY) else "",
+            state_or_province=region_name,
+            state_or_province_code=region_code,
             country_code=country,
-            postal_code=self.postal_code.data or "",
-            phone=PHONE_PUNCTUATION.sub("", self.phone.data or ""),
+            postal_code=(self.postal_code.data or "").upper() if found.has(POSTAL_CODE) else "",
+            phone=(phone_e164(phone, country or "US") or "") if phone else "",
         )
 
 

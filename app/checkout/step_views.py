@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import Response
 from flask import flash
+from flask import get_template_attribute
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -34,8 +35,10 @@ from app.checkout.responses import template_context
 from app.checkout.sections import SECTIONS
 from app.checkout.sections import Section
 from app.checkout.sections import SectionForm
+from app.checkout.sections import form_named
 from app.checkout.service import CheckoutView
 from app.checkout.step_errors import StepRejected
+from app.checkout.step_forms import AddressForm
 from app.checkout.step_forms import StepForm
 from app.checkout.step_models import reopened
 from app.checkout.steps import Remembered
@@ -161,3 +164,45 @@ for _section in SECTIONS:
             bp.add_url_rule(
                 _form.path, _form.endpoint, _step_view(_section, _form), methods=["POST"]
             )
+
+
+# The address forms' country re-render: which form each section's address fields post.
+ADDRESS_SECTIONS = {
+    "shipping": ("shipping_address", "shipping"),
+    "billing": ("billing_address", "billing"),
+}
+
+
+@bp.post("/checkout/address-fields/<section>")
+@rate_limits.cart_change  # no change, but a post that may read the checkout: counted alike
+def address_fields(section: str) -> Response:
+    """Show a section's address form again for the country chosen, with what was typed.
+
+    Nothing is saved and nothing is checked: under htmx the answer is the fields
+    (#<section>-address-fields) for the new country; without JavaScript, the page with the
+    form as posted, open, the country select focused.
+    """
+    if section not in ADDRESS_SECTIONS:
+        return vary_on_htmx(Response(status=404))
+    endpoint, name = ADDRESS_SECTIONS[section]
+    step = form_named(endpoint)
+    form: AddressForm = step.form()
+    form.changing_country = True
+    if is_htmx_request():
+        macro = get_template_attribute("macros/address_fields.html", "fields")
+        return vary_on_htmx(Response(macro(form, section)))
+    cart_id = shopper.bound_cart_id()
+    if cart_id is None:
+        return no_cart()
+    owner = next(entry for entry in SECTIONS if entry.name == name)
+    try:
+        view = checkout_service().view(
+            cart_id, shopper.offer_state(), shopper_language(), shopper.seen_checkout()
+        )
+    except CartNotFound:
+        return cart_gone()
+    remember_view(view)
+    steps = steps_of(view.checkout, {owner.slot_of(step): form})
+    if not steps.shows(owner):
+        return _section_gone()
+    return checkout_page(view, steps=steps)

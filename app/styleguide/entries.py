@@ -531,7 +531,9 @@ def form_entries() -> list[Entry]:
             ("done", "errors", "follows_shipping"),
             lambda: checkout_context(
                 fixtures.checkout(**with_email, address=True),
-                forms={"billing": posted(BillingAddressForm, last_name="Shopper")},
+                forms={
+                    "billing": posted(BillingAddressForm, last_name="Shopper", country_code="US")
+                },
             ),
         ),
         section(

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.support.addresses import OHIO
+from tests.support.browser_states import fill_address
 from tests.support.ordering import metafields
 from tests.support.ordering import order_fees
 from tests.support.ordering import orders
@@ -44,9 +44,7 @@ def test_a_shopper_buys_from_the_store_with_or_without_protection(
 
     page.locator("#contact-email").fill("ada@example.com")
     page.get_by_role("button", name="Continue").click()
-    for field, value in OHIO.items():
-        page.locator(f"#shipping-{field}").fill(value)
-    page.locator("#shipping-country_code").select_option("US")
+    fill_address(page)
     page.locator("#shipping-address-save").click()
     # The step folds as it saves: once checked, the radio is found though hidden.
     page.get_by_role("radio", name="Standard", include_hidden=True).check()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.support.addresses import OHIO
+from tests.support.browser_states import fill_address
 from tests.support.shopper_checks import open_checkout
 
 SNEAKERS = 101
@@ -35,9 +37,7 @@ def test_a_shopper_fills_every_step_without_a_page_load(watched_page: Page, stor
 
     # Contact folded to the email; delivery opened out of band.
     expect(page.locator("#checkout-contact")).to_have_attribute("data-step-state", "done")
-    for field, value in OHIO.items():
-        page.locator(f"#shipping-{field}").fill(value)
-    page.locator("#shipping-country_code").select_option("US")
+    fill_address(page)
     page.locator("#shipping-address-save").click()
     express = page.get_by_role("radio", name="Express", include_hidden=True)
     expect(express).to_be_visible()
@@ -115,3 +115,50 @@ def test_the_steps_work_without_javascript(no_script_page: Page, store, sandbox)
     assert store.checkout(cart_id)["consignments"][0]["selected_pickup_option"] == {
         "pickup_method_id": 1
     }
+
+
+def test_changing_the_country_brings_its_fields_keeping_focus_and_typing(
+    watched_page: Page, store, sandbox
+):
+    page = watched_page
+    cart_id = open_checkout(page, store, [(SNEAKERS, 1)])
+    page.locator("#contact-email").fill("ada@example.com")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#checkout-contact")).to_have_attribute("data-step-state", "done")
+    page.locator("#shipping-first_name").fill("Aiko")
+    page.locator("#shipping-address1").fill("1-1 Chiyoda")
+    page.locator("#shipping-postal_code").fill("154-0023")
+    country = page.locator("#shipping-country_code")
+    country.focus()
+    with page.expect_response(re.compile(r"/checkout/address-fields/shipping$")):
+        country.select_option("JP")
+    expect(page.locator("label[for=shipping-state_or_province]")).to_have_text("Prefecture")
+    expect(page.locator("#shipping-first_name")).to_have_value("Aiko")
+    expect(page.locator("#shipping-postal_code")).to_have_value("154-0023")
+    expect(country).to_be_focused()
+    fill_address(
+        page,
+        address={"last_name": "Sato", "state_or_province": "13", "city": "Setagaya-ku"},
+        country="JP",
+    )
+    page.locator("#shipping-address-save").click()
+    expect(page.get_by_role("radio", name="Express", include_hidden=True)).to_be_attached()
+    saved = store.checkout(cart_id)["consignments"][0]["address"]
+    assert (saved["country_code"], saved["state_or_province_code"]) == ("JP", "13")
+
+
+def test_changing_the_country_without_javascript(no_script_page: Page, store, sandbox):
+    page = no_script_page
+    cart_id = open_checkout(page, store, [(SNEAKERS, 1)])
+    page.locator("#contact-email").fill("ada@example.com")
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#shipping-first_name").fill("Ada")
+    page.locator("#shipping-city").fill("London")
+    page.locator("#shipping-country_code").select_option("GB")
+    page.get_by_role("button", name="Update the form for this country").click()
+    expect(page.locator("label[for=shipping-postal_code]")).to_have_text("Postcode")
+    expect(page.locator("#shipping-state_or_province")).to_have_count(0)
+    expect(page.locator("#shipping-first_name")).to_have_value("Ada")
+    expect(page.locator("#shipping-city")).to_have_value("London")
+    expect(page.locator("#shipping-country_code")).to_be_focused()
+    assert store.checkout(cart_id)["consignments"] == []

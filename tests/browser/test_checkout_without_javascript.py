@@ -14,7 +14,7 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.support.addresses import OHIO
+from tests.support.browser_states import fill_address
 from tests.support.ordering import order_fees
 from tests.support.ordering import orders
 from tests.support.ordering import payments
@@ -51,8 +51,7 @@ def test_a_shopper_without_javascript_pays_for_an_order_with_protection(
             "ada@example.com"
         )
 
-        for name, value in OHIO.items():
-            page.locator(f"#shipping-{name}").fill(value)
+        fill_address(page)  # the US is already chosen: no re-render needed
         submit(page, "Continue", f"{where} (shipping address)")
         page.get_by_role("radio", name=re.compile("^Standard")).check()
         submit(page, "Use this shipping method", f"{where} (shipping method)")

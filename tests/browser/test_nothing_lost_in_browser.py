@@ -14,8 +14,8 @@ from playwright.sync_api import Locator
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.support.addresses import OHIO
 from tests.support.browser_states import edit_step
+from tests.support.browser_states import fill_address
 from tests.support.browser_states import photograph
 from tests.support.shopper_checks import SNEAKERS
 from tests.support.shopper_checks import TENT
@@ -40,9 +40,7 @@ def test_pickup_and_back_keeps_the_address_its_methods_and_the_protection(
     cart_id = open_checkout(page, store, [(SNEAKERS, 1)])
     page.locator("#contact-email").fill("ada@example.com")
     page.get_by_role("button", name="Continue").click()
-    for field, value in OHIO.items():
-        page.locator(f"#shipping-{field}").fill(value)
-    page.locator("#shipping-country_code").select_option("US")
+    fill_address(page)
     page.locator("#shipping-address-save").click()
     # The step folds as it saves: once checked, the radio is found though hidden.
     page.get_by_role("radio", name="Standard", include_hidden=True).check()

@@ -123,8 +123,14 @@ ADDRESSES = [
     {"country_code": "US", "state_or_province": "ohio", "postal_code": "43004"},
     {"country_code": "CA", "state_or_province": "ON", "postal_code": "M5V 2T6"},
     {"country_code": "DE", "state_or_province": "", "postal_code": "10117"},
-    {"country_code": "JP", "state_or_province": "Tokyo", "postal_code": "100-0001"},
-    {"country_code": "KW", "state_or_province": "", "postal_code": ""},
+    {
+        "country_code": "JP",
+        "state_or_province": "Tokyo",
+        "postal_code": "100-0001",
+        "phone": "090-1234-5678",
+    },
+    {"country_code": "KW", "state_or_province": "", "postal_code": "", "phone": "500 12345"},
+    {"country_code": "AE", "state_or_province": "DU", "postal_code": "", "phone": "050 123 4567"},
 ]
 # The Ohio shopper of the step tests, whose place each example draws afresh.
 PERSON = {
@@ -136,7 +142,7 @@ ADDRESS_ODD = {
     "country_code": ["ZZ", "EU", "us", "USA", ""],
     "state_or_province": ["Atlantis", "OHIO_FORM!", "x" * 256],
     "postal_code": ["x" * 51, ""],
-    "phone": ["0", "phone", "+" + "1" * 16, "(" * 33],
+    "phone": ["0", "phone", "+" + "1" * 16, "(" * 33, "+81 90-1234-5678", "090-1234-5678"],
 }
 
 
@@ -249,6 +255,12 @@ STRATEGIES = {
             form(st.just({"billing-same_as_shipping": "y"}), {"billing-same_as_shipping": ["n"]}),
         ),
     ),
+    # The country re-render: either section's address form, as typed so far.
+    "checkout.address_fields": lambda shopper: st.sampled_from(["shipping", "billing"]).flatmap(
+        lambda section: st.tuples(
+            st.just(f"/checkout/address-fields/{section}"), address_form(section)
+        )
+    ),
     "checkout.apply_coupon": lambda shopper: st.tuples(
         st.just("/checkout/coupons"),
         form(fields(**{"coupon-code": codes}), {"coupon-code": CODE_ODD}),
@@ -282,6 +294,7 @@ SECTIONS = {
     "checkout.delivery_method": "checkout-shipping",
     "checkout.shipping_option": "checkout-shipping",
     "checkout.billing_address": "checkout-billing",
+    "checkout.address_fields": "checkout-shipping",
     "checkout.apply_coupon": "checkout-coupon",
     "checkout.remove_coupon": "checkout-coupon",
     "checkout.change_line": "order-summary",

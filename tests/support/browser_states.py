@@ -97,11 +97,25 @@ def save_email(page: Page, email: str = "ada@example.com") -> None:
     settle(page)
 
 
-def fill_address(page: Page, prefix: str = "shipping", address: dict[str, str] = OHIO) -> None:
-    """Type a US address into the shipping (or ``"billing"``) fields."""
+def fill_address(
+    page: Page, prefix: str = "shipping", address: dict[str, str] = OHIO, country: str = "US"
+) -> None:
+    """Type an address (a US one by default) into the shipping (or ``"billing"``) fields.
+
+    The country comes first: changing it brings that country's fields (htmx). A region the
+    country lists is chosen from its list, by code (``OH``).
+    """
+    select = page.locator(f"#{prefix}-country_code")
+    if select.input_value() != country:
+        with page.expect_response(re.compile(rf"/checkout/address-fields/{prefix}$")):
+            select.select_option(country)
+        settle(page)
     for field, value in address.items():
-        page.locator(f"#{prefix}-{field}").fill(value)
-    page.locator(f"#{prefix}-country_code").select_option("US")
+        target = page.locator(f"#{prefix}-{field}")
+        if target.evaluate("element => element.tagName") == "SELECT":
+            target.select_option(value)
+        else:
+            target.fill(value)
 
 
 def save_address(page: Page, address: dict[str, str] = OHIO) -> None:
