@@ -29,6 +29,9 @@ UNLIMITED = {
     # The merchant's admin page: behind the admin credential, not a shopper route, and a retry
     # only queues a job (the worker calls BigCommerce at its own pace).
     "admin.retry_job": None,
+    # The language switcher writes one value into the shopper's own session cookie and calls
+    # nothing upstream: there is no quota of the store's to spend.
+    "locales.choose_language": None,
 }
 PLACE_ROUTES = {"checkout.place"}
 

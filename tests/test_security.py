@@ -82,6 +82,7 @@ def exercise_the_styleguide(client, keep) -> None:
     for picture in sorted(pictures):
         keep(client.get(picture))
     keep(client.get("/styleguide/no-such-entry"))
+    keep(client.get("/styleguide/languages"))
 
 
 def exercise_the_webhook(client, keep) -> None:
@@ -155,6 +156,8 @@ def exercise_the_checkout_steps(client, token, keep) -> None:
     step("/checkout/coupons", **{"coupon-code": "SAVE10"})
     step("/checkout/coupons/remove", htmx, **{"coupon-remove-code": "SAVE10"})
     step("/checkout/delivery-method", htmx, **{"delivery-method": "pickup-1"})
+    step("/language", language="ar", next="/checkout")
+    step("/language", language="tlh", next="/checkout")
     keep(client.get("/checkout"))
 
 
