@@ -73,9 +73,24 @@ ENTRY = """
 TEMPLATE = """{#- Need help: who to ask about this order.
     Inputs: steps.help (how many items the cart holds). Root: #checkout-help. -#}
 <section id="checkout-help" class="checkout-section step" aria-labelledby="checkout-help-title">
-  <h2 id="checkout-help-title" class="step__title">Need help?</h2>
-  <p data-help-items="{{ steps.help }}">Questions about your {{ steps.help }} items? Ask us.</p>
+  <h2 id="checkout-help-title" class="step__title">{{ _("Need help?") }}</h2>
+  <p data-help-items="{{ steps.help }}">{{ ngettext(
+    "Questions about your %(num)d item? Ask us.",
+    "Questions about your %(num)d items? Ask us.",
+    steps.help) }}</p>
 </section>
+"""
+# What a translator does after `python -m app.translations update`: says each new message.
+TRANSLATE = """
+from app.translations import LANGUAGES, read_catalog, write_catalog
+for language in LANGUAGES:
+    catalog = read_catalog(language)
+    for message in catalog:
+        if message.pluralizable and not all(message.string):
+            message.string = (f"[{language}] {message.id[1]}",) * catalog.num_plurals
+        elif message.id and not message.string:
+            message.string = f"[{language}] {message.id}"
+    write_catalog(language, catalog)
 """
 CHECK = """
 import sys
@@ -147,6 +162,14 @@ def test_adding_a_section_is_one_table_entry_and_one_template(tmp_path):
     # The styleguide shows it as a shopper first sees it, and the contract checks it.
     assert lines["styleguide"].startswith("200")
     assert lines["problems"] == "0"
+    # Its words are new: every language lacks them until someone translates them.
+    untranslated = run(project, "-m", "app.styleguide")
+    assert untranslated.returncode == 1
+    assert "ja: missing: 'Need help?'" in untranslated.stdout
+    assert run(project, "-m", "app.translations", "update").returncode == 0
+    translated = run(project, "-c", TRANSLATE)
+    assert translated.returncode == 0, translated.stderr
+    assert run(project, "-m", "app.translations", "check").returncode == 0
     checked = run(project, "-m", "app.styleguide")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
