@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.checkout import card_input
 from app.checkout.cards import PaidWith
+from app.checkout.forms import LineQuantityForm
 from app.checkout.place_outcome import QUOTE_CHANGED
 from app.checkout.place_outcome import TOTAL_CHANGED
 from app.checkout.place_outcome import PlaceOutcome
@@ -92,6 +93,13 @@ def posted(form_class: type[StepForm], **fields: str) -> StepForm:
     form = form_class(formdata=MultiDict({f"{prefix}-{k}": v for k, v in fields.items()}))
     form.validate()
     return form
+
+
+def refused_quantity(typed: str) -> str:
+    """Return what the quantity form says of a typed quantity, as a refused change shows it."""
+    form = LineQuantityForm(formdata=MultiDict({"quantity": typed}), meta={"csrf": False})
+    assert not form.validate(), f"{typed!r} is a quantity the checkout takes"
+    return str(form.quantity.errors[0])
 
 
 def rejected(form: StepForm, message: str = "", **fields: str) -> StepForm:
@@ -349,7 +357,7 @@ def summary_entries() -> list[Entry]:
             template,
             states("editable", "line_error"),
             lambda: checkout_context(
-                line_errors={"line-socks": ("Enter a quantity from 0 to 9,999.", "12000")}
+                line_errors={"line-socks": (refused_quantity("12000"), "12000")}
             ),
         ),
         Entry(

@@ -96,7 +96,8 @@ def test_prices_follow_the_currency_and_the_entrys_locale(client):
         price = parse(client.get(f"/styleguide/{slug}")).select_one("[data-checkout-plus-price]")
         prices[slug] = (price["data-currency"], int(price["data-amount"]), price.get_text())
     assert prices["offer-both"] == ("USD", 298, "for $2.98")
-    assert prices["offer-eur"] == ("EUR", 275, "for 2,75\xa0€")
+    # A German shopper reads German words, and the price the German way.
+    assert prices["offer-eur"] == ("EUR", 275, "für 2,75\xa0€")
     assert prices["offer-jpy"][:2] == ("JPY", 450)
     assert prices["offer-jpy"][2].endswith("450")
     assert prices["offer-kwd"][:2] == ("KWD", 925)
