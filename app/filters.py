@@ -10,7 +10,11 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext
 
+from app.checkout.address_formats import POSTAL_CODE
+from app.checkout.address_formats import REGION
+from app.checkout.address_formats import address_format
 from app.checkout.address_formats import region_shown
+from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.step_models import ShippingStep
 from app.clients.bigcommerce import Address
 from app.locales import page_language
@@ -40,8 +44,9 @@ def minor_units(amount: Decimal | int, currency: str) -> int:
 
 
 def one_line_address(address: Address | None) -> str:
-    """Write an address on one line, as a folded step shows it, its country in the shopper's
-    language: ``Jane Doe, 1 Main St, Columbus, OH 43004, United States``."""
+    """Write an address on one line in its country's order, as a folded step shows it, its
+    country in the shopper's language: ``Jane Doe, 1 Main St, Columbus, OH 43004, United
+    States``; ``154-0023 東京都, 世田谷区, 若林1-2-3, 山田 花子, 日本``."""
     if address is None:
         return ""
     region = region_shown(
@@ -50,16 +55,23 @@ def one_line_address(address: Address | None) -> str:
         address.state_or_province,
         page_language(),
     )
+    values = {name: getattr(address, name) for name in ADDRESS_FIELDS}
+    values[REGION] = region
+    parts: list[str] = []
+    joined = ("first_name", "last_name", REGION, POSTAL_CODE)
+    previous = ""
+    for name in address_format(address.country_code or "ZZ").fields:
+        value = values.get(name, "")
+        if not value:
+            continue
+        # A name's two parts, and a region beside its postal code, read as one part.
+        if parts and {previous, name} in ({"first_name", "last_name"}, {REGION, POSTAL_CODE}):
+            parts[-1] = f"{parts[-1]} {value}"
+        else:
+            parts.append(value)
+        previous = name if name in joined else ""
     country = Locale.parse(shopper_locale()).territories.get(address.country_code, "")
-    parts = (
-        " ".join(part for part in (address.first_name, address.last_name) if part),
-        address.company,
-        address.address1,
-        address.address2,
-        address.city,
-        " ".join(part for part in (region, address.postal_code) if part),
-        country or address.country_code,
-    )
+    parts.append(country or address.country_code)
     return ", ".join(part for part in parts if part)
 
 

@@ -44,6 +44,8 @@ FORMAT_FIELDS = {
     "S": (REGION,),
     "Z": (POSTAL_CODE,),
 }
+# Where the family name comes first (山田 花子): Google's data has one name field, %N.
+FAMILY_NAME_FIRST = frozenset({"CN", "HU", "JP", "KH", "KP", "KR", "MN", "TW", "VN"})
 ALWAYS_REQUIRED = frozenset({"first_name", "last_name", ADDRESS1})
 NEVER_REQUIRED = frozenset({COMPANY, ADDRESS2})
 # Google's defaults, for what a country's own data leaves out.
@@ -212,6 +214,9 @@ def address_format(country: str) -> AddressFormat:
     letters = set(data.get("require", ""))
     required = {name for letter in letters for name in FORMAT_FIELDS.get(letter, ())}
     required = (required | ALWAYS_REQUIRED) - NEVER_REQUIRED
+    if country in FAMILY_NAME_FIRST and "first_name" in fields:
+        at = fields.index("first_name")
+        fields[at : at + 2] = ["last_name", "first_name"]
     if CITY not in fields:
         # BigCommerce creates no order from a shipping address without a city, but Google
         # writes Japan's or the Emirates' into the street: ask for it before the street.

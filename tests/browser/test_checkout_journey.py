@@ -9,24 +9,11 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.support.browser_states import fill_address
-from tests.support.ordering import metafields
 from tests.support.ordering import order_fees
 from tests.support.ordering import orders
 from tests.support.ordering import payments
+from tests.support.ordering import written_block
 from tests.support.shopper_checks import add_from_catalog
-from tests.support.waiting import wait_until
-
-
-def written_block(raw, order_id: int, expected: int) -> dict[str, str]:
-    """The order's Checkout+ metafields once the server's sync worker has had its turn."""
-    found: list[dict[str, str]] = []
-
-    def written() -> bool:
-        found.append(metafields(raw, order_id))
-        return len(found[-1]) >= expected
-
-    wait_until(written, message=f"{expected} metafields on order {order_id}")
-    return found[-1]
 
 
 @pytest.mark.parametrize("protected", [True, False], ids=["opted-in", "opted-out"])

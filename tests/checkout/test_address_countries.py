@@ -97,6 +97,10 @@ def google_order(country: str) -> list[str]:
     if "city" not in order:
         # BigCommerce makes no order of an address without a city: asked before the street.
         order.insert(order.index("address1"), "city")
+    if country == "JP":
+        # Google's one name field (%N) is written family name first in Japan (山田 花子).
+        at = order.index("first_name")
+        order[at : at + 2] = ["last_name", "first_name"]
     return [*order, "phone"]
 
 
@@ -397,7 +401,12 @@ def test_an_order_is_placed_for_an_address_of_the_country(client, store, sandbox
 
 @pytest.mark.parametrize(
     ("country", "shown"),
-    [("US", "Columbus, OH 43004"), ("JP", "Tokyo 154-0023"), ("AE", "Dubai, Dubai")],
+    [
+        ("US", "Ada Lovelace, 1 Main St, Columbus, OH 43004, United States"),
+        # Japan writes the postal code and prefecture first, and the family name first.
+        ("JP", "154-0023 Tokyo, Setagaya-ku, 1-1 Chiyoda, Lovelace Ada, Japan"),
+        ("AE", "Ada Lovelace, Dubai, Sheikh Zayed Rd 1, Dubai, United Arab Emirates"),
+    ],
 )
 def test_the_folded_address_names_the_region_as_the_country_writes_it(
     client, store, sandbox, country, shown

@@ -219,12 +219,16 @@ def photograph(page: Page, part: Locator, name: str, widths=(1280, 375)) -> list
 
 
 def fill_card(page: Page, number: str = GOOD_CARD, **fields: str) -> None:
-    """Fill the payment form (``fields`` overrides the name, expiry or security code)."""
+    """Fill the payment form (``fields`` overrides the name, expiry or security code).
+
+    The fields are found by name, so this works in every language.
+    """
     values = {"name": "Ada Lovelace", "expiry": "12/29", "code": "123", **fields}
-    page.get_by_label("Name on card").fill(values["name"])
-    page.get_by_label("Card number").fill(number)
-    page.get_by_label("Expiry date").fill(values["expiry"])
-    page.get_by_label("Security code").fill(values["code"])
+    form = page.locator("#payment-form")
+    form.locator("[name=cardholder_name]").fill(values["name"])
+    form.locator("[name=card_number]").fill(number)
+    form.locator("[name=expiry]").fill(values["expiry"])
+    form.locator("[name=security_code]").fill(values["code"])
 
 
 def place_order(page: Page) -> None:

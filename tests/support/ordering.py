@@ -11,6 +11,7 @@ from tests.support.offer import choose
 from tests.support.pages import csrf_token
 from tests.support.pages import parse
 from tests.support.queue import drain
+from tests.support.waiting import wait_until
 
 # The sandbox gateway pays the first card and declines the second.
 GOOD_CARD = "4111 1111 1111 1111"
@@ -113,3 +114,15 @@ def charged(sandbox, order_id: int) -> int | None:
         .orders[order_id]
         .captured_amount
     )
+
+
+def written_block(raw, order_id: int, expected: int) -> dict[str, str]:
+    """The order's Checkout+ metafields once the server's sync worker has had its turn."""
+    found: list[dict[str, str]] = []
+
+    def written() -> bool:
+        found.append(metafields(raw, order_id))
+        return len(found[-1]) >= expected
+
+    wait_until(written, message=f"{expected} metafields on order {order_id}")
+    return found[-1]
