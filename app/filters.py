@@ -70,9 +70,14 @@ def one_line_address(address: Address | None) -> str:
         else:
             parts.append(value)
         previous = name if name in joined else ""
-    country = Locale.parse(shopper_locale()).territories.get(address.country_code, "")
-    parts.append(country or address.country_code)
+    parts.append(country_name(address.country_code))
     return ", ".join(part for part in parts if part)
+
+
+def country_name(code: str, fallback: str = "") -> str:
+    """Name a country (ISO 3166-1 alpha-2) in the shopper's language: ``KW`` -> ``الكويت``."""
+    name = Locale.parse(shopper_locale()).territories.get((code or "").upper(), "")
+    return name or fallback or code
 
 
 def delivery_summary(shipping: ShippingStep, currency: str) -> list[str]:
@@ -119,4 +124,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(price_each)
     app.add_template_filter(fits_number_field)
     app.add_template_filter(one_line_address)
+    app.add_template_filter(country_name)
     app.add_template_filter(delivery_summary)
