@@ -95,8 +95,12 @@ def direction(language: str) -> str:
 def translate(message: Any) -> Any:
     """Say a message in the shopper's language: a marked service message, or any other str."""
     if isinstance(message, Message):
-        # A value that is itself a message (a field's name in a refusal) is said too.
-        said = {key: translate(value) for key, value in message.params.items()}
+        # A value that is itself a message (a field's name in a refusal) is said too; any
+        # other value (what the shopper typed, BigCommerce's words) is shown as it is.
+        said = {
+            key: translate(value) if isinstance(value, Message) else value
+            for key, value in message.params.items()
+        }
         if message.plural is not None:
             params = {key: value for key, value in said.items() if key != "num"}
             return ngettext(message.msgid, message.plural, message.count, **params)

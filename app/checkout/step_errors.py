@@ -65,7 +65,7 @@ def rejection(
 
 def sentence(name: str, problem: str) -> str:
     """Word a field error for the shopper: "State or province is required for this country."""
-    text = problem.strip().rstrip(".") or N_("is not valid")
+    text = problem.strip().rstrip(".") or Message("is not valid")
     label = Message(FIELD_LABELS[name]) if name in FIELD_LABELS else name
     # Translators: a field's name and BigCommerce's reason, in English ("City is required.").
     return Message("%(field)s %(problem)s.", field=label, problem=text)

@@ -114,3 +114,14 @@ def test_a_service_message_keeps_its_english_and_what_it_is_made_of():
     several = plural_message("%(num)d item", "%(num)d items", 2)
     assert several == "2 items"
     assert (several.msgid, several.plural, several.count) == ("%(num)d item", "%(num)d items", 2)
+
+
+def test_a_message_says_its_marked_values_and_leaves_typed_ones_alone(app):
+    from app.locales import translate
+
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        # A field's name, itself a message, is said in German; a shopper named "Cart" is not.
+        refused = Message("%(field)s %(problem)s.", field=Message("City"), problem="is required")
+        assert translate(refused) == "Ort is required."
+        thanked = Message("Thank you, %(name)s!", name="Cart")
+        assert translate(thanked) == "Vielen Dank, Cart!"
