@@ -67,18 +67,21 @@ def test_a_store_locale_without_a_catalog_shows_english_words_and_its_own_number
 def test_the_switcher_keeps_the_choice_and_returns_to_the_page(client, store):
     cart_id = store.create_cart([(SNEAKERS, 1)])
     page = parse(open_checkout(client, cart_id, headers={"Accept-Language": "en-US"}))
+    assert page.select_one("[data-total=total] dd").get_text(" ", strip=True) == "$89.00 USD"
     form = page.select_one("form#language-form")
     back = form.select_one("input[name=next]")["value"]
     assert back.startswith("/checkout")
     answer = client.post(
-        form["action"], data={"language": "ja", "next": back, "csrf_token": csrf_token(page)}
+        form["action"], data={"language": "de", "next": back, "csrf_token": csrf_token(page)}
     )
     assert answer.status_code == 303
     assert answer.headers["Location"] == back
     again = parse(client.get(back, headers={"Accept-Language": "en-US"}))
-    assert again.select_one("html")["lang"] == "ja"
-    # The browser still says English, and prices follow the chosen language too.
-    assert again.select_one("#language-select option[selected]")["value"] == "ja"
+    # The browser still says English: the choice wins, for the words and for the prices.
+    assert again.select_one("html")["lang"] == "de"
+    assert again.select_one("#language-select option[selected]")["value"] == "de"
+    assert again.select_one("h1 .checkout__title-text").get_text(strip=True) == "Sichere Kasse"
+    assert again.select_one("[data-total=total] dd").get_text(" ", strip=True) == "89,00\xa0$ USD"
 
 
 @pytest.mark.parametrize("elsewhere", ["//evil.example/x", "https://evil.example/", "javascript:x"])
