@@ -11,6 +11,7 @@ from app.styleguide.check import entry_url
 from app.styleguide.entries import ENTRIES
 from tests.support.languages import english_left
 from tests.support.languages import english_on
+from tests.support.offer import assert_copy_names
 
 LANGUAGES = {"de": "ltr", "fr": "ltr", "ja": "ltr", "ar": "rtl"}
 
@@ -29,3 +30,22 @@ def test_every_entry_renders_in_the_language_with_no_english_left(client, langua
         if found:
             failures.append(f"{entry.slug}: {found}")
     assert failures == []
+
+
+@pytest.mark.parametrize("language", ["en", *sorted(LANGUAGES)])
+@pytest.mark.parametrize(
+    ("slug", "modes"),
+    [
+        ("offer-returns", ["returnCoverage"]),
+        ("offer-shipping", ["shippingProtection"]),
+        ("offer-both", ["returnCoverage", "shippingProtection"]),
+        ("offer-both-shipping-first", ["shippingProtection", "returnCoverage"]),
+    ],
+)
+def test_the_offers_copy_names_exactly_the_modes_on_offer_in_every_language(
+    client, language, slug, modes
+):
+    page = BeautifulSoup(
+        client.get(f"/styleguide/{slug}?lang={language}").get_data(as_text=True), "html.parser"
+    )
+    assert_copy_names(page.select_one("#checkout-plus-offer"), modes)

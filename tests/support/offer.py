@@ -10,7 +10,15 @@ from tests.support.pages import parse
 BOTH = ["returnCoverage", "shippingProtection"]
 
 # What each coverage mode's copy must mention, so the description covers every mode offered.
-MODE_WORDS = {"returnCoverage": "return", "shippingProtection": "shipping"}
+# A word the offer's copy uses for each mode, in each language: the copy names exactly the
+# modes on offer (returns only never mentions shipping, and so on).
+MODE_WORDS = {
+    "en": {"returnCoverage": "return", "shippingProtection": "shipping"},
+    "de": {"returnCoverage": "rücksend", "shippingProtection": "versand"},
+    "fr": {"returnCoverage": "retour", "shippingProtection": "livraison"},
+    "ja": {"returnCoverage": "返品", "shippingProtection": "配送"},
+    "ar": {"returnCoverage": "إرجاع", "shippingProtection": "شحن"},
+}
 
 # Offer settings for an offer service built by hand in a test.
 OFFER_SETTINGS = OfferSettings(
@@ -35,9 +43,17 @@ def assert_offered(offer, amount: int, currency: str, modes: list[str]) -> None:
     assert price["data-currency"] == currency
     description = offer.select_one("[data-checkout-plus-description]")
     assert description["data-mode"].split() == modes
+    assert_copy_names(offer, modes)
+
+
+def assert_copy_names(offer, modes: list[str]) -> None:
+    """Check the offer's title and description name exactly the modes, in the page's language."""
+    page = offer.find_parent("html")
+    language = page.get("lang", "en") if page is not None else "en"
+    description = offer.select_one("[data-checkout-plus-description]")
     words = (description.get_text() + offer.select_one("label").get_text()).lower()
-    for mode, word in MODE_WORDS.items():
-        assert (word in words) == (mode in modes), f"copy for {modes} mentions {word}?"
+    for mode, word in MODE_WORDS[language].items():
+        assert (word in words) == (mode in modes), f"{language} copy for {modes} mentions {word}?"
 
 
 def assert_hidden(offer) -> None:
