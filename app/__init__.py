@@ -88,6 +88,7 @@ def app_from_environment() -> Flask | None:
 def _register_extensions(app: Flask) -> None:
     from app.extensions import babel
     from app.extensions import csrf
+    from app.locales import install_gettext
     from app.locales import shopper_locale
     from app.translations import CATALOGS_DIR
     from app.translations import compile_catalogs
@@ -100,6 +101,7 @@ def _register_extensions(app: Flask) -> None:
     )
     # {% trans %} blocks collapse their whitespace, as python -m app.translations extracts them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    install_gettext(app)
 
 
 def _register_services(app: Flask, settings: Settings) -> None:

@@ -128,3 +128,15 @@ def test_a_message_says_its_marked_values_and_leaves_typed_ones_alone(app):
         assert translate(refused) == "Ort is required."
         thanked = Message("Thank you, %(name)s!", name="Cart")
         assert translate(thanked) == "Vielen Dank, Cart!"
+
+
+def test_a_lists_options_are_escaped_and_the_chosen_one_selected(app):
+    from app.filters import options
+
+    choices = (("US", "United States"), ("XX", 'A <b>"bold"</b> & co'), ("JP", "日本"))
+    with app.test_request_context():
+        html = str(options(choices, "XX"))
+        assert html.count(" selected") == 1
+        assert '<option value="XX" selected>A &lt;b&gt;&#34;bold&#34;&lt;/b&gt; &amp; co' in html
+        assert str(options(choices, "")).count("selected") == 0
+        assert str(options(choices, "ZZ")).count("selected") == 0
