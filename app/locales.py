@@ -52,11 +52,16 @@ def negotiate(preferred: list[str], default: str) -> str:
     available = _available()
     for tag in preferred[:MAX_LANGUAGES_CONSIDERED]:
         wanted = tag.strip().replace("-", "_").lower()
-        language = wanted.partition("_")[0]
+        language = _language_of(tag)
         if language not in LANGUAGES:
             continue
         return available.get(wanted) or available[language]
     return default
+
+
+def _language_of(tag: str) -> str:
+    """Return a tag's language (``fr-CA`` -> ``fr``)."""
+    return tag.strip().replace("-", "_").lower().partition("_")[0]
 
 
 def chosen_language() -> str | None:
@@ -72,7 +77,7 @@ def shopper_locale() -> str:
         chosen = chosen_language()
         if chosen:
             # The browser's region stays when it speaks the chosen language (fr-CA, fr).
-            preferred = [tag for tag in preferred if tag.lower().startswith(chosen)] or [chosen]
+            preferred = [tag for tag in preferred if _language_of(tag) == chosen] or [chosen]
         g.shopper_locale = negotiate(preferred, current_app.config["SETTINGS"].default_locale)
     return g.shopper_locale
 

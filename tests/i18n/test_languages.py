@@ -140,3 +140,19 @@ def test_a_lists_options_are_escaped_and_the_chosen_one_selected(app):
         assert '<option value="XX" selected>A &lt;b&gt;&#34;bold&#34;&lt;/b&gt; &amp; co' in html
         assert str(options(choices, "")).count("selected") == 0
         assert str(options(choices, "ZZ")).count("selected") == 0
+
+
+def test_a_chosen_language_keeps_the_browsers_region_for_it_only(client, store):
+    cart_id = store.create_cart([(SNEAKERS, 1)])
+    page = parse(open_checkout(client, cart_id, headers={"Accept-Language": "fr-CA,arn"}))
+    token = csrf_token(page)
+    client.post("/language", data={"language": "ar", "next": "/", "csrf_token": token})
+    again = parse(client.get("/checkout", headers={"Accept-Language": "fr-CA,arn"}))
+    # Mapudungun ("arn") is no Arabic: the choice stands as plain Arabic.
+    assert again.select_one("html")["lang"] == "ar"
+    client.post("/language", data={"language": "fr", "next": "/", "csrf_token": token})
+    again = parse(client.get("/checkout", headers={"Accept-Language": "fr-CA,arn"}))
+    # French with the browser's Canadian region: US dollars written the Canadian way
+    # ("89,00 $ US"; France writes "89,00 $US").
+    assert again.select_one("html")["lang"] == "fr"
+    assert "89,00\xa0$\xa0US" in again.select_one("#order-summary").get_text()
