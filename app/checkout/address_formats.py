@@ -9,7 +9,9 @@ the region, ``%Z`` the postal code; the dependent locality (``%D``) and sorting 
 have no BigCommerce field and are left out. A country's ``require`` says which are needed;
 the name and the street always are, the company and the phone never. BigCommerce needs a
 city on every address it makes an order of, so a country whose format has none (Japan, the
-Emirates) gets one, required, just before the street.
+Emirates) gets one, required, just before the street. Google's one name field says nothing
+of the order of names: where the family name comes first (Japan, China, Korea...), the last
+name field is asked first (``FAMILY_NAME_FIRST``).
 
 A region's value is its ISO 3166-2 subdivision part (``OH`` of ``US-OH``): what BigCommerce
 takes as ``state_or_province_code`` and Loop as the region's second half. Google gives the
