@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Response
+from flask import abort
 from flask import flash
 from flask import get_template_attribute
 from flask import redirect
@@ -183,7 +184,7 @@ def address_fields(section: str) -> Response:
     form as posted, open, the country select focused.
     """
     if section not in ADDRESS_SECTIONS:
-        return vary_on_htmx(Response(status=404))
+        abort(404)  # the error page: no such address form
     endpoint, name = ADDRESS_SECTIONS[section]
     step = form_named(endpoint)
     form: AddressForm = step.form()

@@ -417,3 +417,10 @@ def test_the_folded_address_names_the_region_as_the_country_writes_it(
     assert post(client, page, "/checkout/shipping-option", option).status_code == 303
     summary = parse(client.get("/checkout")).select_one("#checkout-shipping [data-step-summary]")
     assert shown in summary.get_text(" ", strip=True)
+
+
+def test_an_address_form_that_does_not_exist_is_a_clear_404(client, store, sandbox):
+    _, page = fresh(client, store)
+    response = post(client, page, "/checkout/address-fields/payment", typed("JP"))
+    assert response.status_code == 404
+    assert parse(response).select_one("[data-status='404'] h1").get_text(strip=True)
