@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -17,6 +18,7 @@ from app.config import Settings
 from app.config import read_environment
 from app.rate_limits import register_rate_limits
 
+log = logging.getLogger(__name__)
 # Designers edit templates/ and static/ at the top of the project, outside this package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Beyond Loop's timeout, how long a request waits for an analysis to come back (connecting,
@@ -94,8 +96,12 @@ def _register_extensions(app: Flask) -> None:
     from app.translations import compile_catalogs
 
     csrf.init_app(app)
-    # A fresh clone has the catalogs (.po) only: each start compiles any that changed.
-    compile_catalogs()
+    # A fresh clone has the catalogs (.po) only: each start compiles any that changed. A
+    # read-only install keeps what it has (python -m app.translations compile, as its owner).
+    try:
+        compile_catalogs()
+    except OSError as error:
+        log.warning("translations not compiled (%s): the catalogs already compiled serve", error)
     babel.init_app(
         app, locale_selector=shopper_locale, default_translation_directories=str(CATALOGS_DIR)
     )

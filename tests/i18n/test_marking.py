@@ -58,3 +58,22 @@ def test_unmarked_words_are_found(source, words):
 )
 def test_marked_words_ids_and_values_pass(source):
     assert unmarked_in(source) == []
+
+
+def test_a_read_only_install_starts_with_the_catalogs_it_has(
+    sandbox, tmp_path, monkeypatch, caplog
+):
+    import app.translations as translations
+    from app import create_app
+    from app.locales import translate
+    from tests.support.app_config import sandbox_config
+
+    def read_only(languages=()):
+        raise PermissionError(13, "Permission denied", str(translations.CATALOGS_DIR))
+
+    # Installed where the server may not write: a changed catalog cannot be compiled.
+    monkeypatch.setattr(translations, "compile_catalogs", read_only)
+    app = create_app({**sandbox_config(sandbox), "INSTANCE_PATH": str(tmp_path)})
+    assert "translations not compiled" in caplog.text
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        assert translate("Cart") == "Warenkorb"  # the catalogs compiled before still serve
