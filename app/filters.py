@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import Locale
 from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext
@@ -21,6 +20,7 @@ from app.checkout.address_formats import region_shown
 from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.step_models import ShippingStep
 from app.clients.bigcommerce import Address
+from app.locales import country_name
 from app.locales import page_language
 from app.locales import shopper_locale
 from app.locales import translate
@@ -76,12 +76,6 @@ def one_line_address(address: Address | None) -> str:
         previous = name if name in joined else ""
     parts.append(country_name(address.country_code))
     return ", ".join(part for part in parts if part)
-
-
-def country_name(code: str, fallback: str = "") -> str:
-    """Name a country (ISO 3166-1 alpha-2) in the shopper's language: ``KW`` -> ``الكويت``."""
-    name = Locale.parse(shopper_locale()).territories.get((code or "").upper(), "")
-    return name or fallback or code
 
 
 def delivery_summary(shipping: ShippingStep, currency: str) -> list[str]:

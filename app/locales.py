@@ -88,6 +88,12 @@ def page_language() -> str:
     return language if language in LANGUAGES else SOURCE_LANGUAGE
 
 
+def country_name(code: str, fallback: str = "") -> str:
+    """Name a country (ISO 3166-1 alpha-2) in the shopper's language: ``KW`` -> ``الكويت``."""
+    name = Locale.parse(shopper_locale()).territories.get((code or "").upper(), "")
+    return name or fallback or code
+
+
 def language_tag(locale: str) -> str:
     """Return a Babel locale as a BCP 47 tag (``de_DE`` -> ``de-DE``)."""
     return locale.replace("_", "-")

@@ -40,6 +40,7 @@ from app.checkout.delivery import ADDRESS_FIELDS
 from app.checkout.step_errors import StepRejected
 from app.clients.bigcommerce import Address
 from app.locales import LocalNumber
+from app.locales import country_name
 from app.locales import page_language
 from app.locales import shopper_locale
 from app.locales import translate
@@ -289,7 +290,7 @@ class AddressForm(StepForm):
     def phone_problem(self) -> str:
         """Say the phone number is not valid, with one of the country's as an example."""
         country = self.country
-        name = Locale.parse(shopper_locale()).territories.get(country, country)
+        name = country_name(country)
         example = phone_example(country) if country else ""
         if not example:
             return gettext(
