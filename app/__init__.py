@@ -151,6 +151,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
             default_region=settings.default_region,
             mount_target=settings.mount_target,
             cart_experience=settings.cart_experience,
+            experiments=settings.experiments,
         ),
         analyses=stores.analyses,
         inflight=inflight,

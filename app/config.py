@@ -78,6 +78,7 @@ SETTING_NAMES = (
     "CHECKOUT_LOCALE",
     "CHECKOUT_PLUS_MOUNT_TARGET",
     "CHECKOUT_PLUS_CART_EXPERIENCE",
+    "CHECKOUT_PLUS_EXPERIMENTS",
     "CHECKOUT_PLUS_FEE_DISPLAY_NAME",
     "CHECKOUT_PLUS_FEE_TAX_CLASS_ID",
     "CHECKOUT_PLUS_FEE_NAME",
@@ -127,6 +128,7 @@ class Settings:
     default_locale: str = "en_US"
     mount_target: str = "order_summary"
     cart_experience: str = "checkbox"
+    experiments: bool = False  # sends experimentationConsent, so Loop may assign cohorts
     fee_display_name: str = "Order protection"
     fee_tax_class_id: int | None = None
     fee_name: str | None = None
@@ -301,6 +303,7 @@ def _shopper_defaults(env: dict[str, str]) -> dict[str, str]:
         "default_locale": locale,
         "mount_target": labels["CHECKOUT_PLUS_MOUNT_TARGET"],
         "cart_experience": labels["CHECKOUT_PLUS_CART_EXPERIENCE"],
+        "experiments": _flag(env, "CHECKOUT_PLUS_EXPERIMENTS"),
     }
 
 
@@ -376,9 +379,7 @@ def _merchant_tools(env: dict[str, str]) -> dict:
             f"must be at least {MIN_ADMIN_PASSWORD_LENGTH} printable characters without spaces "
             '(python -c "import secrets; print(secrets.token_urlsafe(24))")',
         )
-    flag = env.get("CHECKOUT_STYLEGUIDE")
-    if flag not in (None, "0", "1"):
-        raise ConfigError("CHECKOUT_STYLEGUIDE", f"must be 1 or 0, not {flag!r}")
+    styleguide = _flag(env, "CHECKOUT_STYLEGUIDE", None)
     folders = {}
     for name in ("CHECKOUT_TEMPLATES_DIR", "CHECKOUT_STATIC_DIR"):
         folder = env.get(name)
@@ -387,10 +388,18 @@ def _merchant_tools(env: dict[str, str]) -> dict:
         folders[name] = folder
     return {
         "admin_password": password,
-        "styleguide": None if flag is None else flag == "1",
+        "styleguide": styleguide,
         "templates_dir": folders["CHECKOUT_TEMPLATES_DIR"],
         "static_dir": folders["CHECKOUT_STATIC_DIR"],
     }
+
+
+def _flag(env: dict[str, str], name: str, unset: bool | None = False) -> bool | None:
+    """Read a 1/0 switch; ``unset`` when it is not set."""
+    flag = env.get(name)
+    if flag not in (None, "0", "1"):
+        raise ConfigError(name, f"must be 1 or 0, not {flag!r}")
+    return unset if flag is None else flag == "1"
 
 
 def _webhook_secret(raw: str | None) -> str | None:

@@ -4,6 +4,8 @@
 puts failed jobs back in the queue; ``--decisions N`` prints the latest N Checkout+ decisions
 (the offer each order was shown and whether the shopper took it), one a line with its time in
 UTC and its price, or with ``--json`` as JSON lines (Unix time, minor units) for machines.
+``--decisions`` without N prints every decision, oldest first: with ``--json``, the export of
+the consent evidence (the offer's words, the shopper's click) for an audit.
 
 On start the worker queues every pending job again, so a job whose worker was killed, or
 whose queue message was lost, still completes.
@@ -24,6 +26,8 @@ from app.sync.jobs import FAILED
 from app.sync.jobs import PENDING
 from app.sync.queue import SyncQueue
 
+ALL = -1  # --decisions without a number
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the worker, or report on or retry the jobs."""
@@ -32,7 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--status", action="store_true", help="list jobs by state and exit")
     parser.add_argument("--retry-failed", action="store_true", help="queue failed jobs again")
     parser.add_argument(
-        "--decisions", type=int, metavar="N", help="print the latest N offer decisions and exit"
+        "--decisions",
+        type=int,
+        nargs="?",
+        const=ALL,
+        metavar="N",
+        help="print the latest N offer decisions (without N: all, oldest first) and exit",
     )
     parser.add_argument("--json", action="store_true", help="with --decisions: as JSON lines")
     args = parser.parse_args(argv)
@@ -49,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  order {job.order_id}: {job.last_error}")
         return 0
     if args.decisions is not None:
-        for decision in app.extensions["decisions"].recent(max(args.decisions, 0)):
+        log = app.extensions["decisions"]
+        chosen = log.oldest_first() if args.decisions == ALL else log.recent(max(args.decisions, 0))
+        for decision in chosen:
             print(json.dumps(decision.as_dict()) if args.json else _readable(decision))
         return 0
     if args.retry_failed:
@@ -63,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _readable(decision: Decision) -> str:
     """One decision for people: when, which order, the answer, the price, the cover, the session."""
+    if not decision.shown:
+        return (
+            f"{utc_time(decision.decided_at)}  order {decision.order_id}  no offer "
+            f"(Loop's {decision.cohort} cohort)  {decision.session_id}"
+        )
     answer = "accepted" if decision.accepted else "declined"
     price = format_minor(decision.amount, decision.currency)
     cover = ", ".join(decision.mode)

@@ -445,6 +445,7 @@ def test_with_redis_the_stores_share_one_client_and_stay_on_their_prefix(tmp_pat
                 "decisions",
                 "decisions:time",
                 "decisions:accepted",
+                "decisions:groups",  # counts per cohort and placement
                 "analyses",
                 "analyses:reasons",
                 "shelf:cart-state",

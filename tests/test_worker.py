@@ -57,4 +57,9 @@ def test_decisions_as_json_lines_keep_unix_time_and_minor_units_for_machines(tmp
         "amount": 298,
         "currency": "USD",
         "mode": ["a", "b"],
+        "shown": True,
+        "cohort": None,
+        "mount_target": "",
+        "cart_experience": "",
+        "evidence": None,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from dataclasses import replace
+from functools import partial
 
 from app.checkout.cart import CartNotFound
 from app.checkout.cart import read_checkout
@@ -20,6 +21,7 @@ from app.checkout.ledger import OrderLedger
 from app.checkout.shown_total import ShownTotal
 from app.checkout.shown_total import figures_of
 from app.checkout.summary import summarize
+from app.checkout_plus.consent import ConsentEvidence
 from app.checkout_plus.decisions import DecisionLog
 from app.checkout_plus.decisions import decision_now
 from app.checkout_plus.fee import FeeSettings
@@ -137,15 +139,19 @@ class PlacementService:
         card: Card,
         shown: ShownTotal | None,
         note: str | None = None,
+        evidence: ConsentEvidence | None = None,
     ) -> PlacedOrder:
         """Place and pay the order for a cart, or raise what the shopper must resolve.
 
         ``shown`` is the total the page showed: the order is charged only if it is exactly
         that. ``note`` is the order note as the form sent it, saved first so it is never lost.
+        ``evidence``: the offer's words on the page and the shopper's last click on its box,
+        kept with the decision.
         """
         with self._ledger.lease(cart_id) as placement:
             if placement.paid and placement.order_id is not None:
                 return PlacedOrder(placement.order_id, offer.accepted)
+            finish = partial(self._finish, cart_id, offer=offer, evidence=evidence)
             try:
                 checkout = read_checkout(self._bigcommerce, cart_id)
             except CartNotFound:
@@ -153,7 +159,7 @@ class PlacementService:
                 if order_id is not None and self._already_paid(order_id):
                     # An earlier payment went through though its answer was lost, and
                     # BigCommerce has since converted the cart: finish that placement.
-                    return self._finish(cart_id, order_id, offer.accepted, offer.quote)
+                    return finish(order_id, offer.accepted)
                 raise
             self._save_note(checkout, note)
             missing = unfinished_steps(checkout)
@@ -175,26 +181,33 @@ class PlacementService:
                 order_id = self._create_order(cart_id)
                 self._ledger.record_order(cart_id, order_id, state_key)
             elif self._already_paid(order_id):  # its answer was lost, not its charge
-                return self._finish(cart_id, order_id, protection, offer.quote)
+                return finish(order_id, protection)
             self._check_charge(order_id, now, fresh)
             self._pay_once(order_id, card)
-            return self._finish(cart_id, order_id, protection, offer.quote)
+            return finish(order_id, protection)
 
     def _finish(
-        self, cart_id: str, order_id: int, protection: Quote | None, shown: Quote | None
+        self,
+        cart_id: str,
+        order_id: int,
+        protection: Quote | None,
+        offer: OfferState,
+        evidence: ConsentEvidence | None,
     ) -> PlacedOrder:
         """Record the decision and the sync job, then count the order as paid (in the lease)."""
         # Both are stored first, so a request that finds the order paid knows they exist;
         # if storing fails, the order is not yet marked paid and a retry stores them.
         try:
-            self._record_decision(order_id, protection, shown)
+            self._record_decision(order_id, protection, offer, evidence)
         except Exception as error:  # any store's failure: the payment stands, a retry stores
             log.exception("Order %s is paid but its record was not stored", order_id)
             raise OrderUnfinished(order_id) from error
         self._ledger.mark_paid(cart_id)
         return PlacedOrder(order_id, protection)
 
-    def finish_paid(self, cart_id: str, offer: OfferState) -> PlacedOrder | None:
+    def finish_paid(
+        self, cart_id: str, offer: OfferState, evidence: ConsentEvidence | None = None
+    ) -> PlacedOrder | None:
         """Finish a placement whose card was charged but whose record was never stored.
 
         For a cart BigCommerce no longer has: None unless an order of ours for it is paid.
@@ -207,7 +220,7 @@ class PlacementService:
                 return None
             if placement.paid:
                 return PlacedOrder(order_id, offer.accepted)
-            return self._finish(cart_id, order_id, offer.accepted, offer.quote)
+            return self._finish(cart_id, order_id, offer.accepted, offer, evidence)
 
     def _confirm_quote(
         self, checkout: Checkout, offer: OfferState, locale: str | None
@@ -330,19 +343,50 @@ class PlacementService:
             ) from error
 
     def _record_decision(
-        self, order_id: int, protection: Quote | None, shown: Quote | None
+        self,
+        order_id: int,
+        protection: Quote | None,
+        offer: OfferState,
+        evidence: ConsentEvidence | None,
     ) -> None:
-        """Log the offer the shopper saw and their answer; store the job that reports it."""
-        seen = protection or shown  # an acceptance is of the quote just confirmed with Loop
+        """Log the offer the shopper saw and their answer; store the job that reports it.
+
+        ``offer`` is the state the page showed: its quote is the one on show, and its
+        analysis names Loop's cohort. A control-group order is logged with no offer on show.
+        """
+        seen = protection or offer.quote  # an acceptance is of the quote just confirmed
+        cohort = offer.analysis.cohort if offer.analysis else None
+        placement = {
+            "cohort": cohort,
+            "mount_target": self._offers.settings.mount_target,
+            "cart_experience": self._offers.settings.cart_experience,
+        }
         if seen is not None:
             self._decisions.record(
                 decision_now(
                     order_id,
                     protection is not None,
                     seen.session_id,
-                    seen.amount,
-                    seen.currency,
-                    seen.mode,
+                    amount=seen.amount,
+                    currency=seen.currency,
+                    mode=seen.mode,
+                    evidence=evidence,
+                    **placement,
+                )
+            )
+        elif cohort is not None and offer.loop_session_id:
+            # Loop hid the offer from this session's cohort: the order counts for it.
+            session_id = offer.loop_session_id
+            self._decisions.record(
+                decision_now(
+                    order_id,
+                    False,
+                    session_id,
+                    amount=0,
+                    currency="",
+                    mode=(),
+                    shown=False,
+                    **placement,
                 )
             )
         if protection is None:

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS analyses (
     eligible INTEGER NOT NULL,
     mode TEXT NOT NULL,
     amount INTEGER,
-    currency TEXT
+    currency TEXT,
+    cohort TEXT
 );
 CREATE INDEX IF NOT EXISTS analyses_by_cart ON analyses (cart_id);
 CREATE INDEX IF NOT EXISTS analyses_by_session ON analyses (session_id);
@@ -52,6 +53,7 @@ class LoggedAnalysis:
     mode: tuple[str, ...]  # verbatim from Loop; empty when not eligible
     amount: int | None  # minor units of currency
     currency: str | None
+    cohort: str | None = None  # Loop's A/B cohort (experiments on); "control" hides the offer
 
     def as_dict(self) -> dict[str, Any]:
         """Return the entry as JSON-friendly data."""
@@ -64,12 +66,14 @@ class LoggedAnalysis:
             "mode": list(self.mode),
             "amount": self.amount,
             "currency": self.currency,
+            "cohort": self.cohort,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LoggedAnalysis:
         """Read an entry written by ``as_dict``."""
-        return cls(**{**data, "mode": tuple(data["mode"])})
+        # Entries written before cohorts were kept have none.
+        return cls(**{"cohort": None, **data, "mode": tuple(data["mode"])})
 
 
 class AnalysisLog:
@@ -79,14 +83,14 @@ class AnalysisLog:
         self._path = path
         self.keep = keep
         self._local = threading.local()
-        prepare_sqlite(path, SCHEMA)
+        prepare_sqlite(path, SCHEMA, {"analyses.cohort": "TEXT"})
 
     def record(self, entry: LoggedAnalysis) -> None:
         """Add an entry, and drop those that fall out of the window."""
         db = self._writer()
         db.execute(
             "INSERT INTO analyses (analyzed_at, cart_id, session_id, reason, eligible, mode, "
-            "amount, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "amount, currency, cohort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.analyzed_at,
                 entry.cart_id,
@@ -96,6 +100,7 @@ class AnalysisLog:
                 json.dumps(list(entry.mode)),
                 entry.amount,
                 entry.currency,
+                entry.cohort,
             ),
         )
         # Ids only grow (the newest row is never deleted), so the window is the last ids.
@@ -141,7 +146,7 @@ class AnalysisLog:
 
 # A fixed query; only values are ever bound into it.
 SELECT = (
-    "SELECT analyzed_at, cart_id, session_id, reason, eligible, mode, amount, currency "
+    "SELECT analyzed_at, cart_id, session_id, reason, eligible, mode, amount, currency, cohort "
     "FROM analyses"
 )
 
@@ -149,5 +154,13 @@ SELECT = (
 def _entry(row: tuple) -> LoggedAnalysis:
     """Read an entry from a row of ``SELECT``."""
     return LoggedAnalysis(
-        row[0], row[1], row[2], row[3], bool(row[4]), tuple(json.loads(row[5])), row[6], row[7]
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        bool(row[4]),
+        tuple(json.loads(row[5])),
+        row[6],
+        row[7],
+        row[8],
     )

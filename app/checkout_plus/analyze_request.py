@@ -38,8 +38,13 @@ def build_analyze_request(
     locale: str | None,
     mount_target: str,
     cart_experience: str,
+    experimentation_consent: bool = False,
 ) -> dict[str, Any]:
-    """Return the analyze request for a checkout, with our own Checkout+ fee left out."""
+    """Return the analyze request for a checkout, with our own Checkout+ fee left out.
+
+    ``experimentation_consent`` lets Loop place the session in an A/B cohort; without it the
+    field is not sent at all, so Loop never assigns one.
+    """
     request: dict[str, Any] = {
         "platform": PLATFORM,
         "cartId": checkout.cart_id,
@@ -54,6 +59,8 @@ def build_analyze_request(
         request["sessionId"] = session_id
     if locale:
         request["locale"] = locale
+    if experimentation_consent:
+        request["experimentationConsent"] = True
     return request
 
 

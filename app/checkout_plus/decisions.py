@@ -2,16 +2,22 @@
 
 A merchant auditing a complaint ("I never agreed to that fee", "why is my order not
 covered?") needs what the shopper saw at the moment of ordering: Loop's session id, the
-price and the modes. One row per order, written when the order is paid.
+price, the modes and the consent evidence (the words on show, the shopper's own click). One
+row per order, written when the order is paid; rows are never deleted, so the evidence is
+kept as long as the log. An order of a session in Loop's control group has a row too, with
+no offer on show, so attach rates compare between cohorts.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from app.checkout_plus.consent import ConsentEvidence
 from app.storage.sqlite import connect_sqlite
 from app.storage.sqlite import prepare_sqlite
 
@@ -27,6 +33,14 @@ CREATE TABLE IF NOT EXISTS offer_decisions (
 );
 CREATE INDEX IF NOT EXISTS offer_decisions_by_time ON offer_decisions (decided_at);
 """
+# Columns added since the log first shipped: an older file gains them as it opens.
+ADDED_COLUMNS = {
+    "offer_decisions.shown": "INTEGER NOT NULL DEFAULT 1",
+    "offer_decisions.cohort": "TEXT",
+    "offer_decisions.mount_target": "TEXT NOT NULL DEFAULT ''",
+    "offer_decisions.cart_experience": "TEXT NOT NULL DEFAULT ''",
+    "offer_decisions.evidence": "TEXT",
+}
 
 
 @dataclass(frozen=True)
@@ -34,15 +48,20 @@ class Decision:
     """One order's Checkout+ decision: the offer shown and the shopper's answer."""
 
     order_id: int
-    decided_at: float  # Unix time
+    decided_at: float  # Unix time the order was placed (paid)
     accepted: bool
     session_id: str
-    amount: int  # minor units of currency
-    currency: str
+    amount: int  # minor units of currency; 0 when no offer was on show
+    currency: str  # "" when no offer was on show
     mode: tuple[str, ...]  # verbatim, as Loop offered it
+    shown: bool = True  # False: Loop's control group, whose offer is hidden
+    cohort: str | None = None  # Loop's A/B cohort, when experiments are on
+    mount_target: str = ""  # where the offer sat (CHECKOUT_PLUS_MOUNT_TARGET)
+    cart_experience: str = ""  # how it was offered (CHECKOUT_PLUS_CART_EXPERIENCE)
+    evidence: ConsentEvidence | None = None  # None for rows older than the evidence
 
-    def as_dict(self) -> dict:
-        """Return the decision as JSON-friendly data."""
+    def as_dict(self) -> dict[str, Any]:
+        """Return the decision as JSON-friendly data (one line of the export)."""
         return {
             "order_id": self.order_id,
             "decided_at": self.decided_at,
@@ -51,7 +70,18 @@ class Decision:
             "amount": self.amount,
             "currency": self.currency,
             "mode": list(self.mode),
+            "shown": self.shown,
+            "cohort": self.cohort,
+            "mount_target": self.mount_target,
+            "cart_experience": self.cart_experience,
+            "evidence": self.evidence.as_dict() if self.evidence else None,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        """Read a decision written by ``as_dict`` (older ones lack the later fields)."""
+        evidence = ConsentEvidence.from_dict(data.get("evidence"))
+        return cls(**{**data, "mode": tuple(data["mode"]), "evidence": evidence})
 
 
 @dataclass(frozen=True)
@@ -60,6 +90,7 @@ class DecisionCounts:
 
     shown: int
     accepted: int
+    orders: int = 0  # every order with a row: the control group's too
 
     @property
     def declined(self) -> int:
@@ -67,20 +98,32 @@ class DecisionCounts:
         return self.shown - self.accepted
 
 
+@dataclass(frozen=True)
+class GroupCounts:
+    """The counts of the orders of one cohort at one placement of the offer."""
+
+    cohort: str | None
+    mount_target: str
+    cart_experience: str
+    counts: DecisionCounts
+
+
 class DecisionLog:
     """Decisions in SQLite under the instance folder."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        prepare_sqlite(path, SCHEMA)
+        prepare_sqlite(path, SCHEMA, ADDED_COLUMNS)
 
     def record(self, decision: Decision) -> None:
         """Record an order's decision once (a retried placement keeps the first)."""
+        evidence = decision.evidence
         with connect_sqlite(self._path) as db:
             db.execute(
                 "INSERT OR IGNORE INTO offer_decisions "
-                "(order_id, decided_at, accepted, session_id, amount, currency, mode) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "(order_id, decided_at, accepted, session_id, amount, currency, mode, shown, "
+                "cohort, mount_target, cart_experience, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     decision.order_id,
                     decision.decided_at,
@@ -89,6 +132,11 @@ class DecisionLog:
                     decision.amount,
                     decision.currency,
                     json.dumps(list(decision.mode)),
+                    int(decision.shown),
+                    decision.cohort,
+                    decision.mount_target,
+                    decision.cart_experience,
+                    json.dumps(evidence.as_dict()) if evidence else None,
                 ),
             )
 
@@ -104,32 +152,57 @@ class DecisionLog:
             rows = db.execute(SELECT + " ORDER BY decided_at DESC LIMIT ?", (limit,)).fetchall()
         return [_decision(row) for row in rows]
 
-    def counts(self) -> DecisionCounts:
-        """Return how many decisions there are, and how many accepted the offer."""
+    def oldest_first(self) -> Iterator[Decision]:
+        """Yield every decision, oldest first (the export), without reading them all at once."""
         with connect_sqlite(self._path) as db:
-            shown, accepted = db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(accepted), 0) FROM offer_decisions"
-            ).fetchone()
-        return DecisionCounts(shown, accepted)
+            yield from (_decision(row) for row in db.execute(SELECT + " ORDER BY decided_at"))
+
+    def counts(self) -> DecisionCounts:
+        """Return how many orders had the offer on show, and how many accepted it."""
+        with connect_sqlite(self._path) as db:
+            row = db.execute(SELECT_COUNTS).fetchone()
+        return DecisionCounts(*row)
+
+    def by_group(self) -> list[GroupCounts]:
+        """Return the counts per cohort and placement, the most orders first."""
+        with connect_sqlite(self._path) as db:
+            rows = db.execute(SELECT_GROUPS).fetchall()
+        return [GroupCounts(row[0], row[1], row[2], DecisionCounts(*row[3:])) for row in rows]
 
 
-def decision_now(
-    order_id: int,
-    accepted: bool,
-    session_id: str,
-    amount: int,
-    currency: str,
-    mode: tuple[str, ...],
-) -> Decision:
-    """Return a decision stamped with the current time."""
-    return Decision(order_id, time.time(), accepted, session_id, amount, currency, tuple(mode))
+def decision_now(order_id: int, accepted: bool, session_id: str, **rest: Any) -> Decision:
+    """Return a decision stamped with the current time (``rest``: the other fields)."""
+    return Decision(order_id, time.time(), accepted, session_id, **rest)
 
 
-# A fixed query; only values are ever bound into it.
+# Fixed queries; only values are ever bound into them.
+SELECT_COUNTS = (
+    "SELECT COALESCE(SUM(shown), 0), COALESCE(SUM(accepted), 0), COUNT(*) FROM offer_decisions"
+)
+SELECT_GROUPS = (
+    "SELECT cohort, mount_target, cart_experience, COALESCE(SUM(shown), 0), "
+    "COALESCE(SUM(accepted), 0), COUNT(*) FROM offer_decisions "
+    "GROUP BY 1, 2, 3 ORDER BY 6 DESC, 1, 2, 3"
+)
 SELECT = (
-    "SELECT order_id, decided_at, accepted, session_id, amount, currency, mode FROM offer_decisions"
+    "SELECT order_id, decided_at, accepted, session_id, amount, currency, mode, shown, cohort, "
+    "mount_target, cart_experience, evidence FROM offer_decisions"
 )
 
 
 def _decision(row: tuple) -> Decision:
-    return Decision(row[0], row[1], bool(row[2]), row[3], row[4], row[5], tuple(json.loads(row[6])))
+    evidence = ConsentEvidence.from_dict(json.loads(row[11])) if row[11] else None
+    return Decision(
+        row[0],
+        row[1],
+        bool(row[2]),
+        row[3],
+        row[4],
+        row[5],
+        tuple(json.loads(row[6])),
+        bool(row[7]),
+        row[8],
+        row[9],
+        row[10],
+        evidence,
+    )

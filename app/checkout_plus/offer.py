@@ -88,6 +88,7 @@ class Analysis:
     reason: str  # Loop's reason, or why we could not ask (e.g. "timeout")
     quote: Quote | None
     fresh_for: float  # seconds this outcome may be reused for the same cart
+    cohort: str | None = None  # Loop's A/B cohort for the session (experiments on), if any
 
     @property
     def offered(self) -> bool:
@@ -111,6 +112,7 @@ class Analysis:
             "reason": self.reason,
             "quote": self.quote.as_dict() if self.quote else None,
             "fresh_for": self.fresh_for,
+            "cohort": self.cohort,
         }
 
     @classmethod
@@ -129,7 +131,10 @@ class Analysis:
         quote = Quote.from_dict(data.get("quote"))
         if (reason == ELIGIBLE) != (quote is not None):
             return None
-        return cls(fingerprint, at, reason, quote, fresh_for)
+        cohort = data.get("cohort")
+        return cls(
+            fingerprint, at, reason, quote, fresh_for, cohort if isinstance(cohort, str) else None
+        )
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class OfferSettings:
     default_region: str
     mount_target: str
     cart_experience: str
+    experiments: bool = False  # Loop may place sessions in A/B cohorts
 
 
 class AnalysisRecorder(Protocol):
@@ -86,6 +87,11 @@ class OfferService:
         # The longest a request waits on an analysis (Loop's timeout, and a margin).
         self._budget = budget
 
+    @property
+    def settings(self) -> OfferSettings:
+        """Return the merchant's choices the offer is made with (its placement)."""
+        return self._settings
+
     def refresh(
         self,
         checkout: Checkout,
@@ -113,6 +119,7 @@ class OfferService:
             locale=locale,
             mount_target=self._settings.mount_target,
             cart_experience=self._settings.cart_experience,
+            experimentation_consent=self._settings.experiments,
         )
         fingerprint = cart_fingerprint(request)
         now = self._clock()
@@ -197,7 +204,8 @@ class OfferService:
         except LoopError:
             return outcome(LOOP_ERROR, FAILURE_FRESH_SECONDS), None
         reason, quote = _judge(offer, currency)
-        return outcome(reason, ANALYSIS_FRESH_SECONDS, quote), offer
+        analysis = outcome(reason, ANALYSIS_FRESH_SECONDS, quote)
+        return replace(analysis, cohort=offer.experiment_cohort), offer
 
     def _log(self, request: dict, analysis: Analysis, offer: Offer | None) -> None:
         """Add the outcome to the analysis log; a storage failure never reaches the shopper."""
@@ -212,6 +220,7 @@ class OfferService:
             mode=offer.mode if offer else (),
             amount=offer.amount if offer else None,
             currency=offer.currency if offer else None,
+            cohort=offer.experiment_cohort if offer else None,
         )
         try:
             self._analyses.record(entry)

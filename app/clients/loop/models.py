@@ -19,6 +19,8 @@ from app.money import is_currency
 # Loop's Checkout+ session ids; Loop answers 400 to a malformed one, so none is ever sent.
 SESSION_ID = re.compile(r"lop_[A-Za-z0-9]{20}")
 SESSION_ID_FORMAT = f"^{SESSION_ID.pattern}$"
+# A cohort name is kept, counted and shown to the merchant: a short label, or nothing.
+COHORT = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 # No protection fee comes near this (10^13 in major units of a two-decimal currency); an answer
 # that does is broken, and would not survive money formatting's 28 digits anyway.
@@ -57,6 +59,8 @@ class Offer:
     method: str | None  # "fee" for API integrations; the service layer decides what else means
     analysis_count: int | None
     session_created: bool | None  # None on GET /v1/session, which omits it
+    # The A/B cohort Loop placed the session in; None unless experimentationConsent was sent.
+    experiment_cohort: str | None = None
 
     @classmethod
     def parse(cls, data: Any) -> Offer:
@@ -77,6 +81,7 @@ class Offer:
         # Metadata is informational: an ill-typed field is dropped, not fatal.
         count = metadata.get("analysisCount")
         created = metadata.get("sessionCreated")
+        cohort = metadata.get("experimentCohort")
         mode: tuple[str, ...] = ()
         amount = currency = method = None
         if eligible:
@@ -94,7 +99,13 @@ class Offer:
             method=method,
             analysis_count=count if _is_int(count) else None,
             session_created=created if isinstance(created, bool) else None,
+            experiment_cohort=cohort if _is_label(cohort) else None,
         )
+
+
+def _is_label(value: object) -> bool:
+    """Tell whether a value is a short label fit to keep and show (a cohort's name)."""
+    return isinstance(value, str) and COHORT.fullmatch(value) is not None
 
 
 def _modes(value: Any) -> tuple[str, ...]:
