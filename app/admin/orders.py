@@ -65,6 +65,9 @@ class OrderLookup:
     job: SyncJob | None = None
     problem: str | None = None
     status: int = 200
+    # Read only for an order with no decision: False when it is not paid yet (a declined
+    # card leaves it so), which is why it has none; None when not read.
+    paid: bool | None = None
 
 
 class OrderReader:
@@ -104,6 +107,8 @@ class OrderReader:
             # Read on either path: it also tells whether BigCommerce has the order at all.
             fields = self._bigcommerce.get_order_metafields(order_id, NAMESPACE)
             block = None if self._direct else self._check(order_id, fields)
+            if found.decision is None:
+                found = replace(found, paid=self._bigcommerce.get_order(order_id).paid)
         except BigCommerceNotFound:
             problem = f"BigCommerce has no order {order_id}. Check the number in the order list."
             return replace(found, problem=problem, status=404)

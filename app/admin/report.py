@@ -8,14 +8,20 @@ not answer 503. None of them raises, so one failing panel never takes the page d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from typing import Any
 
 from app.admin.orders import OrderLookup
 from app.admin.orders import OrderReader
 from app.checkout.cart import is_cart_id
 from app.checkout_plus.analyses import LoggedAnalysis
+from app.checkout_plus.decisions import DecisionCounts
+from app.checkout_plus.decisions import GroupCounts
 from app.clients.loop import LoopClient
 from app.clients.loop import LoopError
 from app.clients.loop import LoopInvalidResponse
@@ -67,12 +73,24 @@ class AnalysesReport:
 
 @dataclass(frozen=True)
 class AttachRate:
-    """Orders placed with the offer on show, and how many took it."""
+    """Orders placed with the offer on show, and how many took it (of one group, or all)."""
 
     shown: int
     accepted: int
     declined: int
     percent: Decimal | None  # accepted out of shown, one decimal; None before any order
+    orders: int = 0  # orders with a decision, the control group's (no offer on show) too
+    label: tuple[str | None, ...] = ()  # the group: (cohort,) or (mount target, experience)
+    by_cohort: tuple[AttachRate, ...] = ()
+    by_placement: tuple[AttachRate, ...] = ()
+
+    @classmethod
+    def of(cls, counts: DecisionCounts, label: tuple[str | None, ...] = ()) -> AttachRate:
+        """Return the rate of some counts."""
+        percent = None
+        if counts.shown:
+            percent = (Decimal(counts.accepted) * 100 / counts.shown).quantize(Decimal("0.1"))
+        return cls(counts.shown, counts.accepted, counts.declined, percent, counts.orders, label)
 
 
 @dataclass(frozen=True)
@@ -134,12 +152,19 @@ class AdminReport:
         return AnalysesReport(entries, counts, window, search)
 
     def attach_rate(self) -> AttachRate:
-        """Return how often shoppers who saw the offer took it."""
-        counts = self._decisions.counts()
-        percent = None
-        if counts.shown:
-            percent = (Decimal(counts.accepted) * 100 / counts.shown).quantize(Decimal("0.1"))
-        return AttachRate(counts.shown, counts.accepted, counts.declined, percent)
+        """Return how often shoppers who saw the offer took it: overall, by cohort, by placement."""
+        groups = self._decisions.by_group()
+        by_cohort = _rates(groups, lambda group: (group.cohort,))
+        by_placement = _rates(groups, lambda group: (group.mount_target, group.cart_experience))
+        return replace(
+            AttachRate.of(self._decisions.counts()),
+            by_cohort=by_cohort,
+            by_placement=by_placement,
+        )
+
+    def decisions(self) -> Iterator[dict[str, Any]]:
+        """Yield every decision with its consent evidence, oldest first (the export)."""
+        return (decision.as_dict() for decision in self._decisions.oldest_first())
 
     def jobs(self) -> JobsReport:
         """Return the sync jobs by state, with the failed and pending ones listed."""
@@ -160,6 +185,22 @@ class AdminReport:
         if not JOB_ID.fullmatch(job_id):
             raise RetryRefused(job_id, None)
         return self._queue.retry(job_id)
+
+
+def _rates(
+    groups: list[GroupCounts], label_of: Callable[[GroupCounts], tuple[str | None, ...]]
+) -> tuple[AttachRate, ...]:
+    """Add the groups' counts up by a label; return a rate per label, the most orders first."""
+    added: dict[tuple[str | None, ...], DecisionCounts] = {}
+    for group in groups:
+        was, more = added.get(label_of(group), DecisionCounts(0, 0, 0)), group.counts
+        added[label_of(group)] = DecisionCounts(
+            was.shown + more.shown, was.accepted + more.accepted, was.orders + more.orders
+        )
+    rates = [AttachRate.of(counts, label) for label, counts in added.items()]
+    return tuple(
+        sorted(rates, key=lambda rate: (-rate.orders, [part or "" for part in rate.label]))
+    )
 
 
 def _loop_problem(error: LoopError) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint
 from flask import Response
 from flask import current_app
@@ -9,6 +11,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import stream_with_context
 from flask import url_for
 
 from app.admin.auth import CHALLENGE
@@ -16,6 +19,7 @@ from app.admin.auth import is_admin
 from app.admin.filters import percentage
 from app.admin.filters import thousands
 from app.admin.filters import utc_time
+from app.admin.reasons import reason_words
 from app.admin.report import AdminReport
 from app.errors import error_page
 from app.sync.queue import RetryRefused
@@ -24,6 +28,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin/checkout-plus")
 bp.add_app_template_filter(utc_time)
 bp.add_app_template_filter(percentage)
 bp.add_app_template_filter(thousands)
+bp.add_app_template_filter(reason_words)
 
 
 def _report() -> AdminReport:
@@ -74,6 +79,15 @@ def page() -> tuple[str, int]:
         order=order,
     )
     return body, max(lookup.status for lookup in lookups)
+
+
+@bp.get("/decisions.jsonl")
+def decisions_export() -> Response:
+    """Download every decision with its consent evidence as JSON lines, oldest first."""
+    lines = (json.dumps(decision) + "\n" for decision in _report().decisions())
+    response = Response(stream_with_context(lines), mimetype="application/x-ndjson")
+    response.headers["Content-Disposition"] = "attachment; filename=checkout-plus-decisions.jsonl"
+    return response
 
 
 @bp.post("/jobs/<job_id>/retry")

@@ -16,6 +16,7 @@ from app.checkout import shopper
 from app.checkout.cart import CartNotFound
 from app.checkout.forms import PaymentForm
 from app.checkout.ledger import PlacementBusy
+from app.checkout.offer_evidence import consent_evidence
 from app.checkout.place_outcome import BUSY
 from app.checkout.place_outcome import NO_ROOM
 from app.checkout.place_outcome import NOT_READY
@@ -76,9 +77,10 @@ def place():
             errors["note"] = str(translate(note_form.message.errors[0]))
         return _back(PlaceOutcome(errors=errors, **kept))
     shown = total_signer().read(request.form.get("shown_total"))
+    offer = shopper.offer_state()
     try:
         placed = _placement().place(
-            cart_id, shopper.offer_state(), shopper_language(), form.card(), shown, note
+            cart_id, offer, shopper_language(), form.card(), shown, note, consent_evidence(offer)
         )
     except CartNotFound:
         return cart_gone()

@@ -48,7 +48,6 @@ from app.text import N_
 
 log = logging.getLogger(__name__)
 
-INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
 ALREADY_PAID = 30101  # Payments API: the order is no longer Incomplete
 
 
@@ -298,7 +297,7 @@ class PlacementService:
 
     def _already_paid(self, order_id: int) -> bool:
         """Tell whether an earlier attempt charged this order (its answer may have been lost)."""
-        return self._bigcommerce.get_order(order_id).status_id != INCOMPLETE
+        return self._bigcommerce.get_order(order_id).paid
 
     def _pay_once(self, order_id: int, card: Card) -> None:
         """Pay; if the answer is lost, look at the order before calling it a failure."""

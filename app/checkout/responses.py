@@ -18,6 +18,7 @@ from flask_babel import gettext
 
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
+from app.checkout.offer_evidence import consent_evidence
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.placement import PlacementService
 from app.checkout.sections import Steps
@@ -188,7 +189,8 @@ def cart_gone() -> Response:
     """Answer for a cart BigCommerce no longer has: the order it became, or the news."""
     cart_id = shopper.bound_cart_id()
     placement: PlacementService = current_app.extensions["placement_service"]
-    finished = placement.finish_paid(cart_id, shopper.offer_state()) if cart_id else None
+    offer = shopper.offer_state()
+    finished = placement.finish_paid(cart_id, offer, consent_evidence(offer)) if cart_id else None
     if finished is not None:
         # Its card was charged and only the record was missing (now stored): show the order.
         shopper.remember_order(finished.order_id, finished.protection, None)

@@ -19,6 +19,7 @@ from app.checkout.delivery import SetAsideShipping
 from app.checkout.delivery import delivery_of
 from app.checkout.place_outcome import PlaceOutcome
 from app.checkout.snapshots import CheckoutSnapshots
+from app.checkout_plus.consent import ShopperChoice
 from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
 from app.clients.bigcommerce import Card
@@ -122,6 +123,18 @@ def save_offer_state(state: OfferState) -> None:
     data = state.as_dict()
     if current.get("offer") != data:
         session[CHECKOUT_KEY] = {**current, "offer": data}
+
+
+def offer_choice() -> ShopperChoice | None:
+    """Return the shopper's last click on the offer's box for the bound cart, if any."""
+    return ShopperChoice.from_dict(_state().get("offer_choice"))
+
+
+def remember_offer_choice(choice: ShopperChoice) -> None:
+    """Keep the shopper's click on the offer's box (its evidence goes with the order)."""
+    current = _state()
+    if "cart_id" in current:
+        session[CHECKOUT_KEY] = {**current, "offer_choice": choice.as_dict()}
 
 
 def _keep_once(key: str, value: object) -> None:

@@ -18,6 +18,7 @@ from app.checkout.cart import CartNotFound
 from app.checkout.cart import is_cart_id
 from app.checkout.forms import LineQuantityForm
 from app.checkout.forms import ProtectionForm
+from app.checkout.offer_evidence import remember_choice
 from app.checkout.responses import cart_gone
 from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
@@ -115,6 +116,7 @@ def protection():
     except CartNotFound:
         return cart_gone()
     remember_view(view)
+    remember_choice(view.offer)
     if is_htmx_request():
         return offer_fragment(view)
     return vary_on_htmx(redirect(url_for("checkout.page"), 303))

@@ -205,6 +205,9 @@ def _order_products(consignments: Any) -> list[dict]:
     return [products[key] for key in sorted(products)]
 
 
+INCOMPLETE = 0  # BigCommerce's status for an order that is not paid yet
+
+
 @dataclass(frozen=True)
 class Order:
     """A v2 order (``GET /v2/orders/{id}``) with its products and fees."""
@@ -238,6 +241,11 @@ class Order:
     shipments: tuple[OrderShipment, ...] = ()  # the shipping consignments
     pickups: tuple[OrderPickup, ...] = ()  # the pickup consignments
     customer_message: str = ""  # the shopper's order note
+
+    @property
+    def paid(self) -> bool:
+        """Tell whether the order is past Incomplete (status 0): its payment went through."""
+        return self.status_id != INCOMPLETE
 
     @property
     def coupon_codes(self) -> tuple[str, ...]:
