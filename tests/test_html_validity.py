@@ -82,7 +82,7 @@ NEVER_ALONE = {
     "styleguide/payment_form_stand_in.html",  # beside Place order in its styleguide entries
     # The admin page's panels, only ever inside admin/page.html (no htmx there).
     *(f"admin/{panel}.html" for panel in ("analyses", "attach_rate", "order_lookup")),
-    *(f"admin/{panel}.html" for panel in ("session_lookup", "sync_jobs")),
+    *(f"admin/{panel}.html" for panel in ("session_lookup", "sync_jobs", "consent_evidence")),
 }
 
 if JAVA is None and os.environ.get("CI") != "true":

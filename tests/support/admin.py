@@ -68,3 +68,5 @@ def exercise_the_admin(client, keep, raw, sandbox) -> None:
     no_such = f"{PAGE}/jobs/{NO_SUCH_JOB}/retry"
     keep(client.post(no_such, data={"csrf_token": token}, headers=ADMIN))
     keep(admin(client))  # with the flashed message
+    keep(client.get(f"{PAGE}/decisions.jsonl"))  # no credential: 401
+    keep(client.get(f"{PAGE}/decisions.jsonl", headers=ADMIN))  # the consent evidence export
