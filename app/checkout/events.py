@@ -1,0 +1,134 @@
+"""Checkout events for the merchant's analytics: each one once, on the page that follows it.
+
+On with ``CHECKOUT_ANALYTICS_EVENTS=1``. The signed session cookie keeps, per cart, which
+once-only events were sent and the events waiting for the next page or htmx answer that
+carries markers (``components/checkout_events.html``); static/js/checkout-events.js pushes
+them to ``window.dataLayer``. Exactly-once is kept here, not in the browser: a reload or a
+second look at a page finds nothing new. Off, nothing is kept and nothing is rendered.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask import session
+
+from app.checkout import event_data
+from app.checkout.delivery import delivery_chosen
+from app.checkout.delivery import needs_shipping
+from app.checkout.service import CheckoutView
+from app.checkout_plus.offer import OfferState
+from app.clients.bigcommerce import Order
+
+KEY = "checkout_events"
+# Offer quotes already viewed, latest last: a price that comes back is not viewed again.
+VIEWED_KEPT = 4
+
+
+def enabled() -> bool:
+    """Tell whether the merchant turned the events on."""
+    return current_app.config["SETTINGS"].analytics_events
+
+
+def _record(cart_id: str | None) -> dict:
+    """Return what is kept for this cart (a new cart starts afresh)."""
+    record = session.get(KEY)
+    if isinstance(record, dict) and (cart_id is None or record.get("cart") == cart_id.lower()):
+        return dict(record)
+    return {"cart": cart_id.lower() if cart_id else None}
+
+
+def _queue(record: dict, markers: list[str]) -> None:
+    """Keep markers for the next answer that carries them, after those already waiting."""
+    if markers:
+        session[KEY] = {**record, "pending": [*record.get("pending", []), *markers]}
+
+
+def offer_saved(cart_id: str, before: OfferState, after: OfferState) -> None:
+    """Queue what a new offer state shows: a quote first seen, or a ticked offer withdrawn."""
+    if not enabled():
+        return
+    record, markers = _record(cart_id), []
+    if after.withdrawn and not before.withdrawn and before.accepted is not None:
+        markers.append(event_data.offer_event(event_data.WITHDRAWN, before.accepted))
+    quote, viewed = after.quote, record.get("viewed", [])
+    if quote is not None and quote.token not in viewed:
+        markers.append(event_data.offer_event(event_data.OFFER_VIEWED, quote))
+        record["viewed"] = [*viewed, quote.token][-VIEWED_KEPT:]
+    _queue(record, markers)
+
+
+def protection_chosen(cart_id: str, before: OfferState, after: OfferState) -> None:
+    """Queue the shopper's answer to the offer: ticked (accepted) or unticked (declined)."""
+    if not enabled():
+        return
+    record = _record(cart_id)
+    if after.opted_in and not before.opted_in and after.accepted is not None:
+        _queue(record, [event_data.offer_event(event_data.ACCEPTED, after.accepted)])
+    elif before.opted_in and not after.opted_in and before.accepted is not None:
+        _queue(record, [event_data.offer_event(event_data.DECLINED, before.accepted)])
+
+
+def payment_given(cart_id: str) -> None:
+    """Note that the shopper sent their card with Place order (said on the next page)."""
+    if enabled():
+        record = _record(cart_id)
+        session[KEY] = {**record, "payment": True}
+
+
+def _take(cart_id: str | None, sent_now: list[str]) -> tuple[dict, list[str]]:
+    """Return the record with its queue emptied, and what was waiting in it."""
+    record = _record(cart_id)
+    waiting = record.pop("pending", [])
+    record["sent"] = [*record.get("sent", []), *sent_now]
+    return record, waiting
+
+
+def page_events(view: CheckoutView) -> list[str] | None:
+    """Return the markers for a checkout page or fragment and count them sent (None: off)."""
+    if not enabled():
+        return None
+    checkout, summary = view.checkout, view.summary
+    sent = _record(checkout.id).get("sent", [])
+    first, last, now = [], [], []
+    if event_data.BEGIN_CHECKOUT not in sent:
+        first.append(event_data.from_summary(event_data.BEGIN_CHECKOUT, summary))
+        now.append(event_data.BEGIN_CHECKOUT)
+    shipped = needs_shipping(checkout) and delivery_chosen(checkout)
+    if shipped and event_data.ADD_SHIPPING_INFO not in sent:
+        tier = event_data.shipping_tier(checkout)
+        last.append(
+            event_data.from_summary(event_data.ADD_SHIPPING_INFO, summary, shipping_tier=tier)
+        )
+        now.append(event_data.ADD_SHIPPING_INFO)
+    record, waiting = _take(checkout.id, now)
+    if record.pop("payment", False) and event_data.ADD_PAYMENT_INFO not in sent:
+        last.append(
+            event_data.from_summary(
+                event_data.ADD_PAYMENT_INFO, summary, payment_type=event_data.CARD
+            )
+        )
+        record["sent"].append(event_data.ADD_PAYMENT_INFO)
+    markers = first + waiting + last
+    if markers:
+        session[KEY] = record
+    return markers
+
+
+def order_events(order: Order) -> list[str] | None:
+    """Return the markers for the confirmation of an order: its purchase, once (None: off)."""
+    if not enabled():
+        return None
+    record, waiting = _take(None, [])
+    markers = list(waiting)
+    sent = record["sent"]
+    if record.pop("payment", False) and event_data.ADD_PAYMENT_INFO not in sent:
+        markers.append(
+            event_data.from_order(event_data.ADD_PAYMENT_INFO, order, payment_type=event_data.CARD)
+        )
+        sent.append(event_data.ADD_PAYMENT_INFO)
+    if record.get("order") != order.id:
+        markers.append(event_data.purchase(order))
+        record["order"] = order.id
+    if markers:
+        session[KEY] = record
+    return markers
