@@ -121,9 +121,7 @@ def test_a_ready_checkout_begins_views_the_offer_and_has_its_shipping_once(shopp
     assert names(shopper.get("/checkout/offer", headers=HTMX)) == []
 
 
-def test_ticking_unticking_placing_each_say_so_once_with_the_quote_and_the_order(
-    shopper, raw
-):
+def test_ticking_unticking_placing_each_say_so_once_with_the_quote_and_the_order(shopper, raw):
     _, page = start(shopper, raw, address=OH_ADDRESS)
     price = int(parse(page).select_one("[data-checkout-plus-price]")["data-amount"])
     offer = {"price": price / 100, "currency": "USD", "modes": BOTH}
@@ -151,9 +149,7 @@ def test_ticking_unticking_placing_each_say_so_once_with_the_quote_and_the_order
     assert purchase["ecommerce"]["transaction_id"] == str(order["id"])
     assert purchase["ecommerce"]["value"] == total
     assert purchase["ecommerce"]["currency"] == "USD"
-    assert to_minor(Decimal(order["total_tax"]), "USD") == round(
-        purchase["ecommerce"]["tax"] * 100
-    )
+    assert to_minor(Decimal(order["total_tax"]), "USD") == round(purchase["ecommerce"]["tax"] * 100)
     assert [item["item_id"] for item in purchase["ecommerce"]["items"]] == ["101"]
     assert names(shopper.get("/checkout/confirmation")) == []  # a reload: nothing again
     for response in (page, accepted, declined, confirmation):
