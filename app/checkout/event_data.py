@@ -98,6 +98,14 @@ def from_order(event: str, order: Order, **extra: Any) -> str:
     return _ecommerce(event, currency, order.total_inc_tax, items, **extra)
 
 
+def payment_info(summary: OrderSummary | None = None, order: Order | None = None) -> str:
+    """The ``add_payment_info`` event, by the page's summary or else the order placed."""
+    if summary is not None:
+        return from_summary(ADD_PAYMENT_INFO, summary, payment_type=CARD)
+    assert order is not None
+    return from_order(ADD_PAYMENT_INFO, order, payment_type=CARD)
+
+
 def purchase(order: Order) -> str:
     """The ``purchase`` event: the order's id, what it charged, its tax and shipping."""
     currency = order.currency

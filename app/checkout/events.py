@@ -9,6 +9,9 @@ second look at a page finds nothing new. Off, nothing is kept and nothing is ren
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Sequence
+
 from flask import current_app
 from flask import session
 
@@ -30,11 +33,13 @@ def enabled() -> bool:
 
 
 def _record(cart_id: str | None) -> dict:
-    """Return what is kept for this cart (a new cart starts afresh)."""
+    """Return what is kept for this cart (None: whichever is), or a new cart's fresh record."""
     record = session.get(KEY)
-    if isinstance(record, dict) and (cart_id is None or record.get("cart") == cart_id.lower()):
-        return dict(record)
-    return {"cart": cart_id.lower() if cart_id else None}
+    record = dict(record) if isinstance(record, dict) else {}
+    if cart_id is None or record.get("cart") == cart_id.lower():
+        return record
+    # The last order's id stays: its confirmation, seen again, is no new purchase.
+    return {"cart": cart_id.lower(), "order": record.get("order")}
 
 
 def _queue(record: dict, markers: list[str]) -> None:
@@ -69,63 +74,64 @@ def protection_chosen(cart_id: str, before: OfferState, after: OfferState) -> No
 
 
 def payment_given(cart_id: str) -> None:
-    """Note that the shopper sent their card with Place order (said on the next page)."""
-    if enabled():
-        record = _record(cart_id)
-        session[KEY] = {**record, "payment": True}
-
-
-def _take(cart_id: str | None, sent_now: list[str]) -> tuple[dict, list[str]]:
-    """Return the record with its queue emptied, and what was waiting in it."""
+    """Queue ``add_payment_info`` once a cart: the shopper sent their card with Place order."""
+    if not enabled():
+        return
     record = _record(cart_id)
-    waiting = record.pop("pending", [])
-    record["sent"] = [*record.get("sent", []), *sent_now]
-    return record, waiting
+    # Queued by name, in its place among the others: the next page (the checkout, or the
+    # order's confirmation) gives its figures.
+    if event_data.ADD_PAYMENT_INFO not in (*record.get("sent", []), *record.get("pending", [])):
+        _queue(record, [event_data.ADD_PAYMENT_INFO])
+
+
+def _drain(record: dict, payment_info: Callable[[], str], ahead: Sequence[str] = ()) -> list[str]:
+    """Empty the record's queue into markers (after ``ahead``), counting each sent."""
+    sent = record.setdefault("sent", [])
+    markers = list(ahead)
+    for waiting in record.pop("pending", []):
+        if waiting == event_data.ADD_PAYMENT_INFO:
+            waiting = payment_info()
+            sent.append(event_data.ADD_PAYMENT_INFO)
+        markers.append(waiting)
+    return markers
 
 
 def page_events(view: CheckoutView) -> list[str] | None:
-    """Return the markers for a checkout page or fragment and count them sent (None: off)."""
+    """Return the markers for a checkout page or htmx answer, each once (None: off)."""
     if not enabled():
         return None
     checkout, summary = view.checkout, view.summary
-    sent = _record(checkout.id).get("sent", [])
-    first, last, now = [], [], []
+    record = _record(checkout.id)
+    sent, first = record.setdefault("sent", []), []
     if event_data.BEGIN_CHECKOUT not in sent:
         first.append(event_data.from_summary(event_data.BEGIN_CHECKOUT, summary))
-        now.append(event_data.BEGIN_CHECKOUT)
+        sent.append(event_data.BEGIN_CHECKOUT)
+    markers = _drain(
+        record,
+        lambda: event_data.payment_info(summary=summary),
+        first,
+    )
     shipped = needs_shipping(checkout) and delivery_chosen(checkout)
     if shipped and event_data.ADD_SHIPPING_INFO not in sent:
         tier = event_data.shipping_tier(checkout)
-        last.append(
+        markers.append(
             event_data.from_summary(event_data.ADD_SHIPPING_INFO, summary, shipping_tier=tier)
         )
-        now.append(event_data.ADD_SHIPPING_INFO)
-    record, waiting = _take(checkout.id, now)
-    if record.pop("payment", False) and event_data.ADD_PAYMENT_INFO not in sent:
-        last.append(
-            event_data.from_summary(
-                event_data.ADD_PAYMENT_INFO, summary, payment_type=event_data.CARD
-            )
-        )
-        record["sent"].append(event_data.ADD_PAYMENT_INFO)
-    markers = first + waiting + last
+        sent.append(event_data.ADD_SHIPPING_INFO)
     if markers:
         session[KEY] = record
     return markers
 
 
 def order_events(order: Order) -> list[str] | None:
-    """Return the markers for the confirmation of an order: its purchase, once (None: off)."""
+    """Return the markers for an order's confirmation: what waited, then its purchase, once."""
     if not enabled():
         return None
-    record, waiting = _take(None, [])
-    markers = list(waiting)
-    sent = record["sent"]
-    if record.pop("payment", False) and event_data.ADD_PAYMENT_INFO not in sent:
-        markers.append(
-            event_data.from_order(event_data.ADD_PAYMENT_INFO, order, payment_type=event_data.CARD)
-        )
-        sent.append(event_data.ADD_PAYMENT_INFO)
+    record = _record(None)
+    markers = _drain(
+        record,
+        lambda: event_data.payment_info(order=order),
+    )
     if record.get("order") != order.id:
         markers.append(event_data.purchase(order))
         record["order"] = order.id

@@ -22,6 +22,8 @@ from tests.support.addresses import OHIO
 from tests.support.app_config import SHORT_PAGE_WAIT
 from tests.support.app_config import sandbox_config
 from tests.support.browser_states import fill_address
+from tests.support.browser_states import fill_card
+from tests.support.browser_states import place_order
 from tests.support.ordering import orders
 from tests.support.shopper_checks import add_from_catalog
 from tests.support.shopper_checks import open_checkout
@@ -112,11 +114,8 @@ def test_a_whole_journey_pushes_each_event_once_in_order(events_on, csp_watched,
     assert accepted == {"event": "checkout_plus_accepted", **quote, "modes": BOTH}
     expect(page.locator("#order-totals [data-checkout-plus-fee]")).to_be_visible()
 
-    page.get_by_label("Name on card").fill("Ada Lovelace")
-    page.get_by_label("Card number").fill("4111 1111 1111 1111")
-    page.get_by_label("Expiry date").fill("12/29")
-    page.get_by_label("Security code").fill("123")
-    page.get_by_role("button", name="Place order and pay").click()
+    fill_card(page)
+    place_order(page)
     expect(page).to_have_url(re.compile(r"/checkout/confirmation$"))
     # A new page: a new dataLayer, holding what this page said.
     payment, purchase = pushed(page, 2)

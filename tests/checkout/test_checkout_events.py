@@ -157,6 +157,15 @@ def test_ticking_unticking_placing_each_say_so_once_with_the_quote_and_the_order
         assert not [typed for typed in PERSONAL if typed and typed in text]
 
 
+def test_a_confirmation_seen_again_after_a_new_checkout_is_no_new_purchase(shopper, raw):
+    _, page = start(shopper, raw, address=OH_ADDRESS)
+    assert place(shopper, page).status_code == 303
+    assert names(shopper.get("/checkout/confirmation")) == ["add_payment_info", "purchase"]
+    _, page = start(shopper, raw, address=OH_ADDRESS)  # the next cart begins afresh
+    assert names(page) == ["begin_checkout", "checkout_plus_offer_viewed", "add_shipping_info"]
+    assert names(shopper.get("/checkout/confirmation")) == []
+
+
 def test_a_ticked_offer_that_loop_withdraws_says_withdrawn_once(shopper, raw):
     _, page = start(shopper, raw, items=((TENT, 1),), address=OH_ADDRESS)
     price = int(parse(page).select_one("[data-checkout-plus-price]")["data-amount"])
