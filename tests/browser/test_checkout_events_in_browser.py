@@ -99,6 +99,9 @@ def test_a_whole_journey_pushes_each_event_once_in_order(events_on, csp_watched,
         ("102", 2, 24.5),
     ]
     assert viewed == {"event": "checkout_plus_offer_viewed", **quote, "modes": BOTH}
+    # Nothing shows: the container is hidden, and each marker goes once pushed.
+    expect(page.locator("#checkout-events")).to_be_hidden()
+    expect(page.locator("#checkout-events [data-checkout-event]")).to_have_count(0)
 
     page.locator("#contact-email").fill(EMAIL)
     page.get_by_role("button", name="Continue").click()
