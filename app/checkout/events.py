@@ -48,10 +48,11 @@ def _queue(record: dict, markers: list[str]) -> None:
         session[KEY] = {**record, "pending": [*record.get("pending", []), *markers]}
 
 
-def offer_saved(cart_id: str, before: OfferState, after: OfferState) -> None:
-    """Queue what a new offer state shows: a quote first seen, or a ticked offer withdrawn."""
+def offer_saved(cart_id: str, kept: object, after: OfferState) -> None:
+    """Queue a quote first seen, or a ticked offer withdrawn (``kept``: the state replaced)."""
     if not enabled():
         return
+    before = OfferState.from_dict(kept)
     record, markers = _record(cart_id), []
     if after.withdrawn and not before.withdrawn and before.accepted is not None:
         markers.append(event_data.offer_event(event_data.WITHDRAWN, before.accepted))

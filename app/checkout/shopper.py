@@ -122,7 +122,7 @@ def save_offer_state(state: OfferState) -> None:
         return
     data = state.as_dict()
     if current.get("offer") != data:
-        events.offer_saved(current["cart_id"], OfferState.from_dict(current.get("offer")), state)
+        events.offer_saved(current["cart_id"], current.get("offer"), state)
         session[CHECKOUT_KEY] = {**current, "offer": data}
 
 
