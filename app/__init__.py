@@ -286,6 +286,8 @@ def _register_web_plumbing(app: Flask, settings: Settings) -> None:
             "fee_display_name": settings.fee_display_name,
             # The merchant's protection terms, linked from the offer's "What's covered".
             "checkout_plus_terms_url": settings.terms_url,
+            # CHECKOUT_ANALYTICS_EVENTS: the events script and its markers' container.
+            "analytics_events": settings.analytics_events,
         }
 
 

@@ -89,6 +89,7 @@ SETTING_NAMES = (
     "CHECKOUT_RATE_LIMIT_PLACE_ORDER",
     "CHECKOUT_ADMIN_PASSWORD",
     "CHECKOUT_STYLEGUIDE",
+    "CHECKOUT_ANALYTICS_EVENTS",
     "CHECKOUT_TEMPLATES_DIR",
     "CHECKOUT_STATIC_DIR",
 )
@@ -139,6 +140,7 @@ class Settings:
     place_order_limit: str = DEFAULT_PLACE_ORDER_LIMIT
     admin_password: str | None = None  # None: no admin page
     styleguide: bool | None = None  # None: on in the sandbox and in debug, else off
+    analytics_events: bool = False  # push checkout events to the page's dataLayer
     templates_dir: str | None = None  # None: templates/ in the project
     static_dir: str | None = None  # None: static/ in the project
 
@@ -368,7 +370,7 @@ def _terms_url(raw: str | None, sandbox_mode: bool) -> str | None:
 
 
 def _merchant_tools(env: dict[str, str]) -> dict:
-    """Read the admin password, the styleguide switch and the designers' own folders."""
+    """Read the admin password, the styleguide and analytics switches, the designers' folders."""
     password = env.get("CHECKOUT_ADMIN_PASSWORD")
     if password is not None and (
         len(password) < MIN_ADMIN_PASSWORD_LENGTH
@@ -389,6 +391,7 @@ def _merchant_tools(env: dict[str, str]) -> dict:
     return {
         "admin_password": password,
         "styleguide": styleguide,
+        "analytics_events": bool(_flag(env, "CHECKOUT_ANALYTICS_EVENTS")),
         "templates_dir": folders["CHECKOUT_TEMPLATES_DIR"],
         "static_dir": folders["CHECKOUT_STATIC_DIR"],
     }

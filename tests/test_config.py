@@ -74,6 +74,13 @@ def test_merchant_tools_are_off_or_default_until_configured(tmp_path):
     assert configured.templates_dir == configured.static_dir == str(tmp_path)
 
 
+def test_analytics_events_are_off_until_switched_on():
+    assert Settings.from_environ(LIVE).analytics_events is False
+    assert Settings.from_environ({}).analytics_events is False  # the sandbox too
+    assert Settings.from_environ({"CHECKOUT_ANALYTICS_EVENTS": "0"}).analytics_events is False
+    assert Settings.from_environ({**LIVE, "CHECKOUT_ANALYTICS_EVENTS": "1"}).analytics_events
+
+
 def test_protection_terms_link_is_absent_until_configured():
     assert Settings.from_environ(LIVE).terms_url is None
     assert Settings.from_environ({}).terms_url is None  # the sandbox links to no terms either
@@ -159,6 +166,9 @@ MISCONFIGURATIONS = [
         id="admin-password-with-spaces",
     ),
     pytest.param({"CHECKOUT_STYLEGUIDE": "on"}, "CHECKOUT_STYLEGUIDE", id="bad-styleguide-flag"),
+    pytest.param(
+        {"CHECKOUT_ANALYTICS_EVENTS": "yes"}, "CHECKOUT_ANALYTICS_EVENTS", id="bad-events-flag"
+    ),
     *(
         pytest.param({**LIVE, "CHECKOUT_PLUS_TERMS_URL": url}, "CHECKOUT_PLUS_TERMS_URL", id=name)
         for name, url in (

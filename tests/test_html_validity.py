@@ -679,7 +679,11 @@ def checked(sandbox_services, tmp_path_factory) -> dict[str, Checked]:
     assert VNU.is_file(), f"{VNU} is missing: run npm ci --prefix tests/node"
     assert JAVA is not None, "java is missing: apt-get install default-jre-headless"
     folder = tmp_path_factory.mktemp("html")
-    app = create_app(sandbox_config(sandbox_services, INSTANCE_PATH=str(folder / "instance")))
+    # With the analytics events on, every page and answer also carries their markers.
+    instance = str(folder / "instance")
+    app = create_app(
+        sandbox_config(sandbox_services, INSTANCE_PATH=instance, CHECKOUT_ANALYTICS_EVENTS="1")
+    )
     results: dict[str, Checked] = {}
     files: dict[str, str] = {}
     for index, (state, build) in enumerate(DOCUMENTS.items()):

@@ -12,6 +12,7 @@ from flask import request
 from flask import url_for
 
 from app import rate_limits
+from app.checkout import events
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
 from app.checkout.forms import PaymentForm
@@ -76,6 +77,7 @@ def place():
         if note_form.message.errors:
             errors["note"] = str(translate(note_form.message.errors[0]))
         return _back(PlaceOutcome(errors=errors, **kept))
+    events.payment_given(cart_id)
     shown = total_signer().read(request.form.get("shown_total"))
     offer = shopper.offer_state()
     try:
@@ -127,6 +129,7 @@ def confirmation():
         receipt=receipt(order, current_app.config["SETTINGS"].fee_display_name),
         protection=last.protection,
         paid_with=last.paid_with,
+        checkout_events=events.order_events(order),
     )
 
 

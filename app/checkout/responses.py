@@ -16,6 +16,7 @@ from flask import render_template
 from flask import url_for
 from flask_babel import gettext
 
+from app.checkout import events
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
 from app.checkout.offer_evidence import consent_evidence
@@ -149,6 +150,7 @@ def checkout_page(
             note.message.errors = [outcome.errors["note"]] if "note" in outcome.errors else []
             extra.setdefault("steps", steps_of(view.checkout, {"comment": note}))
     extra.setdefault("steps", steps_of(view.checkout, reopened=reopened))
+    extra.setdefault("checkout_events", events.page_events(view))
     body = render_template("checkout/page.html", **template_context(view, **extra))
     return vary_on_htmx(Response(body, status=status))
 
@@ -169,7 +171,15 @@ def offer_fragment(view: CheckoutView, collapse: bool = False, announce: bool = 
         **context,
     )
     body += render_template("components/order_totals.html", oob=True, **context)
-    return vary_on_htmx(Response(body))
+    return vary_on_htmx(Response(body + events_fragment(view)))
+
+
+def events_fragment(view: CheckoutView) -> str:
+    """The analytics events this answer brings, out of band; nothing when none (or off)."""
+    markers = events.page_events(view)
+    if not markers:
+        return ""
+    return render_template("components/checkout_events.html", oob=True, checkout_events=markers)
 
 
 def reload_checkout() -> Response:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask import session
 
+from app.checkout import events
 from app.checkout.cards import PaidWith
 from app.checkout.cart import is_cart_id
 from app.checkout.delivery import SetAsideShipping
@@ -122,6 +123,7 @@ def save_offer_state(state: OfferState) -> None:
         return
     data = state.as_dict()
     if current.get("offer") != data:
+        events.offer_saved(current["cart_id"], current.get("offer"), state)
         session[CHECKOUT_KEY] = {**current, "offer": data}
 
 

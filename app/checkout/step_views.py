@@ -26,6 +26,7 @@ from app.checkout.cart import CartNotFound
 from app.checkout.responses import cart_gone
 from app.checkout.responses import checkout_page
 from app.checkout.responses import checkout_service
+from app.checkout.responses import events_fragment
 from app.checkout.responses import no_cart
 from app.checkout.responses import reload_checkout
 from app.checkout.responses import remember_view
@@ -143,13 +144,15 @@ def _updated(
         reopened=reopened(result.before, checkout),
         saved_form=step.endpoint,
     )
-    context = template_context(CheckoutView(checkout, summary, offer), steps=steps)
+    view = CheckoutView(checkout, summary, offer)
+    context = template_context(view, steps=steps)
     body = render_template(section.template, **context)
     for other in SECTIONS:
         if other is section or other.shows is None or not steps.shows(other):
             continue
         if other.shows(result.before) != other.shows(checkout):
             body += render_template(other.template, oob=True, **context)
+    body += events_fragment(view)
     if not result.offer_changed:
         if notice_answered:
             body += render_template("components/checkout_plus_offer.html", oob=True, **context)

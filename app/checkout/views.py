@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import gettext
 
 from app import rate_limits
+from app.checkout import events
 from app.checkout import shopper
 from app.checkout.cart import CartNotFound
 from app.checkout.cart import is_cart_id
@@ -115,6 +116,7 @@ def protection():
         )
     except CartNotFound:
         return cart_gone()
+    events.protection_chosen(cart_id, shopper.offer_state(), view.offer)
     remember_view(view)
     remember_choice(view.offer)
     if is_htmx_request():

@@ -407,6 +407,16 @@ EXTRA_HOOKS: dict[str, tuple[Hook, ...]] = {
         ),
     ),
     "errors/error.html": (hook("[data-status] h1", "the error's status and title"),),
+    "components/checkout_events.html": (
+        hook(
+            "div#checkout-events[hidden]",
+            "the analytics events script reads markers here; htmx answers add theirs to it",
+        ),
+        hook(
+            "#checkout-events [data-checkout-event]",
+            "one analytics event each, as JSON the events script pushes to the dataLayer",
+        ),
+    ),
 }
 CSRF_FIELD = "input[type=hidden][name=csrf_token]"
 

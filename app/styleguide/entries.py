@@ -18,6 +18,7 @@ from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from app.checkout import card_input
+from app.checkout import event_data
 from app.checkout.cards import PaidWith
 from app.checkout.forms import LineQuantityForm
 from app.checkout.place_outcome import QUOTE_CHANGED
@@ -681,6 +682,17 @@ def confirmation_context(
     }
 
 
+def events_sample() -> list[str]:
+    """Return a made-up checkout's first events: the checkout begun, the offer viewed."""
+    summary = summarize(fixtures.checkout())
+    quote = fixtures.offer().quote
+    assert quote is not None  # the fixture's offer is offered
+    return [
+        event_data.from_summary(event_data.BEGIN_CHECKOUT, summary),
+        event_data.offer_event(event_data.OFFER_VIEWED, quote),
+    ]
+
+
 def page_entries() -> list[Entry]:
     """Whole pages: the checkout, the confirmation and every error page."""
     group = "Pages"
@@ -745,6 +757,16 @@ def page_entries() -> list[Entry]:
                 fixtures.order("EUR", tax_included=True), fixtures.offer("EUR").quote
             ),
             locale="de_DE",
+        ),
+        Entry(
+            "checkout-events",
+            group,
+            "Analytics events (nothing shows)",
+            "With CHECKOUT_ANALYTICS_EVENTS=1 the checkout and the confirmation hold this hidden "
+            "container; each marker is one event the events script pushes to the dataLayer.",
+            "components/checkout_events.html",
+            states(),
+            lambda: {"checkout_events": events_sample()},
         ),
     ]
     return entries + [

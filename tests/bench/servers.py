@@ -165,6 +165,8 @@ def app_environment(sandbox: Sandboxes, instance_path: str) -> dict[str, str]:
         # The measures replay hundreds of changes from one session; a shopper makes a few.
         "CHECKOUT_RATE_LIMIT_CART_CHANGES": "1000000/minute",
         "CHECKOUT_RATE_LIMIT_PLACE_ORDER": "1000000/minute",
+        # The analytics events on: the JS+CSS row counts their script, the pages their work.
+        "CHECKOUT_ANALYTICS_EVENTS": "1",
     }
 
 
