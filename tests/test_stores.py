@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -528,3 +529,27 @@ def test_a_sync_job_submitted_on_one_machine_is_done_by_a_worker_on_another(tmp_
             assert worker_target.written == [(500, None), (500, None)]
         finally:
             web.huey.flush()
+
+
+def test_decisions_are_counted_per_cohort_and_placement(backend):
+    log = backend.decisions()
+    placed = {"mount_target": "order_summary", "cart_experience": "checkbox"}
+    log.record(replace(decision(1, 10.0, accepted=True), cohort="treatment", **placed))
+    log.record(replace(decision(2, 11.0, accepted=False), cohort="treatment", **placed))
+    log.record(replace(decision(3, 12.0), cohort="control", shown=False, accepted=False, **placed))
+    log.record(replace(decision(4, 13.0), mount_target="below_shipping", cart_experience="modal"))
+    log.record(replace(decision(3, 14.0), cohort="treatment", **placed))  # a retry: first kept
+    groups = backend.decisions().by_group()
+    assert [(g.cohort, g.mount_target, g.cart_experience) for g in groups] == [
+        ("treatment", "order_summary", "checkbox"),
+        (None, "below_shipping", "modal"),
+        ("control", "order_summary", "checkbox"),
+    ]
+    assert [(g.counts.orders, g.counts.shown, g.counts.accepted) for g in groups] == [
+        (2, 2, 1),
+        (1, 1, 1),
+        (1, 0, 0),
+    ]
+    counts = backend.decisions().counts()
+    assert (counts.orders, counts.shown, counts.accepted, counts.declined) == (4, 3, 2, 1)
+    assert [d.order_id for d in backend.decisions().oldest_first()] == [1, 2, 3, 4]
