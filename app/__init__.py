@@ -242,11 +242,14 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from app.extensions import csrf
     from app.health import bp as health_bp
     from app.locales import bp as locales_bp
+    from app.metrics_views import bp as metrics_bp
     from app.webhooks import bp as webhooks_bp
 
     app.register_blueprint(checkout_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(locales_bp)
+    # Always there: it answers 404 saying how to turn it on while no credential is set.
+    app.register_blueprint(metrics_bp)
     # BigCommerce authenticates with the shared secret header; it has no CSRF token.
     csrf.exempt(webhooks_bp)
     app.register_blueprint(webhooks_bp)
