@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+# The private folders made here, by the process that made each: only that one removes it.
+_MADE_BY: dict[Path, int] = {}
 
 
 def use_multiprocess_dir(environ: MutableMapping[str, str] = os.environ) -> Path | None:
@@ -35,12 +37,15 @@ def use_multiprocess_dir(environ: MutableMapping[str, str] = os.environ) -> Path
         return None
     folder = Path(tempfile.mkdtemp(prefix="checkout-plus-metrics-"))
     environ[MULTIPROCESS_DIR] = str(folder)
+    _MADE_BY[folder] = os.getpid()
     return folder
 
 
 def remove_private_dir(folder: Path | None) -> None:
-    """Remove the private folder ``use_multiprocess_dir`` made, if it made one."""
-    if folder is not None:
+    """Remove the private folder ``use_multiprocess_dir`` made, in the process that made it."""
+    # gunicorn's workers are forks that leave through the same frames as the master: a worker
+    # that exits must not take the folder from the workers still counting in it.
+    if folder is not None and _MADE_BY.get(folder) == os.getpid():
         shutil.rmtree(folder, ignore_errors=True)
 
 
