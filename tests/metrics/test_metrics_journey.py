@@ -8,6 +8,8 @@ so those are absolute.
 
 from __future__ import annotations
 
+import sqlite3
+
 from app.clients.http import USER_AGENT
 from tests.support.metrics import scrape
 from tests.support.metrics import since
@@ -84,3 +86,26 @@ def test_a_declined_offer_and_a_declined_card_are_counted(app, client, raw, sand
     declined = since(before, after, "checkout_plus_upstream_requests_total", status="422")
     assert declined == len(ours(sandbox.bigcommerce, "POST", PAYMENTS)) - 1 == 1
     assert since(before, after, "checkout_plus_upstream_errors_total") == 0
+
+
+def test_a_placement_finished_later_counts_its_decision_once(app, client, raw, monkeypatch):
+    queue = app.extensions["sync_queue"]
+    submit, submitted = queue.submit, []
+
+    def fails_once(*args, **kwargs):
+        submitted.append(args)
+        if len(submitted) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "submit", fails_once)
+    before = scrape(client)
+    _, page = start(client, raw)
+    choose(client, page, opt_in=True)
+    place(client, client.get("/checkout"))  # paid, but its job could not be stored
+    client.get("/checkout")  # the next look at the checkout finishes the record
+    after = scrape(client)
+    assert len(submitted) == 2
+    assert since(before, after, "checkout_plus_place_order_total", outcome="unfinished") == 1
+    assert since(before, after, "checkout_plus_offer_decisions_total", decision="accepted") == 1
+    assert after["checkout_plus_sync_jobs", {"state": "pending"}] == 1
