@@ -15,7 +15,8 @@ from app.checkout_plus.offer import LOOP_FAILURES
 
 PREFIX = "checkout_plus_"
 OTHER = "other"
-# Loop's reasons as its Checkout+ guide lists them (the sandbox Loop gives the same).
+# Loop's reasons as its Checkout+ guide lists them. The sandbox Loop keeps its own list, as it
+# imports nothing of the product; tests/metrics checks the two agree.
 LOOP_REASONS = frozenset(
     {
         ELIGIBLE,

@@ -7,7 +7,9 @@ import sqlite3
 import pytest
 
 from app import create_app
+from app.metrics.families import LOOP_REASONS
 from app.metrics.families import count_analysis
+from app.sandbox.loop.evaluate import REASONS
 from app.sync.queue import SyncQueue
 from tests.support.admin import ADMIN
 from tests.support.admin import basic
@@ -128,3 +130,7 @@ def test_analyses_are_labelled_from_a_bounded_set(client, reason, outcome, label
     assert since(before, after, "checkout_plus_analyses_total", **labels) == 1
     assert since(before, after, "checkout_plus_analyses_total") == 1
     assert since(before, after, "checkout_plus_offers_shown_total") == (reason == "eligible")
+
+
+def test_every_reason_the_sandbox_loop_gives_is_a_label_of_its_own():
+    assert set(REASONS) == LOOP_REASONS
