@@ -64,7 +64,8 @@ OFFERS_SHOWN = Counter(
 )
 OFFER_DECISIONS = Counter(
     PREFIX + "offer_decisions",
-    "Orders placed with an offer on show, by decision: accepted (protection applied) or declined.",
+    "Orders placed, by decision: accepted (protection applied) or declined with an offer on "
+    "show, or not_shown (Loop's control group, whose offer is hidden).",
     ["decision"],
 )
 UPSTREAM_REQUESTS = Counter(
@@ -104,9 +105,10 @@ def count_analysis(reason: str) -> None:
         OFFERS_SHOWN.inc()
 
 
-def count_decision(accepted: bool) -> None:
-    """Count an order placed with an offer on show, accepted or declined."""
-    OFFER_DECISIONS.labels("accepted" if accepted else "declined").inc()
+def count_decision(shown: bool, accepted: bool) -> None:
+    """Count an order's decision: accepted or declined when the offer was on show."""
+    decision = ("accepted" if accepted else "declined") if shown else "not_shown"
+    OFFER_DECISIONS.labels(decision).inc()
 
 
 def count_place_order(outcome: str) -> None:

@@ -56,7 +56,7 @@ class CountedDecisions(_Wrapped):
         new = self._store.for_order(decision.order_id) is None
         self._store.record(decision)
         if new:
-            count_decision(decision.accepted)
+            count_decision(decision.shown, decision.accepted)
 
 
 class SyncJobsCollector:

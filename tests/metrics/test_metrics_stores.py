@@ -43,10 +43,15 @@ def test_jobs_by_state_and_the_attempts_of_those_not_done(backend):
 
 def test_a_decision_recorded_twice_is_counted_once(backend, client):
     decisions = CountedDecisions(backend.decisions())
-    decision = decision_now(7, True, "lop_" + "a" * 20, 298, "USD", ("returnCoverage",))
+    offer = {"amount": 298, "currency": "USD", "mode": ("returnCoverage",)}
+    accepted = decision_now(7, True, "lop_" + "a" * 20, **offer)
+    hidden = decision_now(8, False, "lop_" + "b" * 20, amount=0, currency="", mode=(), shown=False)
     before = scrape(client)
-    decisions.record(decision)
-    decisions.record(decision)
+    for decision in (accepted, accepted, hidden):
+        decisions.record(decision)
     after = scrape(client)
-    assert since(before, after, "checkout_plus_offer_decisions_total", decision="accepted") == 1
+    counted = "checkout_plus_offer_decisions_total"
+    assert since(before, after, counted, decision="accepted") == 1
+    assert since(before, after, counted, decision="not_shown") == 1
+    assert since(before, after, counted) == 2
     assert decisions.for_order(7) == backend.decisions().for_order(7)
