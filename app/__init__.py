@@ -124,18 +124,24 @@ def _register_services(app: Flask, settings: Settings) -> None:
     from app.checkout_plus.service import OfferSettings
     from app.clients.bigcommerce import BigCommerceClient
     from app.clients.bigcommerce.payments import BigCommercePayments
-    from app.clients.loop import LoopClient
+    from app.metrics.recorders import CountedAnalyses
+    from app.metrics.recorders import CountedDecisions
+    from app.metrics.upstream import TimedLoopClient
+    from app.metrics.upstream import metered_session
     from app.stores import build_stores
 
+    # Every upstream call is counted at its session's transport, Loop's analyze timed too.
     bigcommerce = BigCommerceClient(
         api_url=settings.bigcommerce_api_url,
         store_hash=settings.bigcommerce_store_hash,
         access_token=settings.bigcommerce_access_token,
+        session=metered_session("bigcommerce"),
     )
-    loop = LoopClient(
+    loop = TimedLoopClient(
         base_url=settings.loop_checkout_plus_url,
         api_key=settings.loop_cart_api_key,
         timeout=settings.loop_analyze_timeout,
+        session=metered_session("loop"),
     )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -153,7 +159,8 @@ def _register_services(app: Flask, settings: Settings) -> None:
             cart_experience=settings.cart_experience,
             experiments=settings.experiments,
         ),
-        analyses=stores.analyses,
+        # The logs the services write to count what they record (analyses, decisions).
+        analyses=CountedAnalyses(stores.analyses),
         inflight=inflight,
         budget=budget,
     )
@@ -172,12 +179,16 @@ def _register_services(app: Flask, settings: Settings) -> None:
     sync_queue = _register_sync(app, settings, bigcommerce, stores)
     app.extensions["placement_service"] = PlacementService(
         bigcommerce,
-        BigCommercePayments(settings.bigcommerce_payments_url, settings.bigcommerce_store_hash),
+        BigCommercePayments(
+            settings.bigcommerce_payments_url,
+            settings.bigcommerce_store_hash,
+            session=metered_session("payments"),
+        ),
         offers,
         stores.ledger,
         fee,
         sync_queue,
-        stores.decisions,
+        CountedDecisions(stores.decisions),
     )
     if settings.admin_password:
         # What the admin page reads: Loop, BigCommerce and the durable stores.
@@ -193,6 +204,7 @@ def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any
     from app.checkout_plus.metafields import BlockWriter
     from app.checkout_plus.order_push import OrderPusher
     from app.clients.loop import LoopOrdersClient
+    from app.metrics.upstream import metered_session
     from app.sync.queue import SyncQueue
     from app.sync.targets import ConnectorTarget
     from app.sync.targets import DirectTarget
@@ -201,7 +213,10 @@ def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any
     writer = BlockWriter(bigcommerce)
     if settings.checkout_plus_sync == "direct":
         orders = LoopOrdersClient(
-            settings.loop_orders_api_url, settings.loop_orders_api_key, timeout=10.0
+            settings.loop_orders_api_url,
+            settings.loop_orders_api_key,
+            timeout=10.0,
+            session=metered_session("loop_orders"),
         )
         # Loop's fees[] needs a name: the configured fee name, else what the shopper saw.
         fee_name = settings.fee_name or settings.fee_display_name
@@ -227,11 +242,14 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from app.extensions import csrf
     from app.health import bp as health_bp
     from app.locales import bp as locales_bp
+    from app.metrics_views import bp as metrics_bp
     from app.webhooks import bp as webhooks_bp
 
     app.register_blueprint(checkout_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(locales_bp)
+    # Always there: it answers 404 saying how to turn it on while no credential is set.
+    app.register_blueprint(metrics_bp)
     # BigCommerce authenticates with the shared secret header; it has no CSRF token.
     csrf.exempt(webhooks_bp)
     app.register_blueprint(webhooks_bp)

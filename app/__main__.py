@@ -22,7 +22,12 @@ from werkzeug.serving import make_server
 
 from app import app_from_environment
 from app import create_app
+from app.config import ConfigError
 from app.config import Settings
+from app.config import read_environment
+from app.metrics.processes import child_exit
+from app.metrics.processes import remove_private_dir
+from app.metrics.processes import use_multiprocess_dir
 
 if TYPE_CHECKING:
     from app.sandbox import PortInUse
@@ -36,13 +41,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
     args = parser.parse_args(argv)
-    app = app_from_environment()
-    if app is None:
-        return 2
-    settings: Settings = app.config["SETTINGS"]
-    if settings.sandbox:
-        return _serve_sandbox(app, settings, args.host, args.port)
-    return _serve_live(args.host, args.port)
+    # Before the first app imports the metrics: gunicorn's workers must count in shared files.
+    metrics_dir = use_multiprocess_dir() if _live_requested() else None
+    try:
+        app = app_from_environment()
+        if app is None:
+            return 2
+        settings: Settings = app.config["SETTINGS"]
+        if settings.sandbox:
+            return _serve_sandbox(app, settings, args.host, args.port)
+        return _serve_live(args.host, args.port)
+    finally:
+        remove_private_dir(metrics_dir)
+
+
+def _live_requested() -> bool:
+    """Tell whether the environment asks for a live store (checked fully by the app next)."""
+    try:
+        return not Settings.from_environ(read_environment()).sandbox
+    except ConfigError:
+        return False  # the app says what to fix
 
 
 def _serve_sandbox(app: Flask, settings: Settings, host: str, port: int) -> int:
@@ -161,6 +179,8 @@ def _serve_live(host: str, port: int) -> int:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", int(os.environ.get("WEB_THREADS", 8)))
             self.cfg.set("accesslog", "-")
+            # A worker that exits takes its live metrics out of the sums.
+            self.cfg.set("child_exit", child_exit)
 
         def load(self) -> Flask:
             return create_app()

@@ -88,6 +88,7 @@ SETTING_NAMES = (
     "CHECKOUT_RATE_LIMIT_CART_CHANGES",
     "CHECKOUT_RATE_LIMIT_PLACE_ORDER",
     "CHECKOUT_ADMIN_PASSWORD",
+    "CHECKOUT_METRICS_TOKEN",
     "CHECKOUT_STYLEGUIDE",
     "CHECKOUT_ANALYTICS_EVENTS",
     "CHECKOUT_TEMPLATES_DIR",
@@ -139,6 +140,7 @@ class Settings:
     cart_change_limit: str = DEFAULT_CART_CHANGE_LIMIT
     place_order_limit: str = DEFAULT_PLACE_ORDER_LIMIT
     admin_password: str | None = None  # None: no admin page
+    metrics_token: str | None = None  # None: /metrics for the admin only, or off
     styleguide: bool | None = None  # None: on in the sandbox and in debug, else off
     analytics_events: bool = False  # push checkout events to the page's dataLayer
     templates_dir: str | None = None  # None: templates/ in the project
@@ -153,6 +155,7 @@ class Settings:
             self.loop_orders_api_key,
             self.webhook_secret,
             self.admin_password,
+            self.metrics_token,
         )
         return tuple(value for value in values if value)
 
@@ -171,7 +174,7 @@ class Settings:
             "checkout_plus_page_wait_ms": _page_wait(env.get("CHECKOUT_PLUS_PAGE_WAIT_MS")),
             "redis_url": _redis_url(env.get("REDIS_URL")),
             "checkout_plus_sync": sync,
-            "webhook_secret": _webhook_secret(env.get("BIGCOMMERCE_WEBHOOK_SECRET")),
+            "webhook_secret": _shared_secret(env, "BIGCOMMERCE_WEBHOOK_SECRET"),
             "instance_path": env.get("CHECKOUT_INSTANCE_PATH"),
             "cart_change_limit": _rate_limit(
                 env, "CHECKOUT_RATE_LIMIT_CART_CHANGES", DEFAULT_CART_CHANGE_LIMIT
@@ -370,7 +373,8 @@ def _terms_url(raw: str | None, sandbox_mode: bool) -> str | None:
 
 
 def _merchant_tools(env: dict[str, str]) -> dict:
-    """Read the admin password, the styleguide and analytics switches, the designers' folders."""
+    """Read the admin password, the metrics token, the styleguide and analytics switches and the
+    designers' folders."""
     password = env.get("CHECKOUT_ADMIN_PASSWORD")
     if password is not None and (
         len(password) < MIN_ADMIN_PASSWORD_LENGTH
@@ -390,6 +394,7 @@ def _merchant_tools(env: dict[str, str]) -> dict:
         folders[name] = folder
     return {
         "admin_password": password,
+        "metrics_token": _shared_secret(env, "CHECKOUT_METRICS_TOKEN"),
         "styleguide": styleguide,
         "analytics_events": bool(_flag(env, "CHECKOUT_ANALYTICS_EVENTS")),
         "templates_dir": folders["CHECKOUT_TEMPLATES_DIR"],
@@ -405,15 +410,16 @@ def _flag(env: dict[str, str], name: str, unset: bool | None = False) -> bool | 
     return unset if flag is None else flag == "1"
 
 
-def _webhook_secret(raw: str | None) -> str | None:
-    """Check the shared secret BigCommerce sends with each webhook (a header value)."""
+def _shared_secret(env: dict[str, str], name: str) -> str | None:
+    """Check a secret another program sends in a header (a webhook's, a metrics scraper's)."""
+    raw = env.get(name)
     if raw is None:
         return None
     if len(raw) < MIN_SECRET_KEY_LENGTH or not all(
         c.isprintable() and not c.isspace() for c in raw
     ):
         raise ConfigError(
-            "BIGCOMMERCE_WEBHOOK_SECRET",
+            name,
             f"must be a random value of at least {MIN_SECRET_KEY_LENGTH} printable characters "
             'without spaces (python -c "import secrets; print(secrets.token_hex(32))")',
         )

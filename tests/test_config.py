@@ -56,13 +56,15 @@ def test_sandbox_honours_loopback_urls_of_sandboxes_started_elsewhere():
 def test_merchant_tools_are_off_or_default_until_configured(tmp_path):
     settings = Settings.from_environ(LIVE)
     assert settings.admin_password is None
+    assert settings.metrics_token is None
     assert settings.styleguide is None  # on only in the sandbox and in debug
     assert (settings.templates_dir, settings.static_dir) == (None, None)
-    password = "p" * 16
+    password, token = "p" * 16, "m" * 32
     configured = Settings.from_environ(
         {
             **LIVE,
             "CHECKOUT_ADMIN_PASSWORD": password,
+            "CHECKOUT_METRICS_TOKEN": token,
             "CHECKOUT_STYLEGUIDE": "1",
             "CHECKOUT_TEMPLATES_DIR": str(tmp_path),
             "CHECKOUT_STATIC_DIR": str(tmp_path),
@@ -70,6 +72,8 @@ def test_merchant_tools_are_off_or_default_until_configured(tmp_path):
     )
     assert configured.admin_password == password
     assert password in configured.secrets
+    assert configured.metrics_token == token
+    assert token in configured.secrets
     assert configured.styleguide is True
     assert configured.templates_dir == configured.static_dir == str(tmp_path)
 
@@ -164,6 +168,14 @@ MISCONFIGURATIONS = [
         {"CHECKOUT_ADMIN_PASSWORD": "a password with spaces"},
         "CHECKOUT_ADMIN_PASSWORD",
         id="admin-password-with-spaces",
+    ),
+    pytest.param(
+        {"CHECKOUT_METRICS_TOKEN": "m" * 31}, "CHECKOUT_METRICS_TOKEN", id="short-metrics-token"
+    ),
+    pytest.param(
+        {"CHECKOUT_METRICS_TOKEN": "m" * 16 + " " + "m" * 16},
+        "CHECKOUT_METRICS_TOKEN",
+        id="metrics-token-with-a-space",
     ),
     pytest.param({"CHECKOUT_STYLEGUIDE": "on"}, "CHECKOUT_STYLEGUIDE", id="bad-styleguide-flag"),
     pytest.param(

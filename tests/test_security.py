@@ -13,6 +13,7 @@ from app.webhooks.registration import SECRET_HEADER
 from tests.support.admin import ADMIN
 from tests.support.admin import exercise_the_admin
 from tests.support.contract_client import BigCommerceClient as RawClient
+from tests.support.metrics import BEARER
 from tests.support.ordering import shown_total
 from tests.support.pages import csrf_token
 from tests.support.pages import open_checkout
@@ -65,6 +66,7 @@ def exercise_every_route(client, store, sandbox) -> list:
     raw.sandbox = sandbox
     exercise_the_admin(client, keep, raw, sandbox)
     exercise_the_styleguide(client, keep)
+    exercise_the_metrics(client, keep)
     store.request("DELETE", f"/v3/carts/{cart_link.split('=')[1]}")
     keep(client.get("/checkout"))  # the cart is gone
     return responses
@@ -83,6 +85,14 @@ def exercise_the_styleguide(client, keep) -> None:
         keep(client.get(picture))
     keep(client.get("/styleguide/no-such-entry"))
     keep(client.get("/styleguide/languages"))
+
+
+def exercise_the_metrics(client, keep) -> None:
+    """Scrape /metrics without a credential, with a wrong one, then with the token and as admin."""
+    keep(client.get("/metrics"))
+    keep(client.get("/metrics", headers={"Authorization": "Bearer wrong"}))
+    keep(client.get("/metrics", headers=BEARER))
+    keep(client.get("/metrics", headers=ADMIN))
 
 
 def exercise_the_webhook(client, keep) -> None:

@@ -19,8 +19,8 @@ from app.admin.auth import is_admin
 from app.admin.filters import percentage
 from app.admin.filters import thousands
 from app.admin.filters import utc_time
-from app.admin.reasons import reason_words
 from app.admin.report import AdminReport
+from app.checkout_plus.reasons import reason_words
 from app.errors import error_page
 from app.sync.queue import RetryRefused
 

@@ -40,6 +40,11 @@ class PlaceOutcome:
     now: ShownTotal | None = None  # TOTAL_CHANGED: the figures the order would charge
     note: str | None = None  # the order note as sent, shown again if it could not be saved
 
+    @property
+    def kind(self) -> str:
+        """Name what stopped the order (for the metrics): its notice, the payment or the form."""
+        return self.notice or ("payment_failed" if self.problem else "invalid_form")
+
     def as_dict(self) -> dict[str, Any]:
         """Return the outcome as JSON-friendly data for the session."""
         return {

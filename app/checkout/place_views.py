@@ -46,6 +46,7 @@ from app.clients.bigcommerce import BigCommerceClient
 from app.htmx import redirect_after_post
 from app.htmx import vary_on_htmx
 from app.locales import translate
+from app.metrics.families import count_place_order
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ def place():
     if cart_id is None:
         if shopper.last_order() is not None:  # a resubmitted form after success
             return redirect_after_post(url_for("checkout.confirmation"))
+        count_place_order("no_cart")
         return no_cart()
     form = PaymentForm()
     note_form = CommentForm()  # the order note travels with Place order
@@ -85,6 +87,7 @@ def place():
             cart_id, offer, shopper_language(), form.card(), shown, note, consent_evidence(offer)
         )
     except CartNotFound:
+        count_place_order("cart_gone")
         return cart_gone()
     except NotReady as gap:
         return _back(PlaceOutcome(notice=NOT_READY, missing=gap.missing, **kept))
@@ -108,8 +111,10 @@ def place():
     except PlacementBusy:
         return _back(PlaceOutcome(notice=BUSY, **kept))
     except OrderUnfinished:
+        count_place_order("unfinished")
         # The card was charged; the checkout the browser goes to finishes the order's record.
         return redirect_after_post(url_for("checkout.page"))
+    count_place_order("placed")
     shopper.remember_order(placed.order_id, placed.protection, form.card())
     shopper.forget_cart()
     return redirect_after_post(url_for("checkout.confirmation"))
@@ -139,5 +144,6 @@ def _back(outcome: PlaceOutcome) -> Response:
     Under htmx the redirect is followed in place and the page swapped, so the browser's
     history is as it was; without JavaScript the fragment scrolls to the payment section.
     """
+    count_place_order(outcome.kind)
     shopper.keep_place_outcome(outcome)
     return vary_on_htmx(redirect(url_for("checkout.page", _anchor="checkout-payment"), 303))

@@ -55,7 +55,7 @@ def test_reasons_are_in_words_with_the_code_beside_them(client, store, sandbox):
 
 
 def test_an_unknown_reason_is_said_to_be_unknown_with_its_code(app):
-    from app.admin.reasons import reason_words
+    from app.checkout_plus.reasons import reason_words
 
     assert reason_words("a_reason_loop_adds_later") == "A reason this server does not know yet"
 

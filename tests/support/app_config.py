@@ -11,6 +11,8 @@ from app.sandbox import Sandbox
 TEST_SECRET_KEY = "test-secret-key-" + "0" * 32
 # Every test app has the admin page, so the route-wide security tests reach it too.
 TEST_ADMIN_PASSWORD = "test-admin-password-" + "1" * 16
+# Every test app serves /metrics with its own token too, so the security scan covers it.
+TEST_METRICS_TOKEN = "test-metrics-token-" + "2" * 32
 # A designer's own copy of templates/ and static/ (tests/test_designer_copy.py runs the HTML
 # and browser tests against one this way).
 DESIGNER_FOLDERS = ("CHECKOUT_TEMPLATES_DIR", "CHECKOUT_STATIC_DIR")
@@ -30,6 +32,7 @@ def sandbox_config(sandbox: Sandbox, **overrides) -> dict:
         "CHECKOUT_SANDBOX": "1",
         "SECRET_KEY": TEST_SECRET_KEY,
         "CHECKOUT_ADMIN_PASSWORD": TEST_ADMIN_PASSWORD,
+        "CHECKOUT_METRICS_TOKEN": TEST_METRICS_TOKEN,
         **designer,
         "BIGCOMMERCE_API_URL": sandbox.bigcommerce.url,
         "BIGCOMMERCE_PAYMENTS_URL": sandbox.bigcommerce.url,

@@ -1,11 +1,16 @@
-"""Why an analysis showed no offer, in the merchant's words: Loop's reasons and our own."""
+"""Why an analysis ended as it did: Loop's reasons and our own, each with the merchant's words.
+
+One list for the whole server: the admin page says them in words, and the metrics count these
+reasons by name (any other folds into "other", so Loop's new words cannot grow the series).
+"""
 
 from __future__ import annotations
 
 CONTROL_GROUP = "ab_test_affects_attachment_rate_control_group"
 
-REASONS = {
-    # Loop's reasons (its guide, "reason").
+# Loop's reasons, as its Checkout+ guide lists them. The sandbox Loop keeps its own list, as it
+# imports nothing of the product; tests/metrics checks the two agree.
+LOOP_REASONS = {
     "eligible": "Offer shown",
     "configuration_missing": "Loop has no Checkout+ configuration for this store",
     "order_protection_disabled": "Checkout+ is turned off for this store in Loop",
@@ -22,7 +27,10 @@ REASONS = {
     CONTROL_GROUP: "Control group: Loop's experiment hides the offer from this session",
     "rule_evaluation_error": "A rule of this store's failed in Loop (report the request id)",
     "system_error": "Loop failed to judge the cart (asked again at the next change)",
-    # Ours: Loop did not answer, or answered something this checkout cannot offer.
+}
+# Ours: Loop did not answer, or answered something this checkout cannot offer
+# (checkout_plus/service.py).
+OUR_REASONS = {
     "timeout": "Loop did not answer in time",
     "unavailable": "Loop could not be reached",
     "rate_limited": "Loop asked this server to slow down",
@@ -37,5 +45,8 @@ REASONS = {
 
 
 def reason_words(reason: str) -> str:
-    """Return a reason in words; one this server does not know is shown as Loop wrote it."""
-    return REASONS.get(reason, "A reason this server does not know yet")
+    """Return a reason in words; one this server does not know is said to be unknown."""
+    return LOOP_REASONS.get(reason) or OUR_REASONS.get(reason) or UNKNOWN
+
+
+UNKNOWN = "A reason this server does not know yet"
