@@ -7,6 +7,7 @@ Every contract test runs on both backends. The Redis case needs a server: set RE
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -553,3 +554,29 @@ def test_decisions_are_counted_per_cohort_and_placement(backend):
     counts = backend.decisions().counts()
     assert (counts.orders, counts.shown, counts.accepted, counts.declined) == (4, 3, 2, 1)
     assert [d.order_id for d in backend.decisions().oldest_first()] == [1, 2, 3, 4]
+
+
+OLD_DECISIONS_SCHEMA = """
+CREATE TABLE offer_decisions (
+    order_id INTEGER PRIMARY KEY, decided_at REAL NOT NULL, accepted INTEGER NOT NULL,
+    session_id TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL, mode TEXT NOT NULL
+);
+INSERT INTO offer_decisions VALUES (7, 100.5, 1, 's-7', 298, 'USD', '["returnCoverage"]');
+"""
+
+
+def test_an_older_decision_log_gains_its_new_columns_once_when_many_open_it_together(tmp_path):
+    path = tmp_path / "decisions.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_DECISIONS_SCHEMA)
+    # Eight workers starting together: each must open it, none may add a column twice.
+    opened = race(list(range(8)), lambda _, n: DecisionLog(path))
+    assert all(isinstance(log, DecisionLog) for log in opened)
+    kept = opened[0].for_order(7)
+    assert (kept.order_id, kept.accepted, kept.amount, kept.mode) == (
+        7,
+        True,
+        298,
+        ("returnCoverage",),
+    )
+    assert (kept.shown, kept.cohort, kept.mount_target, kept.evidence) == (True, None, "", None)

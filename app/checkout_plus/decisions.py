@@ -29,7 +29,12 @@ CREATE TABLE IF NOT EXISTS offer_decisions (
     session_id TEXT NOT NULL,
     amount INTEGER NOT NULL,
     currency TEXT NOT NULL,
-    mode TEXT NOT NULL
+    mode TEXT NOT NULL,
+    shown INTEGER NOT NULL DEFAULT 1,
+    cohort TEXT,
+    mount_target TEXT NOT NULL DEFAULT '',
+    cart_experience TEXT NOT NULL DEFAULT '',
+    evidence TEXT
 );
 CREATE INDEX IF NOT EXISTS offer_decisions_by_time ON offer_decisions (decided_at);
 """

@@ -22,9 +22,17 @@ def prepare_sqlite(path: Path, schema: str, added_columns: dict[str, str] | None
         db.executescript(schema)
         for name, definition in (added_columns or {}).items():
             table, column = name.split(".")
-            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-            if column not in present:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            # One process at a time: two workers starting together on an older file would
+            # otherwise both see the column missing, and the second one's ALTER would fail.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
     finally:
         db.close()
 
