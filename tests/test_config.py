@@ -104,6 +104,35 @@ def test_protection_terms_link_takes_an_absolute_https_url(environ, url):
     assert settings.terms_url == url
 
 
+HOOK_SECRET = "k" * 32
+
+
+def test_events_webhook_is_off_until_configured_and_its_secret_is_a_secret():
+    settings = Settings.from_environ(LIVE)
+    assert (settings.events_webhook_url, settings.events_webhook_secret) == (None, None)
+    url = "https://hooks.shop.example/checkout-events?source=checkout"
+    configured = Settings.from_environ(
+        {
+            **LIVE,
+            "CHECKOUT_EVENTS_WEBHOOK_URL": url,
+            "CHECKOUT_EVENTS_WEBHOOK_SECRET": HOOK_SECRET,
+        }
+    )
+    assert configured.events_webhook_url == url
+    assert configured.events_webhook_secret == HOOK_SECRET
+    assert HOOK_SECRET in configured.secrets
+    assert not configured.analytics_events  # the dataLayer events stand apart
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9000/hooks", "http://localhost/hooks"])
+def test_the_sandbox_posts_events_to_a_receiver_on_loopback(url):
+    settings = Settings.from_environ(
+        {"CHECKOUT_EVENTS_WEBHOOK_URL": url, "CHECKOUT_EVENTS_WEBHOOK_SECRET": HOOK_SECRET}
+    )
+    assert settings.sandbox
+    assert settings.events_webhook_url == url
+
+
 def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     from app.config import read_environment
 
@@ -201,6 +230,56 @@ MISCONFIGURATIONS = [
         "CHECKOUT_PLUS_TERMS_URL",
         id="terms-url-http-in-sandbox",
     ),
+    *(
+        pytest.param(
+            {
+                **LIVE,
+                "CHECKOUT_EVENTS_WEBHOOK_URL": url,
+                "CHECKOUT_EVENTS_WEBHOOK_SECRET": "k" * 32,
+            },
+            "CHECKOUT_EVENTS_WEBHOOK_URL",
+            id=name,
+        )
+        for name, url in (
+            ("hook-url-http", "http://hooks.shop.example/events"),
+            ("hook-url-http-loopback-live", "http://127.0.0.1:9000/events"),
+            ("hook-url-relative", "/events"),
+            ("hook-url-user", "https://user:pw@hooks.shop.example/events"),
+        )
+    ),
+    pytest.param(
+        {
+            "CHECKOUT_EVENTS_WEBHOOK_URL": "http://hooks.shop.example/events",
+            "CHECKOUT_EVENTS_WEBHOOK_SECRET": "k" * 32,
+        },
+        "CHECKOUT_EVENTS_WEBHOOK_URL",
+        id="hook-url-http-in-sandbox",
+    ),
+    pytest.param(
+        {**LIVE, "CHECKOUT_EVENTS_WEBHOOK_URL": "https://hooks.shop.example/events"},
+        "CHECKOUT_EVENTS_WEBHOOK_SECRET",
+        id="hook-url-without-secret",
+    ),
+    *(
+        pytest.param(
+            {
+                **LIVE,
+                "CHECKOUT_EVENTS_WEBHOOK_URL": "https://hooks.shop.example/events",
+                "CHECKOUT_EVENTS_WEBHOOK_SECRET": secret,
+            },
+            "CHECKOUT_EVENTS_WEBHOOK_SECRET",
+            id=name,
+        )
+        for name, secret in (
+            ("short-hook-secret", "k" * 31),
+            ("hook-secret-with-a-space", "k" * 16 + " " + "k" * 16),
+        )
+    ),
+    pytest.param(
+        {**LIVE, "CHECKOUT_EVENTS_WEBHOOK_SECRET": "k" * 32},
+        "CHECKOUT_EVENTS_WEBHOOK_URL",
+        id="hook-secret-without-url",
+    ),
     pytest.param(
         {"CHECKOUT_TEMPLATES_DIR": "/no/such/folder"},
         "CHECKOUT_TEMPLATES_DIR",
@@ -224,7 +303,7 @@ def test_misconfiguration_names_the_variable(environ, variable):
     ("environ", "variable"),
     [
         *MISCONFIGURATIONS[:6],
-        *(p for p in MISCONFIGURATIONS if p.id == "terms-url-http"),
+        *(p for p in MISCONFIGURATIONS if p.id in ("terms-url-http", "hook-url-without-secret")),
     ],
 )
 def test_start_up_refuses_with_one_line_naming_the_variable(environ, variable, tmp_path):
