@@ -144,6 +144,16 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     assert environ["CHECKOUT_PLUS_SYNC"] == "connector"
 
 
+HOOK_URL, HOOK_KEY = "CHECKOUT_EVENTS_WEBHOOK_URL", "CHECKOUT_EVENTS_WEBHOOK_SECRET"
+SPACED = "k" * 16 + " " + "k" * 16
+
+
+def hook_environ(base: dict, url: str | None, secret: str | None = HOOK_SECRET) -> dict:
+    """An environment with the events webhook's two settings (None: that one unset)."""
+    hook = {HOOK_URL: url, HOOK_KEY: secret}
+    return {**base, **{name: value for name, value in hook.items() if value is not None}}
+
+
 MISCONFIGURATIONS = [
     pytest.param(
         {"BIGCOMMERCE_ACCESS_TOKEN": "t"}, "BIGCOMMERCE_STORE_HASH", id="token-without-hash"
@@ -231,54 +241,18 @@ MISCONFIGURATIONS = [
         id="terms-url-http-in-sandbox",
     ),
     *(
-        pytest.param(
-            {
-                **LIVE,
-                "CHECKOUT_EVENTS_WEBHOOK_URL": url,
-                "CHECKOUT_EVENTS_WEBHOOK_SECRET": "k" * 32,
-            },
-            "CHECKOUT_EVENTS_WEBHOOK_URL",
-            id=name,
+        pytest.param(hook_environ(*values), variable, id=name)
+        for name, values, variable in (
+            ("hook-url-http", (LIVE, "http://hooks.example/e"), HOOK_URL),
+            ("hook-url-http-loopback-live", (LIVE, "http://127.0.0.1:9000/e"), HOOK_URL),
+            ("hook-url-relative", (LIVE, "/events"), HOOK_URL),
+            ("hook-url-user", (LIVE, "https://user:pw@hooks.example/e"), HOOK_URL),
+            ("hook-url-http-in-sandbox", ({}, "http://hooks.example/e"), HOOK_URL),
+            ("hook-url-without-secret", (LIVE, "https://hooks.example/e", None), HOOK_KEY),
+            ("short-hook-secret", (LIVE, "https://hooks.example/e", "k" * 31), HOOK_KEY),
+            ("hook-secret-with-a-space", (LIVE, "https://hooks.example/e", SPACED), HOOK_KEY),
+            ("hook-secret-without-url", (LIVE, None), HOOK_URL),
         )
-        for name, url in (
-            ("hook-url-http", "http://hooks.shop.example/events"),
-            ("hook-url-http-loopback-live", "http://127.0.0.1:9000/events"),
-            ("hook-url-relative", "/events"),
-            ("hook-url-user", "https://user:pw@hooks.shop.example/events"),
-        )
-    ),
-    pytest.param(
-        {
-            "CHECKOUT_EVENTS_WEBHOOK_URL": "http://hooks.shop.example/events",
-            "CHECKOUT_EVENTS_WEBHOOK_SECRET": "k" * 32,
-        },
-        "CHECKOUT_EVENTS_WEBHOOK_URL",
-        id="hook-url-http-in-sandbox",
-    ),
-    pytest.param(
-        {**LIVE, "CHECKOUT_EVENTS_WEBHOOK_URL": "https://hooks.shop.example/events"},
-        "CHECKOUT_EVENTS_WEBHOOK_SECRET",
-        id="hook-url-without-secret",
-    ),
-    *(
-        pytest.param(
-            {
-                **LIVE,
-                "CHECKOUT_EVENTS_WEBHOOK_URL": "https://hooks.shop.example/events",
-                "CHECKOUT_EVENTS_WEBHOOK_SECRET": secret,
-            },
-            "CHECKOUT_EVENTS_WEBHOOK_SECRET",
-            id=name,
-        )
-        for name, secret in (
-            ("short-hook-secret", "k" * 31),
-            ("hook-secret-with-a-space", "k" * 16 + " " + "k" * 16),
-        )
-    ),
-    pytest.param(
-        {**LIVE, "CHECKOUT_EVENTS_WEBHOOK_SECRET": "k" * 32},
-        "CHECKOUT_EVENTS_WEBHOOK_URL",
-        id="hook-secret-without-url",
     ),
     pytest.param(
         {"CHECKOUT_TEMPLATES_DIR": "/no/such/folder"},

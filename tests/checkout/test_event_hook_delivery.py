@@ -55,7 +55,7 @@ def event_hook(url: str) -> tuple[EventHook, list[float]]:
 
 
 def test_the_body_is_the_event_in_its_envelope_signed_with_the_time_of_the_post(receiver):
-    hook, _ = event_hook(receiver.url)
+    hook, _ = event_hook(receiver.hook_url)
     hook.send([EVENT], "cart-1")
     drain(hook)
     [post] = receiver.posts
@@ -72,7 +72,7 @@ def test_the_body_is_the_event_in_its_envelope_signed_with_the_time_of_the_post(
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503])
 def test_a_busy_or_failing_receiver_gets_the_event_again(receiver, status):
-    hook, delays = event_hook(receiver.url)
+    hook, delays = event_hook(receiver.hook_url)
     receiver.answers = [status, status]
     hook.send([EVENT], "cart-1")
     drain(hook)
@@ -83,7 +83,7 @@ def test_a_busy_or_failing_receiver_gets_the_event_again(receiver, status):
 
 @pytest.mark.parametrize("status", [301, 400, 401, 403, 404, 410, 422])
 def test_a_refusal_is_dropped_at_once(receiver, status, caplog):
-    hook, delays = event_hook(receiver.url)
+    hook, delays = event_hook(receiver.hook_url)
     receiver.answers = [status]
     hook.send([EVENT], "cart-1")
     drain(hook)

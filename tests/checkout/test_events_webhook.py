@@ -16,8 +16,10 @@ import sqlite3
 import time
 from datetime import UTC
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import Headers
 
 from app import create_app
 from app.sync.queue import start_in_process
@@ -55,7 +57,7 @@ def hook_app(sandbox, tmp_path, receiver, **overrides):
         sandbox_config(
             sandbox,
             INSTANCE_PATH=str(tmp_path / "instance"),
-            CHECKOUT_EVENTS_WEBHOOK_URL=receiver.url,
+            CHECKOUT_EVENTS_WEBHOOK_URL=receiver.hook_url,
             CHECKOUT_EVENTS_WEBHOOK_SECRET=SECRET,
             **overrides,
         )
@@ -89,8 +91,9 @@ def assert_signed(post) -> None:
 
 
 def test_a_journey_posts_each_event_once_in_order_signed_and_nothing_personal(
-    app, client, raw, receiver
+    app, client, raw, receiver, caplog
 ):
+    caplog.set_level("DEBUG")
     since = int(time.time())
     cart_id, page = start(client, raw, address=OH_ADDRESS)
     # The dataLayer is off: no script and no marker, whatever the webhook does.
@@ -131,6 +134,34 @@ def test_a_journey_posts_each_event_once_in_order_signed_and_nothing_personal(
     assert [event["occurred_at"] for event in events] == sorted(e["occurred_at"] for e in events)
     drain(hook(app))
     assert len(receiver.posts) == len(posts)  # each once
+    assert SECRET not in caplog.text
+
+
+def readme_verify():
+    """The ``verify`` function the README gives receivers, as written there."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    [snippet] = [block for block in readme.split("```python")[1:] if "def verify(" in block]
+    scope: dict = {}
+    exec(snippet.split("```")[0], scope)  # noqa: S102 - the project's own README
+    return scope["verify"]
+
+
+def test_the_readme_tells_a_receiver_how_to_check_a_post(app, client, raw, receiver):
+    verify = readme_verify()
+    start(client, raw, address=OH_ADDRESS)
+    drain(hook(app))
+    post = receiver.taken()[0]
+    assert verify(SECRET, post.headers, post.body)
+    assert not verify(SECRET, post.headers, post.body.replace(b"USD", b"EUR"))
+    assert not verify("another-secret-" + "x" * 32, post.headers, post.body)
+    old = int(post.headers["X-Checkout-Plus-Timestamp"]) - 600
+    replayed = Headers(post.headers)
+    replayed["X-Checkout-Plus-Timestamp"] = str(old)
+    replayed["X-Checkout-Plus-Signature"] = (
+        "sha256="
+        + hmac.new(SECRET.encode(), f"{old}.".encode() + post.body, hashlib.sha256).hexdigest()
+    )
+    assert not verify(SECRET, replayed, post.body)  # signed, but too long ago
 
 
 def test_with_the_data_layer_on_too_the_webhook_posts_the_same_events(
@@ -146,13 +177,19 @@ def test_with_the_data_layer_on_too_the_webhook_posts_the_same_events(
     assert [event["event"] for event in mine] == FIRST_PAGE
 
 
-def test_an_event_the_receiver_fails_is_posted_again_with_the_same_id(app, client, raw, receiver):
-    receiver.answers = [500]
+def first_answered(app, client, raw, receiver, status: int):
+    """Begin a checkout whose first event the receiver answers ``status``; return every post."""
+    receiver.answers = [status]
     hook(app).first_retry_seconds = 0.01
     start(client, raw, address=OH_ADDRESS)
     drain(hook(app))
-    failed, *rest = receiver.posts
-    assert failed.status == 500
+    first, *rest = receiver.posts
+    assert first.status == status
+    return first, rest
+
+
+def test_an_event_the_receiver_fails_is_posted_again_with_the_same_id(app, client, raw, receiver):
+    failed, rest = first_answered(app, client, raw, receiver, 500)
     assert [post.status for post in rest] == [200] * 3
     again = [post for post in rest if post.body == failed.body]
     assert len(again) == 1  # the same event, byte for byte
@@ -165,12 +202,7 @@ def test_an_event_the_receiver_fails_is_posted_again_with_the_same_id(app, clien
 
 
 def test_an_event_the_receiver_refuses_is_not_posted_again(app, client, raw, receiver, caplog):
-    receiver.answers = [400]
-    hook(app).first_retry_seconds = 0.01
-    start(client, raw, address=OH_ADDRESS)
-    drain(hook(app))
-    refused, *rest = receiver.posts
-    assert refused.status == 400
+    refused, rest = first_answered(app, client, raw, receiver, 400)
     assert [event_of(post)["event"] for post in rest] == FIRST_PAGE[1:]
     assert f"Checkout event {event_of(refused)['id']} refused by the webhook (HTTP 400)" in (
         caplog.text

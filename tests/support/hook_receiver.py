@@ -22,28 +22,19 @@ class Post:
     status: int
 
 
-class HookReceiver:
+class HookReceiver(LoopbackServer):
     """Record every post; answer the statuses in ``answers`` first, in order, then 200."""
 
     def __init__(self) -> None:
         self.posts: list[Post] = []
         self.answers: list[int] = []
         self._lock = threading.Lock()
-        self._server = LoopbackServer(self._wsgi)
+        super().__init__(self._wsgi)
 
     @property
-    def url(self) -> str:
+    def hook_url(self) -> str:
         """The address to set as CHECKOUT_EVENTS_WEBHOOK_URL."""
-        return f"{self._server.url}/hooks/checkout"
-
-    def start(self) -> HookReceiver:
-        """Start serving in the background and return self."""
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving."""
-        self._server.stop()
+        return f"{self.url}/hooks/checkout"
 
     def taken(self) -> list[Post]:
         """The posts answered 2xx, in the order they came."""
