@@ -176,6 +176,7 @@ def _register_services(app: Flask, settings: Settings) -> None:
     app.extensions["checkout_steps"] = StepService(bigcommerce, settings.default_region)
     app.extensions["checkout_snapshots"] = CheckoutSnapshots()
     app.extensions["analyses"] = stores.analyses
+    app.extensions["event_hook"] = _event_hook(settings, stores.huey)
     sync_queue = _register_sync(app, settings, bigcommerce, stores)
     app.extensions["placement_service"] = PlacementService(
         bigcommerce,
@@ -235,6 +236,20 @@ def _register_sync(app: Flask, settings: Settings, bigcommerce: Any, stores: Any
     )
     app.extensions["webhook_secret"] = secret
     return sync_queue
+
+
+def _event_hook(settings: Settings, huey: Any) -> Any:
+    """Build the poster of checkout events to the merchant's URL, on the job queue (off unset)."""
+    from app.checkout.event_hook import EventHook
+    from app.checkout.event_hook import HookTarget
+    from app.clients.http import build_session
+
+    url, secret = settings.events_webhook_url, settings.events_webhook_secret
+    if url is None or secret is None:
+        return EventHook(huey, None)
+    target = HookTarget(url, secret, settings.bigcommerce_store_hash)
+    # The worker's threads post one event at a time each: a small pool is plenty.
+    return EventHook(huey, target, build_session(pool_size=4))
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

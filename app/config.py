@@ -34,8 +34,9 @@ MIN_SECRET_KEY_LENGTH = 32
 # reach of guessing over HTTP.
 MIN_ADMIN_PASSWORD_LENGTH = 16
 MAX_FEE_DISPLAY_NAME = 200  # BaseFee.display_name in checkouts.v3.yml
-# A link shoppers follow from the offer; longer than any real page address is a paste mistake.
-MAX_TERMS_URL_LENGTH = 2000
+# A web address the merchant pastes (the terms page, the events receiver); longer than any real
+# page address is a paste mistake.
+MAX_WEB_URL_LENGTH = 2000
 # Per shopper session. BigCommerce's quota is per store and shared by every app (150 calls per
 # 30 s on Standard) and a cart change costs about two calls, so one session at the default
 # change limit spends at most a fifth of it, while no person edits a cart 30 times a minute.
@@ -91,6 +92,8 @@ SETTING_NAMES = (
     "CHECKOUT_METRICS_TOKEN",
     "CHECKOUT_STYLEGUIDE",
     "CHECKOUT_ANALYTICS_EVENTS",
+    "CHECKOUT_EVENTS_WEBHOOK_URL",
+    "CHECKOUT_EVENTS_WEBHOOK_SECRET",
     "CHECKOUT_TEMPLATES_DIR",
     "CHECKOUT_STATIC_DIR",
 )
@@ -143,6 +146,8 @@ class Settings:
     metrics_token: str | None = None  # None: /metrics for the admin only, or off
     styleguide: bool | None = None  # None: on in the sandbox and in debug, else off
     analytics_events: bool = False  # push checkout events to the page's dataLayer
+    events_webhook_url: str | None = None  # None: no checkout event is posted to the merchant
+    events_webhook_secret: str | None = None  # signs each post; set whenever the URL is
     templates_dir: str | None = None  # None: templates/ in the project
     static_dir: str | None = None  # None: static/ in the project
 
@@ -156,6 +161,7 @@ class Settings:
             self.webhook_secret,
             self.admin_password,
             self.metrics_token,
+            self.events_webhook_secret,
         )
         return tuple(value for value in values if value)
 
@@ -184,7 +190,10 @@ class Settings:
             ),
             **_shopper_defaults(env),
             **_fee_settings(env),
-            "terms_url": _terms_url(env.get("CHECKOUT_PLUS_TERMS_URL"), sandbox_mode),
+            "terms_url": _web_url(
+                env, "CHECKOUT_PLUS_TERMS_URL", sandbox_mode, "the protection terms page"
+            ),
+            **_events_webhook(env, sandbox_mode),
             **_merchant_tools(env),
         }
         if sandbox_mode:
@@ -337,16 +346,16 @@ def _fee_settings(env: dict[str, str]) -> dict:
     return {"fee_display_name": display_name, "fee_tax_class_id": tax_class, "fee_name": fee_name}
 
 
-def _terms_url(raw: str | None, sandbox_mode: bool) -> str | None:
-    """Check the link to the merchant's protection terms: an absolute https:// URL.
+def _web_url(env: dict[str, str], name: str, sandbox_mode: bool, what: str) -> str | None:
+    """Check the address of a merchant's page or endpoint on the web: an absolute https:// URL.
 
-    Shoppers' browsers follow it, so it must be a page on the web: https:// with a host name,
-    a query and a fragment allowed (``#returns``), no user name. Plain http:// is accepted
-    only in the sandbox and only on loopback, for a terms page previewed on this machine.
+    A host name is required, a query and a fragment allowed (``#returns``), no user name.
+    Plain http:// is accepted only in the sandbox and only on loopback, for a page or receiver
+    running on this machine.
     """
+    raw = env.get(name)
     if raw is None:
         return None
-    name = "CHECKOUT_PLUS_TERMS_URL"
     try:
         parts = urlsplit(raw)
         host = parts.hostname
@@ -355,21 +364,38 @@ def _terms_url(raw: str | None, sandbox_mode: bool) -> str | None:
     usable = (
         parts is not None
         and host
-        and len(raw) <= MAX_TERMS_URL_LENGTH
+        and len(raw) <= MAX_WEB_URL_LENGTH
         and not any(c.isspace() or not c.isprintable() for c in raw)
         and not (parts.username or parts.password)
     )
     if not usable or parts.scheme not in ("http", "https"):
         raise ConfigError(
             name,
-            "must be the absolute https:// address of the protection terms page "
-            f"(at most {MAX_TERMS_URL_LENGTH} characters, no spaces or user name), not {raw!r}",
+            f"must be the absolute https:// address of {what} "
+            f"(at most {MAX_WEB_URL_LENGTH} characters, no spaces or user name), not {raw!r}",
         )
     if parts.scheme == "http" and not (sandbox_mode and is_loopback(host)):
         raise ConfigError(
             name, "must use https:// (plain http:// is only allowed on loopback in the sandbox)"
         )
     return raw
+
+
+def _events_webhook(env: dict[str, str], sandbox_mode: bool) -> dict:
+    """Read where checkout events are posted and the secret that signs them (both, or neither)."""
+    url = _web_url(env, "CHECKOUT_EVENTS_WEBHOOK_URL", sandbox_mode, "your events receiver")
+    secret = _shared_secret(env, "CHECKOUT_EVENTS_WEBHOOK_SECRET")
+    if url is not None and secret is None:
+        raise ConfigError(
+            "CHECKOUT_EVENTS_WEBHOOK_SECRET",
+            "is not set, but CHECKOUT_EVENTS_WEBHOOK_URL needs it to sign every event posted",
+        )
+    if secret is not None and url is None:
+        # A secret alone is a half-done setup (a misspelt URL variable): nothing would be sent.
+        raise ConfigError(
+            "CHECKOUT_EVENTS_WEBHOOK_URL", "is not set, but CHECKOUT_EVENTS_WEBHOOK_SECRET is"
+        )
+    return {"events_webhook_url": url, "events_webhook_secret": secret}
 
 
 def _merchant_tools(env: dict[str, str]) -> dict:
@@ -411,7 +437,7 @@ def _flag(env: dict[str, str], name: str, unset: bool | None = False) -> bool | 
 
 
 def _shared_secret(env: dict[str, str], name: str) -> str | None:
-    """Check a secret another program sends in a header (a webhook's, a metrics scraper's)."""
+    """Check a secret shared with another program (a webhook's, a metrics scraper's)."""
     raw = env.get(name)
     if raw is None:
         return None

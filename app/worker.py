@@ -1,4 +1,5 @@
-"""The sync worker: ``python -m app.worker`` runs queued Checkout+ jobs until stopped.
+"""The worker: ``python -m app.worker`` runs queued jobs (Checkout+ sync, checkout events for
+the merchant's webhook) until stopped.
 
 ``--status`` lists jobs by state with the last error of each failed one; ``--retry-failed``
 puts failed jobs back in the queue; ``--decisions N`` prints the latest N Checkout+ decisions

@@ -104,6 +104,35 @@ def test_protection_terms_link_takes_an_absolute_https_url(environ, url):
     assert settings.terms_url == url
 
 
+HOOK_SECRET = "k" * 32
+
+
+def test_events_webhook_is_off_until_configured_and_its_secret_is_a_secret():
+    settings = Settings.from_environ(LIVE)
+    assert (settings.events_webhook_url, settings.events_webhook_secret) == (None, None)
+    url = "https://hooks.shop.example/checkout-events?source=checkout"
+    configured = Settings.from_environ(
+        {
+            **LIVE,
+            "CHECKOUT_EVENTS_WEBHOOK_URL": url,
+            "CHECKOUT_EVENTS_WEBHOOK_SECRET": HOOK_SECRET,
+        }
+    )
+    assert configured.events_webhook_url == url
+    assert configured.events_webhook_secret == HOOK_SECRET
+    assert HOOK_SECRET in configured.secrets
+    assert not configured.analytics_events  # the dataLayer events stand apart
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9000/hooks", "http://localhost/hooks"])
+def test_the_sandbox_posts_events_to_a_receiver_on_loopback(url):
+    settings = Settings.from_environ(
+        {"CHECKOUT_EVENTS_WEBHOOK_URL": url, "CHECKOUT_EVENTS_WEBHOOK_SECRET": HOOK_SECRET}
+    )
+    assert settings.sandbox
+    assert settings.events_webhook_url == url
+
+
 def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     from app.config import read_environment
 
@@ -113,6 +142,16 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     environ = read_environment(env_file)
     assert environ["LOOP_ANALYZE_TIMEOUT"] == "0.8"
     assert environ["CHECKOUT_PLUS_SYNC"] == "connector"
+
+
+HOOK_URL, HOOK_KEY = "CHECKOUT_EVENTS_WEBHOOK_URL", "CHECKOUT_EVENTS_WEBHOOK_SECRET"
+SPACED = "k" * 16 + " " + "k" * 16
+
+
+def hook_environ(base: dict, url: str | None, secret: str | None = HOOK_SECRET) -> dict:
+    """An environment with the events webhook's two settings (None: that one unset)."""
+    hook = {HOOK_URL: url, HOOK_KEY: secret}
+    return {**base, **{name: value for name, value in hook.items() if value is not None}}
 
 
 MISCONFIGURATIONS = [
@@ -201,6 +240,20 @@ MISCONFIGURATIONS = [
         "CHECKOUT_PLUS_TERMS_URL",
         id="terms-url-http-in-sandbox",
     ),
+    *(
+        pytest.param(hook_environ(*values), variable, id=name)
+        for name, values, variable in (
+            ("hook-url-http", (LIVE, "http://hooks.example/e"), HOOK_URL),
+            ("hook-url-http-loopback-live", (LIVE, "http://127.0.0.1:9000/e"), HOOK_URL),
+            ("hook-url-relative", (LIVE, "/events"), HOOK_URL),
+            ("hook-url-user", (LIVE, "https://user:pw@hooks.example/e"), HOOK_URL),
+            ("hook-url-http-in-sandbox", ({}, "http://hooks.example/e"), HOOK_URL),
+            ("hook-url-without-secret", (LIVE, "https://hooks.example/e", None), HOOK_KEY),
+            ("short-hook-secret", (LIVE, "https://hooks.example/e", "k" * 31), HOOK_KEY),
+            ("hook-secret-with-a-space", (LIVE, "https://hooks.example/e", SPACED), HOOK_KEY),
+            ("hook-secret-without-url", (LIVE, None), HOOK_URL),
+        )
+    ),
     pytest.param(
         {"CHECKOUT_TEMPLATES_DIR": "/no/such/folder"},
         "CHECKOUT_TEMPLATES_DIR",
@@ -224,7 +277,7 @@ def test_misconfiguration_names_the_variable(environ, variable):
     ("environ", "variable"),
     [
         *MISCONFIGURATIONS[:6],
-        *(p for p in MISCONFIGURATIONS if p.id == "terms-url-http"),
+        *(p for p in MISCONFIGURATIONS if p.id in ("terms-url-http", "hook-url-without-secret")),
     ],
 )
 def test_start_up_refuses_with_one_line_naming_the_variable(environ, variable, tmp_path):

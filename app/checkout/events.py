@@ -1,10 +1,12 @@
 """Checkout events for the merchant's analytics: each one once, on the page that follows it.
 
-On with ``CHECKOUT_ANALYTICS_EVENTS=1``. The signed session cookie keeps, per cart, which
-once-only events were sent and the events waiting for the next page or htmx answer that
-carries markers (``components/checkout_events.html``); static/js/checkout-events.js pushes
-them to ``window.dataLayer``. Exactly-once is kept here, not in the browser: a reload or a
-second look at a page finds nothing new. Off, nothing is kept and nothing is rendered.
+On with ``CHECKOUT_ANALYTICS_EVENTS=1``, ``CHECKOUT_EVENTS_WEBHOOK_URL``, or both. The signed
+session cookie keeps, per cart, which once-only events were sent and the events waiting for
+the next page or htmx answer; when that answer counts them sent, each goes to the webhook's
+queue (``app.checkout.event_hook``) and, with the dataLayer on, into markers
+(``components/checkout_events.html``) that static/js/checkout-events.js pushes to
+``window.dataLayer``. Exactly-once is kept here, not in the browser: a reload or a second look
+at a page finds nothing new. Both off, nothing is kept, sent or rendered.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask import session
 from app.checkout import event_data
 from app.checkout.delivery import delivery_chosen
 from app.checkout.delivery import needs_shipping
+from app.checkout.event_hook import EventHook
 from app.checkout.service import CheckoutView
 from app.checkout_plus.offer import OfferState
 from app.clients.bigcommerce import Order
@@ -28,8 +31,23 @@ VIEWED_KEPT = 4
 
 
 def enabled() -> bool:
-    """Tell whether the merchant turned the events on."""
+    """Tell whether the merchant turned the events on: for the dataLayer, the webhook or both."""
+    return _data_layer() or _hook().enabled
+
+
+def _data_layer() -> bool:
     return current_app.config["SETTINGS"].analytics_events
+
+
+def _hook() -> EventHook:
+    return current_app.extensions["event_hook"]
+
+
+def _emit(markers: list[str], cart_id: str | None) -> list[str] | None:
+    """Queue the events just counted sent for the webhook; return the page's markers (None: off)."""
+    if markers:
+        _hook().send(markers, cart_id)
+    return markers if _data_layer() else None
 
 
 def _record(cart_id: str | None) -> dict:
@@ -121,7 +139,7 @@ def page_events(view: CheckoutView) -> list[str] | None:
         sent.append(event_data.ADD_SHIPPING_INFO)
     if markers:
         session[KEY] = record
-    return markers
+    return _emit(markers, checkout.id)
 
 
 def order_events(order: Order) -> list[str] | None:
@@ -138,4 +156,4 @@ def order_events(order: Order) -> list[str] | None:
         record["order"] = order.id
     if markers:
         session[KEY] = record
-    return markers
+    return _emit(markers, order.cart_id or record.get("cart"))

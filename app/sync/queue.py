@@ -197,9 +197,9 @@ class SyncQueue:
                 "Checkout+ sync for order %s failed %s times: %s", job.order_id, attempts, error
             )
             return
-        backoff = min(self.first_retry_seconds * 2 ** (attempts - 1), LONGEST_RETRY_SECONDS)
-        # Full jitter spreads retries of many orders; a rate-limit reset is a floor, not a hint.
-        delay = max(backoff * (0.5 + self._jitter() / 2), error.retry_after or 0)
+        # A rate-limit reset is a floor, not a hint.
+        backoff = backoff_seconds(self.first_retry_seconds, attempts, self._jitter())
+        delay = max(backoff, error.retry_after or 0)
         log.warning(
             "Checkout+ sync for order %s: attempt %s failed (%s); retrying in %.1f s",
             job.order_id,
@@ -212,6 +212,15 @@ class SyncQueue:
     def _send(self, job_id: str, attempts: int) -> None:
         """Queue a run of the job, stamped with the attempts it has had so far."""
         self._task(job_id, attempts)
+
+
+def backoff_seconds(
+    first: float, attempts: int, jitter: float, longest: float = LONGEST_RETRY_SECONDS
+) -> float:
+    """Return the wait after ``attempts`` failures: doubling from ``first``, capped, jittered."""
+    backoff = min(first * 2 ** (attempts - 1), longest)
+    # Jitter (``jitter`` in [0, 1)) spreads the retries of many jobs that failed together.
+    return backoff * (0.5 + jitter / 2)
 
 
 def _block_data(block: ProtectionBlock | None) -> dict[str, Any] | None:
