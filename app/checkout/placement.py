@@ -32,6 +32,7 @@ from app.checkout_plus.offer import OfferState
 from app.checkout_plus.offer import Quote
 from app.checkout_plus.protection import InvalidBlock
 from app.checkout_plus.protection import ProtectionBlock
+from app.checkout_plus.reasons import CONTROL_GROUP
 from app.checkout_plus.service import OfferService
 from app.clients.bigcommerce import BigCommerceClient
 from app.clients.bigcommerce import BigCommerceError
@@ -351,7 +352,8 @@ class PlacementService:
         """Log the offer the shopper saw and their answer; store the job that reports it.
 
         ``offer`` is the state the page showed: its quote is the one on show, and its
-        analysis names Loop's cohort. A control-group order is logged with no offer on show.
+        analysis names Loop's cohort. An order of Loop's control group is logged with no offer
+        on show.
         """
         seen = protection or offer.quote  # an acceptance is of the quote just confirmed
         cohort = offer.analysis.cohort if offer.analysis else None
@@ -373,8 +375,9 @@ class PlacementService:
                     **placement,
                 )
             )
-        elif cohort is not None and offer.loop_session_id:
-            # Loop hid the offer from this session's cohort: the order counts for it.
+        elif offer.analysis and offer.analysis.reason == CONTROL_GROUP and offer.loop_session_id:
+            # Loop hid an offer it would have made, for its experiment's control group: the
+            # order counts for that cohort (an ineligible cart is no part of the comparison).
             session_id = offer.loop_session_id
             self._decisions.record(
                 decision_now(

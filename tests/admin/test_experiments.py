@@ -10,6 +10,7 @@ import pytest
 from app import create_app
 from tests.support.admin import admin
 from tests.support.app_config import sandbox_config
+from tests.support.catalog import TENT
 from tests.support.offer import analyses
 from tests.support.offer import assert_hidden
 from tests.support.offer import choose
@@ -111,3 +112,15 @@ def test_a_control_group_order_is_looked_up_as_such(experiments_app, raw, sandbo
     decision = page.select_one("#admin-order [data-decision]")
     assert decision["data-shown"] == "false"
     assert "control cohort, which hides the offer" in decision.get_text(" ", strip=True)
+
+
+def test_an_ineligible_cart_in_the_treatment_cohort_is_not_counted_as_hidden(
+    experiments_app, raw, sandbox
+):
+    set_rules(sandbox, ab_control_share=0.0)
+    client = experiments_app.test_client()
+    _, page = start(client, raw, items=((TENT, 2),))  # past Loop's $2,000 maximum
+    assert_hidden(offer_of(page))
+    assert placed(place(client, page))
+    # Only the control group's orders stand for "the offer hidden by the experiment".
+    assert experiments_app.extensions["decisions"].for_order(orders(raw)[-1]["id"]) is None
