@@ -120,11 +120,11 @@ class DecisionLog:
         self._path = path
         prepare_sqlite(path, SCHEMA, ADDED_COLUMNS)
 
-    def record(self, decision: Decision) -> None:
-        """Record an order's decision once (a retried placement keeps the first)."""
+    def record(self, decision: Decision) -> bool:
+        """Record an order's decision once (a retried placement keeps the first); tell if new."""
         evidence = decision.evidence
         with connect_sqlite(self._path) as db:
-            db.execute(
+            stored = db.execute(
                 "INSERT OR IGNORE INTO offer_decisions "
                 "(order_id, decided_at, accepted, session_id, amount, currency, mode, shown, "
                 "cohort, mount_target, cart_experience, evidence) "
@@ -144,6 +144,7 @@ class DecisionLog:
                     json.dumps(evidence.as_dict()) if evidence else None,
                 ),
             )
+        return stored.rowcount == 1
 
     def for_order(self, order_id: int) -> Decision | None:
         """Return an order's decision, if it was shown an offer."""

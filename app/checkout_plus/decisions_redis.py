@@ -50,11 +50,11 @@ class RedisDecisionLog:
         self._groups = f"{prefix}:decisions:groups"
         self._record = client.register_script(_RECORD_DECISION)
 
-    def record(self, decision: Decision) -> None:
-        """Record an order's decision once (a retried placement keeps the first)."""
+    def record(self, decision: Decision) -> bool:
+        """Record an order's decision once (a retried placement keeps the first); tell if new."""
         order_id, data = str(decision.order_id), json.dumps(decision.as_dict())
         group = json.dumps([decision.cohort, decision.mount_target, decision.cart_experience])
-        self._record(
+        stored = self._record(
             keys=[self._all, self._by_time, self._accepted, self._unshown, self._groups],
             args=[
                 order_id,
@@ -65,6 +65,7 @@ class RedisDecisionLog:
                 group,
             ],
         )
+        return stored == 1
 
     def for_order(self, order_id: int) -> Decision | None:
         """Return an order's decision, if it was shown an offer."""

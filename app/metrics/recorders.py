@@ -47,16 +47,16 @@ class CountedAnalyses(_Wrapped):
 class CountedDecisions(_Wrapped):
     """The decision log, counting each order's decision once, when it is first stored."""
 
-    def record(self, decision: Decision) -> None:
-        """Store the decision, then count it if it is new.
+    def record(self, decision: Decision) -> bool:
+        """Store the decision, then count it if the log took it as new.
 
         A placement whose record failed is finished later and records again; the log keeps the
-        first decision, and so does the count.
+        first decision, and so does the count: the store says which, in the same write.
         """
-        new = self._store.for_order(decision.order_id) is None
-        self._store.record(decision)
+        new = self._store.record(decision)
         if new:
             count_decision(decision.shown, decision.accepted)
+        return new
 
 
 class SyncJobsCollector:
